@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+// Bundles the CLI with esbuild for a fast cold start (DESIGN §5):
+// - dist/openclaw.js: a tiny entry that answers --help/--version itself;
+// - dist/program.js: the command table (commander);
+// - dist/commands/**.js: one self-contained bundle per command, loaded on demand,
+//   so a command parses its own code and nothing else.
+import { build } from "esbuild";
+import { execFileSync } from "node:child_process";
+import { readFileSync, statSync, readdirSync, rmSync, writeFileSync, chmodSync } from "node:fs";
+import { join, dirname, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const src = join(root, "src");
+const outdir = join(root, "dist");
+const entryFile = join(outdir, "openclaw.js");
+
+function filesUnder(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+if (process.argv.includes("--if-stale")) {
+  try {
+    const built = statSync(entryFile).mtimeMs;
+    const inputs = [...filesUnder(src), join(root, "package-lock.json"), fileURLToPath(import.meta.url)];
+    if (inputs.every((file) => statSync(file).mtimeMs < built)) process.exit(0);
+  } catch {
+    // no build yet: build now
+  }
+}
+
+// Commander loads child_process (and with it net, dgram and the stream stack)
+// at start-up only to run external subcommands, which we never use. Hand it a
+// stand-in that loads the real module on first use.
+const lazyChildProcessForCommander = {
+  name: "lazy-child-process-for-commander",
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      args.importer.includes(`${"node_modules"}/commander/`) ? { path: "lazy-child-process", namespace: "openclaw-shim" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "openclaw-shim" }, () => ({
+      contents: "module.exports = new Proxy({}, { get: (_t, key) => require('node:child_process')[key] });",
+      loader: "js",
+    }));
+  },
+};
+
+// Bundles that load each other at run time instead of including each other.
+// Commands become dist/modules/<group>-<name>.js; the zod schemas, needed only
+// to explain an invalid file, become dist/modules/<name>-schema.js and are
+// imported dynamically by the command bundles in the same directory.
+const SCHEMA_MODULES = ["state/config-schema.ts", "auth/store-schema.ts"];
+const moduleName = (path) => path.replace(/^\.\/commands\//, "").replace(/\.ts$/, "").replaceAll("/", "-");
+const loadModulesAtRunTime = {
+  name: "load-modules-at-run-time",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(program|commands\/.*)\.ts$/ }, (args) => {
+      if (dirname(args.importer) !== join(src, "cli")) return undefined;
+      const target = args.path === "./program.ts" ? "./program.js" : `./modules/${moduleName(args.path)}.js`;
+      return { path: target, external: true };
+    });
+    b.onResolve({ filter: /-schema\.ts$/ }, (args) => {
+      if (args.kind !== "dynamic-import") return undefined;
+      if (dirname(args.importer) === join(src, "cli")) throw new Error(`${args.importer}: schema modules load from dist/modules/ only`);
+      return { path: `./${args.path.split("/").pop().replace(/\.ts$/, ".js")}`, external: true };
+    });
+  },
+};
+
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+// The command modules are exactly those the command table and the entry load.
+const commandEntries = [
+  ...new Set(
+    ["program.ts", "entry.ts"].flatMap((name) =>
+      [...readFileSync(join(src, "cli", name), "utf8").matchAll(/import\("\.\/(commands\/[^"]+\.ts)"\)/g)].map((m) => join(src, "cli", m[1])),
+    ),
+  ),
+];
+rmSync(outdir, { recursive: true, force: true });
+const entryPoints = {
+  entry: join(src, "cli", "entry.ts"),
+  program: join(src, "cli", "program.ts"),
+  ...Object.fromEntries(commandEntries.map((file) => [`modules/${moduleName("./" + relative(join(src, "cli"), file))}`, file])),
+  ...Object.fromEntries(SCHEMA_MODULES.map((file) => [`modules/${file.split("/").pop().replace(/\.ts$/, "")}`, join(src, file)])),
+};
+await build({
+  entryPoints,
+  outdir,
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  minifySyntax: true,
+  minifyWhitespace: true,
+  legalComments: "none",
+  define: { __OPENCLAW_VERSION__: JSON.stringify(pkg.version) },
+  // Bundled CommonJS dependencies call require() for Node built-ins.
+  banner: {
+    js: "import { createRequire as __ocCreateRequire } from 'node:module'; const require = __ocCreateRequire(import.meta.url);",
+  },
+  // Loaded from node_modules only by the code paths that need them (a JSON5
+  // config, a write, a prompt), so they never weigh on `models status`.
+  external: ["json5", "write-file-atomic", "proper-lockfile", "@clack/prompts"],
+  plugins: [lazyChildProcessForCommander, loadModulesAtRunTime],
+  logLevel: "warning",
+});
+// entry.ts → openclaw.js (the `bin`).
+const builtEntry = join(outdir, "entry.js");
+writeFileSync(entryFile, readFileSync(builtEntry));
+rmSync(builtEntry);
+chmodSync(entryFile, 0o755);
+// The root help, written by the command table itself, for entry.ts's fast path.
+const help = execFileSync(process.execPath, [entryFile, "--help"], { encoding: "utf8", env: { ...process.env, COLUMNS: "80" } });
+writeFileSync(join(outdir, "root-help.txt"), help);

@@ -1,0 +1,94 @@
+// Stores from before auth-profiles.json (spec §1.4 step 2c): the flat
+// `<agentDir>/auth.json` and `<state>/credentials/oauth.json`. They are read
+// only when the agent has no auth-profiles.json yet. OpenClaw deletes auth.json
+// after importing it; we keep it as `auth.json.migrated`.
+import { join } from "node:path";
+import { rename } from "node:fs/promises";
+import { FileFormatError, errnoCode } from "../state/errors.ts";
+import { parseJsonText, TextParseError } from "../state/json-text.ts";
+import { readTextIfExists } from "../state/safe-file.ts";
+import type { AuthStore, Credential } from "./store-schema.ts";
+import { matchesSchema } from "../state/json-schema-check.ts";
+import { CREDENTIAL_JSON_SCHEMA } from "../generated/schemas.ts";
+import { registerStoreSecrets } from "./store.ts";
+
+export const LEGACY_AUTH_FILENAME = "auth.json";
+
+const KEPT_FIELDS: Record<Credential["type"], readonly string[]> = {
+  api_key: ["key", "email"],
+  token: ["token", "expires", "email"],
+  oauth: ["access", "refresh", "expires", "enterpriseUrl", "projectId", "accountId", "email"],
+};
+
+async function readLegacyMap(path: string): Promise<Record<string, unknown> | undefined> {
+  const text = await readTextIfExists(path);
+  if (text === undefined) return undefined;
+  let doc: unknown;
+  try {
+    doc = await parseJsonText(text);
+  } catch (error) {
+    const reason = error instanceof TextParseError ? error.message : String(error);
+    throw new FileFormatError(path, `Cannot import legacy credentials from ${path}: ${reason}.`, "Fix or move the file away; openclaw did not change it.");
+  }
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) return undefined;
+  return doc as Record<string, unknown>;
+}
+
+function pick(entry: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of fields) if (entry[field] !== undefined) out[field] = entry[field];
+  return out;
+}
+
+export interface LegacyImport {
+  store: AuthStore;
+  /** Files whose entries were imported. */
+  sources: string[];
+  /** The agent's auth.json, when it was imported (to be kept as `.migrated`). */
+  authJsonPath?: string;
+}
+
+/** Builds the store an agent without auth-profiles.json starts from; undefined if nothing to import. */
+export async function importLegacyStores(agentDir: string, oauthJsonPath: string, base: AuthStore): Promise<LegacyImport | undefined> {
+  const store: AuthStore = { ...base, profiles: { ...base.profiles } };
+  const sources: string[] = [];
+  const authJsonPath = join(agentDir, LEGACY_AUTH_FILENAME);
+  const flat = await readLegacyMap(authJsonPath);
+  let importedAuthJson = false;
+  for (const [provider, raw] of Object.entries(flat ?? {})) {
+    if (raw === null || typeof raw !== "object") continue;
+    const entry = raw as Record<string, unknown>;
+    const type = entry.type as Credential["type"];
+    if (!(type in KEPT_FIELDS)) continue;
+    const credential = { type, provider: provider.trim(), ...pick(entry, KEPT_FIELDS[type]) };
+    if (!matchesSchema(CREDENTIAL_JSON_SCHEMA, credential)) continue;
+    store.profiles[`${provider.trim()}:default`] = credential as Credential;
+    importedAuthJson = true;
+  }
+  if (importedAuthJson) sources.push(authJsonPath);
+
+  const oauth = await readLegacyMap(oauthJsonPath);
+  let importedOAuth = false;
+  for (const [provider, raw] of Object.entries(oauth ?? {})) {
+    const id = `${provider.trim()}:default`;
+    if (raw === null || typeof raw !== "object" || store.profiles[id]) continue;
+    const credential = { ...(raw as Record<string, unknown>), type: "oauth", provider: provider.trim() };
+    if (!matchesSchema(CREDENTIAL_JSON_SCHEMA, credential)) continue;
+    store.profiles[id] = credential as Credential;
+    importedOAuth = true;
+  }
+  if (importedOAuth) sources.push(oauthJsonPath);
+
+  if (sources.length === 0) return undefined;
+  registerStoreSecrets(store);
+  return importedAuthJson ? { store, sources, authJsonPath } : { store, sources };
+}
+
+/** Keeps the imported auth.json beside the store instead of deleting it. */
+export async function retireLegacyAuthJson(path: string): Promise<void> {
+  try {
+    await rename(path, `${path}.migrated`);
+  } catch (error) {
+    if (errnoCode(error) !== "ENOENT") throw error;
+  }
+}

@@ -1,0 +1,19 @@
+// Provider ids as OpenClaw spells them (spec §1.3 normalizeProviderId).
+const PROVIDER_ALIASES: Record<string, string> = {
+  "z.ai": "zai",
+  "z-ai": "zai",
+  "opencode-zen": "opencode",
+  qwen: "qwen-portal",
+  "kimi-code": "kimi-coding",
+};
+
+export function normalizeProviderId(provider: string): string {
+  const id = provider.trim().toLowerCase();
+  return PROVIDER_ALIASES[id] ?? id;
+}
+
+/** A profile id is `<provider>:<name>`; the provider part is what the id claims. */
+export function providerOfProfileId(profileId: string): string | undefined {
+  const colon = profileId.indexOf(":");
+  return colon > 0 ? normalizeProviderId(profileId.slice(0, colon)) : undefined;
+}

@@ -1,0 +1,35 @@
+// Every secret this process loads is registered here; anything headed for a
+// terminal, a log or an error body goes through `redactSecrets` first.
+import { maskSecret } from "./mask.ts";
+
+// One registry per process, even when several bundles each carry a copy of
+// this module (the CLI loads one bundle per command).
+interface Registry {
+  known: Set<string>;
+}
+const registry: Registry = ((globalThis as Record<symbol, unknown>)[Symbol.for("openclaw.secret-registry")] ??= {
+  known: new Set<string>(),
+}) as Registry;
+
+// Shapes of provider secrets we may not have loaded ourselves (pasted into an
+// error, echoed by an upstream): Anthropic, OpenAI/OpenRouter, Google, xAI,
+// Groq, Hugging Face, AWS access key ids, GitHub tokens, JWTs.
+const SECRET_SHAPES =
+  /\b(?:sk-ant-[A-Za-z0-9_-]{8,}|sk-(?:or-|proj-|svcacct-)?[A-Za-z0-9_-]{16,}|AIza[0-9A-Za-z_-]{30,}|xai-[A-Za-z0-9]{20,}|gsk_[A-Za-z0-9]{20,}|hf_[A-Za-z0-9]{20,}|AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{20,}|eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})/g;
+
+/** Remembers a secret so that it is masked wherever it would be printed. Short values are ignored. */
+export function registerSecret(secret: string | undefined): void {
+  const value = secret?.trim();
+  if (!value || value.length < 8 || registry.known.has(value)) return;
+  registry.known.add(value);
+}
+
+export function redactSecrets(text: string): string {
+  // Plain substring search: cheaper than compiling an alternation of every
+  // secret, and output rarely contains any (it is masked before printing).
+  const longestFirst = [...registry.known].sort((a, b) => b.length - a.length);
+  for (const secret of longestFirst) {
+    if (text.includes(secret)) text = text.split(secret).join(maskSecret(secret));
+  }
+  return text.replace(SECRET_SHAPES, (match) => maskSecret(match));
+}

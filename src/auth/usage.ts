@@ -1,0 +1,46 @@
+// Reading cooldown / disabled windows from usageStats (spec §6.3). Writing
+// them (failure ladders) belongs to the request path.
+import { normalizeProviderId } from "./provider-id.ts";
+import type { AuthStore, UsageStats } from "./store-schema.ts";
+
+export interface UnusableWindow {
+  profileId: string;
+  provider: string;
+  kind: "cooldown" | "disabled";
+  reason?: string;
+  until: number;
+  remainingMs: number;
+}
+
+function activeUntil(value: number | undefined, now: number): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value > now ? value : undefined;
+}
+
+/** OpenRouter routes across its own upstreams, so OpenClaw never cools its profiles down. */
+export function bypassesCooldown(provider: string): boolean {
+  return normalizeProviderId(provider) === "openrouter";
+}
+
+/** The window that currently keeps a profile out of rotation, if any. A disable outranks a cooldown. */
+export function unusableWindow(profileId: string, provider: string, stats: UsageStats | undefined, now: number): UnusableWindow | undefined {
+  if (!stats || bypassesCooldown(provider)) return undefined;
+  const disabledUntil = activeUntil(stats.disabledUntil, now);
+  const cooldownUntil = activeUntil(stats.cooldownUntil, now);
+  if (disabledUntil !== undefined && disabledUntil >= (cooldownUntil ?? 0)) {
+    const window: UnusableWindow = { profileId, provider, kind: "disabled", until: disabledUntil, remainingMs: disabledUntil - now };
+    if (stats.disabledReason) window.reason = stats.disabledReason;
+    return window;
+  }
+  const until = cooldownUntil ?? disabledUntil;
+  if (until === undefined) return undefined;
+  return { profileId, provider, kind: "cooldown", until, remainingMs: until - now };
+}
+
+export function unusableWindows(store: AuthStore, now: number): UnusableWindow[] {
+  const windows: UnusableWindow[] = [];
+  for (const [profileId, credential] of Object.entries(store.profiles)) {
+    const window = unusableWindow(profileId, credential.provider, store.usageStats?.[profileId], now);
+    if (window) windows.push(window);
+  }
+  return windows;
+}

@@ -1,0 +1,28 @@
+// What most commands start from: the state context, the credential backend,
+// and the agent they act on.
+import { SHELL_ENV_EXPECTED_KEYS } from "../auth/env-keys.ts";
+import { createFileBackend } from "../auth/file-backend.ts";
+import type { CredentialBackend } from "../auth/backend.ts";
+import { loadAgentAuthView, type AgentAuthView } from "../auth/agent-view.ts";
+import { primaryAgent, resolveAgent, type AgentInfo } from "../state/agents.ts";
+import { loadStateContext, type StateContext } from "../state/context.ts";
+import type { CliIO } from "./io.ts";
+
+export interface CommandContext {
+  io: CliIO;
+  ctx: StateContext;
+  backend: CredentialBackend;
+  agent: AgentInfo;
+  primary: AgentInfo;
+}
+
+export async function loadCommandContext(io: CliIO, agentId?: string): Promise<CommandContext> {
+  const ctx = await loadStateContext({ env: io.env, cwd: io.cwd, shellEnvKeys: SHELL_ENV_EXPECTED_KEYS });
+  const agent = resolveAgent(ctx, agentId);
+  const primary = primaryAgent(ctx);
+  return { io, ctx, backend: createFileBackend({ stateDir: ctx.stateDir, env: io.env }), agent, primary };
+}
+
+export function loadAuthView(cc: CommandContext): Promise<AgentAuthView> {
+  return loadAgentAuthView(cc.backend, cc.agent.dir, cc.primary.dir);
+}

@@ -1,0 +1,72 @@
+// `openclaw models auth logout <profileId> [--yes] [--agent <id>]`: removes the
+// credential, its usage state, its order entries and its config metadata together.
+import { removeAuthProfileConfig } from "../../../auth/config-metadata.ts";
+import type { AuthStore } from "../../../auth/store-schema.ts";
+import { updateConfigFile } from "../../../state/config.ts";
+import { loadAuthView, loadCommandContext } from "../../command-context.ts";
+import { CancelledError, UsageError } from "../../errors.ts";
+import { printLine, type CliIO } from "../../io.ts";
+
+export interface LogoutOptions {
+  profileId: string;
+  yes?: boolean;
+  agent?: string;
+}
+
+export function removeProfileFromStore(store: AuthStore, profileId: string): boolean {
+  let changed = false;
+  if (profileId in store.profiles) {
+    delete store.profiles[profileId];
+    changed = true;
+  }
+  if (store.usageStats && profileId in store.usageStats) {
+    delete store.usageStats[profileId];
+    changed = true;
+  }
+  for (const [provider, ids] of Object.entries(store.order ?? {})) {
+    if (!ids.includes(profileId)) continue;
+    const kept = ids.filter((id) => id !== profileId);
+    if (kept.length > 0) store.order![provider] = kept;
+    else delete store.order![provider];
+    changed = true;
+  }
+  for (const [provider, id] of Object.entries(store.lastGood ?? {})) {
+    if (id === profileId) {
+      delete store.lastGood![provider];
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+async function confirmRemoval(io: CliIO, profileId: string): Promise<void> {
+  const { confirm, isCancel } = await import("@clack/prompts");
+  const answer = await confirm({ message: `Remove auth profile ${profileId}? The credential is deleted from disk.`, initialValue: false });
+  if (isCancel(answer) || !answer) throw new CancelledError();
+}
+
+export async function run(options: LogoutOptions, io: CliIO): Promise<number> {
+  const profileId = options.profileId.trim();
+  const cc = await loadCommandContext(io, options.agent);
+  const view = await loadAuthView(cc);
+  const inOwnStore = profileId in view.own.store.profiles;
+  const inConfig = Boolean(cc.ctx.config.auth?.profiles?.[profileId]);
+  if (!inOwnStore && view.isInherited(profileId)) {
+    throw new UsageError(
+      `Auth profile "${profileId}" belongs to the default agent (${cc.primary.id}), not ${cc.agent.id}.`,
+      `Run: openclaw models auth logout ${profileId} --agent ${cc.primary.id}`,
+    );
+  }
+  if (!inOwnStore && !inConfig) throw new UsageError(`Auth profile "${profileId}" not found in ${cc.agent.dir}.`, "See: openclaw models auth list");
+  if (io.stdinIsTTY && !options.yes) await confirmRemoval(io, profileId);
+
+  await cc.backend.update(cc.agent.dir, (store) => removeProfileFromStore(store, profileId));
+  // Config metadata is shared by all agents; keep it while the default agent still has the profile.
+  const stillStored = cc.agent.dir !== cc.primary.dir && view.inherited !== undefined && profileId in view.inherited.store.profiles;
+  if (!stillStored) {
+    const config = await updateConfigFile(cc.ctx.configPath, (doc) => removeAuthProfileConfig(doc, profileId), cc.ctx.env.lookup);
+    if (config.changed) printLine(io, `Updated ${cc.ctx.display(cc.ctx.configPath)}`);
+  }
+  printLine(io, `Removed auth profile ${profileId}.`);
+  return 0;
+}

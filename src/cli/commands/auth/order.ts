@@ -1,0 +1,84 @@
+// `openclaw models auth order get|set|clear --provider <p> [--agent <id>] [--json]`
+// (spec §3.2): the per-agent override stored in that agent's auth-profiles.json.
+import { normalizeProviderId } from "../../../auth/provider-id.ts";
+import { authStorePath } from "../../../auth/store.ts";
+import type { AuthStore } from "../../../auth/store-schema.ts";
+import { FileLockBusyError } from "../../../state/safe-file.ts";
+import { OpenClawError } from "../../../state/errors.ts";
+import { loadAuthView, loadCommandContext, type CommandContext } from "../../command-context.ts";
+import { UsageError } from "../../errors.ts";
+import { printJson, printLine, type CliIO } from "../../io.ts";
+
+export interface OrderOptions {
+  action: "get" | "set" | "clear";
+  provider: string;
+  profileIds: string[];
+  json?: boolean;
+  agent?: string;
+}
+
+function orderKey(store: AuthStore, provider: string): string | undefined {
+  return Object.keys(store.order ?? {}).find((key) => normalizeProviderId(key) === provider);
+}
+
+function withoutProvider(store: AuthStore, provider: string): void {
+  for (const key of Object.keys(store.order ?? {})) if (normalizeProviderId(key) === provider) delete store.order![key];
+  if (store.order && Object.keys(store.order).length === 0) delete store.order;
+}
+
+async function updateOrder(cc: CommandContext, change: (store: AuthStore) => void): Promise<void> {
+  try {
+    await cc.backend.update(cc.agent.dir, change);
+  } catch (error) {
+    if (error instanceof FileLockBusyError) throw new OpenClawError("Failed to update auth-profiles.json (lock busy?).", { hint: error.hint ?? "" });
+    throw error;
+  }
+}
+
+function printOrder(cc: CommandContext, provider: string, order: string[] | undefined, options: OrderOptions, withFile: boolean): void {
+  const storePath = cc.ctx.display(authStorePath(cc.agent.dir));
+  if (options.json) {
+    printJson(cc.io, { agentId: cc.agent.id, agentDir: cc.agent.dir, provider, authStorePath: storePath, order: order ?? null });
+    return;
+  }
+  printLine(cc.io, `Agent: ${cc.agent.id}`);
+  printLine(cc.io, `Provider: ${provider}`);
+  if (withFile) printLine(cc.io, `Auth file: ${storePath}`);
+  printLine(cc.io, `Order override: ${order && order.length > 0 ? order.join(", ") : "(none)"}`);
+}
+
+export async function run(options: OrderOptions, io: CliIO): Promise<number> {
+  const provider = normalizeProviderId(options.provider);
+  if (!provider) throw new UsageError("--provider must not be empty.");
+  const cc = await loadCommandContext(io, options.agent);
+
+  if (options.action === "get") {
+    const view = await loadAuthView(cc);
+    const key = orderKey(view.merged, provider);
+    printOrder(cc, provider, key ? view.merged.order![key] : undefined, options, true);
+    return 0;
+  }
+
+  if (options.action === "clear") {
+    await updateOrder(cc, (store) => withoutProvider(store, provider));
+    if (options.json) printOrder(cc, provider, undefined, options, true);
+    else printLine(io, "Cleared per-agent order override.");
+    return 0;
+  }
+
+  const ids = [...new Set(options.profileIds.map((id) => id.trim()).filter(Boolean))];
+  if (ids.length === 0) throw new UsageError("Missing profile ids. Provide one or more profile ids.");
+  const view = await loadAuthView(cc);
+  for (const id of ids) {
+    const credential = view.merged.profiles[id];
+    if (!credential) throw new UsageError(`Auth profile "${id}" not found in ${cc.agent.dir}.`, "See: openclaw models auth list");
+    const owner = normalizeProviderId(credential.provider);
+    if (owner !== provider) throw new UsageError(`Auth profile "${id}" is for ${owner}, not ${provider}.`);
+  }
+  await updateOrder(cc, (store) => {
+    withoutProvider(store, provider);
+    store.order = { ...store.order, [provider]: ids };
+  });
+  printOrder(cc, provider, ids, options, false);
+  return 0;
+}

@@ -1,0 +1,31 @@
+// `openclaw models auth paste-api-key --provider <p> [--profile-id <id>]`.
+import { loadCommandContext } from "../../command-context.ts";
+import type { CliIO } from "../../io.ts";
+import { readSecret } from "../../secret-input.ts";
+import { requireProvider, resolveProfileId, saveCredential } from "./save-credential.ts";
+
+export interface PasteApiKeyOptions {
+  provider?: string;
+  profileId?: string;
+  agent?: string;
+}
+
+export function apiKeyProblem(provider: string, key: string): string | undefined {
+  if (provider === "anthropic" && key.startsWith("sk-ant-oat")) {
+    return "This is an Anthropic setup-token, not an API key; store it with `openclaw models auth setup-token` or `paste-token --provider anthropic`.";
+  }
+  return undefined;
+}
+
+export async function run(options: PasteApiKeyOptions, io: CliIO): Promise<number> {
+  const provider = requireProvider(options.provider);
+  const profileId = resolveProfileId(provider, options.profileId, "default");
+  const cc = await loadCommandContext(io, options.agent);
+  const key = await readSecret(io, {
+    message: `Paste API key for ${provider}`,
+    noun: "API key",
+    validate: (value) => apiKeyProblem(provider, value),
+  });
+  await saveCredential(cc, profileId, { type: "api_key", provider, key }, "api_key");
+  return 0;
+}

@@ -1,0 +1,53 @@
+// The shared tail of every command that stores a credential: validate the
+// profile id, write the store entry under its lock, then the config metadata.
+import { applyAuthProfileConfig } from "../../../auth/config-metadata.ts";
+import { normalizeProviderId, providerOfProfileId } from "../../../auth/provider-id.ts";
+import { registerSecret } from "../../../auth/redact.ts";
+import { authStorePath } from "../../../auth/store.ts";
+import type { Credential } from "../../../auth/store-schema.ts";
+import { updateConfigFile } from "../../../state/config.ts";
+import type { AuthMode } from "../../../state/config-schema.ts";
+import type { CommandContext } from "../../command-context.ts";
+import { UsageError } from "../../errors.ts";
+import { printLine } from "../../io.ts";
+
+export function requireProvider(raw: string | undefined): string {
+  const provider = normalizeProviderId(raw ?? "");
+  if (!provider || !/^[a-z0-9][a-z0-9._-]*$/.test(provider)) {
+    throw new UsageError(`--provider must be a provider id such as anthropic or openrouter, got "${raw ?? ""}".`);
+  }
+  return provider;
+}
+
+/** `<provider>:<name>`, defaulting the name; a profile id must not claim another provider. */
+export function resolveProfileId(provider: string, requested: string | undefined, defaultName: string): string {
+  const profileId = requested?.trim() || `${provider}:${defaultName}`;
+  if (/\s/.test(profileId) || !/^[^:]+:.+$/.test(profileId)) {
+    throw new UsageError(`--profile-id must look like "${provider}:<name>", e.g. "${provider}:work"; got "${profileId}".`);
+  }
+  const claimed = providerOfProfileId(profileId);
+  if (claimed !== provider) {
+    throw new UsageError(`Profile id "${profileId}" is for ${claimed}, not ${provider}.`, `Use --profile-id ${provider}:<name>.`);
+  }
+  return profileId;
+}
+
+export async function saveCredential(cc: CommandContext, profileId: string, credential: Credential, mode: AuthMode): Promise<void> {
+  const { io, ctx } = cc;
+  registerSecret(credential.type === "api_key" ? credential.key : credential.type === "token" ? credential.token : credential.access);
+  const replaced = await cc.backend.update(cc.agent.dir, (store) => {
+    const existed = profileId in store.profiles;
+    store.profiles[profileId] = credential;
+    // A new credential starts without the old one's cooldowns and disables.
+    if (store.usageStats?.[profileId]) delete store.usageStats[profileId];
+    return existed;
+  });
+  const config = await updateConfigFile(
+    ctx.configPath,
+    (doc) => applyAuthProfileConfig(doc, { profileId, provider: credential.provider, mode }),
+    ctx.env.lookup,
+  );
+  if (config.changed) printLine(io, `Updated ${ctx.display(ctx.configPath)}`);
+  printLine(io, `Auth profile: ${profileId} (${credential.provider}/${mode})${replaced ? " (replaced the previous credential)" : ""}`);
+  printLine(io, `Stored in ${ctx.display(authStorePath(cc.agent.dir))}`);
+}

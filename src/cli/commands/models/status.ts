@@ -1,0 +1,92 @@
+// `openclaw models status [--json|--plain] [--check] [--agent <id>]` (spec §3.1).
+import { expiryPhrase } from "../../../auth/health.ts";
+import { providerEnvVars } from "../../../auth/env-keys.ts";
+import { buildStatusReport, checkExitCode, type ProfileStatus, type StatusReport } from "../../../ops/status-report.ts";
+import { loadAuthView, loadCommandContext } from "../../command-context.ts";
+import { UsageError } from "../../errors.ts";
+import { colorizer, printJson, printLine, type CliIO } from "../../io.ts";
+
+export interface StatusOptions {
+  json?: boolean;
+  plain?: boolean;
+  check?: boolean;
+  agent?: string;
+}
+
+const field = (label: string, value: string) => `${label.padEnd(14)}: ${value}`;
+const listOrDash = (items: readonly string[]) => (items.length > 0 ? items.join(", ") : "-");
+
+function missingAuthHint(provider: string): string {
+  if (provider === "anthropic") {
+    return "Run `openclaw models auth paste-api-key --provider anthropic` (recommended), or `claude setup-token` then `openclaw models auth setup-token`.";
+  }
+  return `Run \`openclaw models auth paste-api-key --provider ${provider}\` or set ${providerEnvVars(provider)[0]}.`;
+}
+
+const STATUS_COLOR: Record<string, number> = { ok: 32, expiring: 33, "expired (refreshable)": 33, expired: 31, unknown: 31 };
+
+function describeExpiry(profile: ProfileStatus, paint: (code: number, text: string) => string): string {
+  const { word, detail } = expiryPhrase(profile);
+  const painted = STATUS_COLOR[word] ? paint(STATUS_COLOR[word], word) : word;
+  return detail ? `${painted} ${detail}` : painted;
+}
+
+export function formatStatus(report: StatusReport, io: CliIO, display: (path: string) => string): string[] {
+  const paint = colorizer(io);
+  const lines: string[] = [];
+  const suffix = (source: "agent" | "defaults" | undefined) => (source ? ` (${source})` : "");
+  const aliasPairs = Object.entries(report.aliases).map(([alias, target]) => `${alias} -> ${target}`);
+  const from = report.defaultModel !== report.resolvedDefault ? ` (from ${report.defaultModel})` : "";
+  lines.push(field("Config", display(report.configPath)));
+  if (report.agentId) lines.push(field("Agent", report.agentId));
+  lines.push(field("Agent dir", display(report.agentDir)));
+  lines.push(field(`Default${suffix(report.modelConfig?.defaultSource)}`, report.resolvedDefault + from));
+  lines.push(field(`Fallbacks (${report.fallbacks.length})${suffix(report.modelConfig?.fallbacksSource)}`, listOrDash(report.fallbacks)));
+  lines.push(field("Image model", report.imageModel ?? "-"));
+  lines.push(field(`Image fallbacks (${report.imageFallbacks.length})`, listOrDash(report.imageFallbacks)));
+  lines.push(field(`Aliases (${aliasPairs.length})`, listOrDash(aliasPairs)));
+  lines.push(field(`Configured models (${report.allowed.length})`, report.allowed.length > 0 ? report.allowed.join(", ") : "all"));
+
+  const auth = report.auth;
+  lines.push("", "Auth overview");
+  lines.push(field("Auth store", display(auth.storePath)));
+  const applied = auth.shellEnvFallback.appliedKeys;
+  lines.push(field("Shell env", (auth.shellEnvFallback.enabled ? "on" : "off") + (applied.length > 0 ? ` (applied: ${applied.join(", ")})` : "")));
+  lines.push(field(`Providers w/ OAuth/tokens (${auth.providersWithOAuth.length})`, listOrDash(auth.providersWithOAuth)));
+  for (const provider of auth.providers) {
+    const parts = [`- ${provider.provider} effective=${provider.effective.kind}:${provider.effective.detail}`];
+    const p = provider.profiles;
+    if (p.count > 0) parts.push(`profiles=${p.count} (oauth=${p.oauth}, token=${p.token}, api_key=${p.apiKey})`, p.labels.join(", "));
+    if (provider.env) parts.push(`env=${provider.env.value}`, `source=${provider.env.source}`);
+    if (provider.modelsJson) parts.push(`models.json=${provider.modelsJson.value}`, `source=${provider.modelsJson.source}`);
+    lines.push(parts.join(" | "));
+  }
+  if (auth.missingProvidersInUse.length > 0) {
+    lines.push("", paint(31, "Missing auth"));
+    for (const provider of auth.missingProvidersInUse) lines.push(`- ${provider} ${missingAuthHint(provider)}`);
+  }
+
+  lines.push("", "OAuth/token status");
+  const expiring = auth.oauth.providers
+    .map((provider) => ({ provider: provider.provider, profiles: provider.profiles.filter((p) => p.type !== "api_key") }))
+    .filter((provider) => provider.profiles.length > 0);
+  if (expiring.length === 0) lines.push("- none");
+  for (const provider of expiring) {
+    lines.push(`- ${provider.provider}`);
+    for (const profile of provider.profiles) {
+      lines.push(`  - ${profile.label} ${describeExpiry(profile, paint)}${profile.inherited ? " [inherited]" : ""}`);
+    }
+  }
+  return lines;
+}
+
+export async function run(options: StatusOptions, io: CliIO): Promise<number> {
+  if (options.json && options.plain) throw new UsageError("Choose either --json or --plain, not both.");
+  const cc = await loadCommandContext(io, options.agent);
+  const view = await loadAuthView(cc);
+  const report = buildStatusReport({ ctx: cc.ctx, agent: cc.agent, view, explicitAgent: options.agent !== undefined, now: io.now() });
+  if (options.json) printJson(io, report);
+  else if (options.plain) printLine(io, report.resolvedDefault);
+  else printLine(io, formatStatus(report, io, cc.ctx.display).join("\n"));
+  return options.check ? checkExitCode(report) : 0;
+}

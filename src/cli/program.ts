@@ -1,0 +1,180 @@
+// The `openclaw` command table. This file only declares commands and flags;
+// each action loads its command module (a bundle of its own) on demand, so
+// start-up parses the table and nothing else (DESIGN §5).
+import { Command, Option } from "commander";
+import { VERSION } from "../version.ts";
+import { processIO, type CliIO } from "./io.ts";
+import { reportError } from "./errors.ts";
+import { STATUS_FLAGS } from "./status-flags.ts";
+
+type Action = (io: CliIO) => Promise<number | void>;
+
+let pending: Action | undefined;
+/** Commander calls this from an action; main() runs it after parsing, with error handling. */
+const later = (action: Action) => {
+  pending = action;
+};
+
+const agentOption = () => new Option("--agent <id>", "act on this agent (default: the configured default agent)");
+
+function statusFlags(command: Command): Command {
+  for (const spec of STATUS_FLAGS) command.option(spec.flags, spec.description);
+  return command;
+}
+
+function buildProgram(): Command {
+  const program = new Command("openclaw")
+    .description("Own your AI-model credentials and serve model requests through a local gateway.")
+    .version(VERSION, "-V, --version", "print the version")
+    .helpOption("-h, --help", "show help")
+    .showHelpAfterError("(add --help for usage)")
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, "Error: ")) });
+
+  const models = program
+    .command("models")
+    .description("Inspect and configure models and their credentials (default: status)")
+    .enablePositionalOptions()
+    .option("--status-json", "same as `models status --json`")
+    .option("--status-plain", "same as `models status --plain`")
+    .addOption(agentOption())
+    .action((options: { statusJson?: boolean; statusPlain?: boolean; agent?: string }) =>
+      later(async (io) => (await import("./commands/models/status.ts")).run({ json: options.statusJson, plain: options.statusPlain, agent: options.agent }, io)),
+    );
+
+  statusFlags(models.command("status").description("Show the default model, credentials and their health (reads files only)")).action(
+    (options) => later(async (io) => (await import("./commands/models/status.ts")).run(options, io)),
+  );
+
+  models
+    .command("list")
+    .description("List configured models (or the whole catalog with --all)")
+    .option("--all", "show the full catalog")
+    .option("--local", "only models served from this machine")
+    .option("--provider <name>", "only this provider's models")
+    .option("--json", "print JSON")
+    .option("--plain", "one model per line")
+    .action((options) => later(async (io) => (await import("./commands/models/list.ts")).run(options, io)));
+
+  models
+    .command("set")
+    .description("Set the default model (a provider/model or an alias)")
+    .argument("<model>", "provider/model or alias")
+    .action((model: string) => later(async (io) => (await import("./commands/models/set.ts")).run({ model }, io)));
+
+  const aliases = models.command("aliases").description("Manage model aliases");
+  aliases
+    .command("list", { isDefault: true })
+    .description("List aliases")
+    .option("--json", "print JSON")
+    .option("--plain", "print `alias target` lines")
+    .action((options) => later(async (io) => (await import("./commands/models/aliases.ts")).list(options, io)));
+  aliases
+    .command("add")
+    .description("Add an alias for a model")
+    .argument("<alias>")
+    .argument("<model>")
+    .action((alias: string, model: string) => later(async (io) => (await import("./commands/models/aliases.ts")).add({ alias, model }, io)));
+  aliases
+    .command("remove")
+    .description("Remove an alias")
+    .argument("<alias>")
+    .action((alias: string) => later(async (io) => (await import("./commands/models/aliases.ts")).remove({ alias }, io)));
+
+  const fallbacks = models.command("fallbacks").description("Manage the fallback models tried after the default");
+  fallbacks
+    .command("list", { isDefault: true })
+    .description("List fallbacks")
+    .option("--json", "print JSON")
+    .option("--plain", "one model per line")
+    .action((options) => later(async (io) => (await import("./commands/models/fallbacks.ts")).list(options, io)));
+  fallbacks
+    .command("add")
+    .description("Append a fallback model")
+    .argument("<model>")
+    .action((model: string) => later(async (io) => (await import("./commands/models/fallbacks.ts")).add({ model }, io)));
+  fallbacks
+    .command("remove")
+    .description("Remove a fallback model")
+    .argument("<model>")
+    .action((model: string) => later(async (io) => (await import("./commands/models/fallbacks.ts")).remove({ model }, io)));
+  fallbacks
+    .command("clear")
+    .description("Remove all fallback models")
+    .action(() => later(async (io) => (await import("./commands/models/fallbacks.ts")).clear(io)));
+
+  const auth = models.command("auth").description("Store, list, order and remove model credentials");
+  auth
+    .command("add")
+    .description("Interactive helper: pick a provider and how to authenticate")
+    .addOption(agentOption())
+    .action((options) => later(async (io) => (await import("./commands/auth/add.ts")).run(options, io)));
+  auth
+    .command("setup-token")
+    .description("Store an Anthropic setup-token from `claude setup-token` (offers to run it)")
+    .option("--provider <name>", "provider (only anthropic)", "anthropic")
+    .option("--profile-id <id>", "profile id (default: anthropic:manual)")
+    .option("--yes", "do not ask before pasting")
+    .addOption(agentOption())
+    .action((options) => later(async (io) => (await import("./commands/auth/setup-token.ts")).run(options, io)));
+  auth
+    .command("paste-token")
+    .description("Store a bearer token for any provider (hidden prompt, or stdin when piped)")
+    .requiredOption("--provider <name>", "provider id, e.g. anthropic or openrouter")
+    .option("--profile-id <id>", "profile id (default: <provider>:manual)")
+    .option("--expires-in <duration>", "when the token expires, e.g. 365d, 12h, 30m (a bare number means days)")
+    .addOption(agentOption())
+    .action((options) => later(async (io) => (await import("./commands/auth/paste-token.ts")).run(options, io)));
+  auth
+    .command("paste-api-key")
+    .description("Store an API key (hidden prompt, or stdin when piped)")
+    .requiredOption("--provider <name>", "provider id, e.g. anthropic or openai")
+    .option("--profile-id <id>", "profile id (default: <provider>:default)")
+    .addOption(agentOption())
+    .action((options) => later(async (io) => (await import("./commands/auth/paste-api-key.ts")).run(options, io)));
+  auth
+    .command("list")
+    .description("List stored credentials (masked) with their health")
+    .option("--provider <name>", "only this provider")
+    .option("--json", "print JSON")
+    .addOption(agentOption())
+    .action((options) => later(async (io) => (await import("./commands/auth/list.ts")).run(options, io)));
+  auth
+    .command("logout")
+    .description("Remove a stored credential, its config entry and its order entries")
+    .argument("<profileId>")
+    .option("--yes", "do not ask for confirmation")
+    .addOption(agentOption())
+    .action((profileId: string, options) => later(async (io) => (await import("./commands/auth/logout.ts")).run({ ...options, profileId }, io)));
+
+  const order = auth.command("order").description("Per-agent profile order override (stored in the agent's auth-profiles.json)");
+  for (const [name, description] of [
+    ["get", "Show the order override"],
+    ["set", "Set the order override: profile ids, first is tried first"],
+    ["clear", "Remove the order override (back to round-robin / config order)"],
+  ] as const) {
+    const sub = order
+      .command(name)
+      .description(description)
+      .requiredOption("--provider <name>", "provider id")
+      .option("--json", "print JSON")
+      .addOption(agentOption());
+    if (name === "set") sub.argument("[profileIds...]", "profile ids in order");
+    sub.action((...args: unknown[]) => {
+      const profileIds = name === "set" ? (args[0] as string[]) : [];
+      const options = (name === "set" ? args[1] : args[0]) as { provider: string; json?: boolean; agent?: string };
+      later(async (io) => (await import("./commands/auth/order.ts")).run({ action: name, ...options, profileIds }, io));
+    });
+  }
+  return program;
+}
+
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    if (!pending) return 0;
+    return (await pending(io)) ?? 0;
+  } catch (error) {
+    return reportError(io, error);
+  }
+}

@@ -1,0 +1,128 @@
+// openclaw.json: JSON5 in, `${VAR}` substituted, validated by one schema
+// (spec §2.1). Writes patch the document as written (so `${VAR}` references,
+// not their secret values, go back to disk), lock, rotate backups and replace
+// the file atomically.
+import { copyFile, rename, chmod } from "node:fs/promises";
+import { FileFormatError, errnoCode } from "./errors.ts";
+import { parseJson5Text, TextParseError } from "./json-text.ts";
+import { readTextIfExists, withFileLock, writeFileAtomic, FILE_MODE } from "./safe-file.ts";
+import type { OpenClawConfig } from "./config-schema.ts";
+import { formatKeyPath } from "./schema-errors.ts";
+import { matchesSchema } from "./json-schema-check.ts";
+import { CONFIG_JSON_SCHEMA } from "../generated/schemas.ts";
+import { VERSION } from "../version.ts";
+
+export type ConfigDocument = Record<string, unknown>;
+
+export interface ConfigFile {
+  path: string;
+  exists: boolean;
+  /** The document as written, `${VAR}` references unresolved. */
+  document: ConfigDocument;
+}
+
+const FIX_HINT = "Fix the file by hand; openclaw did not change it.";
+const BACKUP_COUNT = 5;
+
+export async function readConfigFile(path: string): Promise<ConfigFile> {
+  const text = await readTextIfExists(path);
+  if (text === undefined) return { path, exists: false, document: {} };
+  let doc: unknown;
+  try {
+    doc = await parseJson5Text(text);
+  } catch (error) {
+    const reason = error instanceof TextParseError ? error.message : String(error);
+    throw new FileFormatError(path, `Cannot read config ${path}: ${reason}.`, FIX_HINT);
+  }
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
+    throw new FileFormatError(path, `Invalid config at ${path}: expected an object at the top level.`, FIX_HINT);
+  }
+  if ("$include" in doc) {
+    throw new FileFormatError(path, `Invalid config at ${path}: $include is not supported by this openclaw; inline the included file.`, FIX_HINT);
+  }
+  return { path, exists: true, document: doc as ConfigDocument };
+}
+
+const ENV_REF = /\$(\$?)\{([A-Z_][A-Z0-9_]*)\}/g;
+
+/** Replaces `${VAR}` in every string value; `$${VAR}` stays literal `${VAR}`. Missing or empty is an error. */
+export function substituteEnvRefs(document: ConfigDocument, lookup: (name: string) => string | undefined, path: string): ConfigDocument {
+  const visit = (value: unknown, keyPath: PropertyKey[]): unknown => {
+    if (typeof value === "string") {
+      if (!value.includes("${")) return value;
+      return value.replace(ENV_REF, (_match, escaped: string, name: string) => {
+        if (escaped) return `\${${name}}`;
+        const resolved = lookup(name);
+        if (resolved === undefined || resolved === "") {
+          throw new FileFormatError(
+            path,
+            `Missing env var "${name}" referenced at ${formatKeyPath(keyPath)} in ${path}.`,
+            `Set ${name} in the environment or in ~/.openclaw/.env.`,
+          );
+        }
+        return resolved;
+      });
+    }
+    if (Array.isArray(value)) return value.map((item, index) => visit(item, [...keyPath, index]));
+    if (value !== null && typeof value === "object") {
+      const out: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(value)) out[key] = visit(item, [...keyPath, key]);
+      return out;
+    }
+    return value;
+  };
+  return visit(document, []) as ConfigDocument;
+}
+
+/** Checks the substituted document; zod (loaded only then) explains what is wrong. */
+export async function validateConfig(document: ConfigDocument, path: string): Promise<OpenClawConfig> {
+  if (matchesSchema(CONFIG_JSON_SCHEMA, document)) return document as OpenClawConfig;
+  const [{ ConfigSchema }, { formatIssues }] = await Promise.all([import("./config-schema.ts"), import("./schema-errors.ts")]);
+  const result = ConfigSchema.safeParse(document);
+  if (result.success) return result.data;
+  const problems = formatIssues(result.error.issues, document, 3).join("; ");
+  throw new FileFormatError(path, `Invalid config at ${path}: ${problems}.`, FIX_HINT);
+}
+
+async function rotateBackups(path: string): Promise<void> {
+  for (let i = BACKUP_COUNT - 1; i >= 1; i--) {
+    const from = i === 1 ? `${path}.bak` : `${path}.bak.${i - 1}`;
+    try {
+      await rename(from, `${path}.bak.${i}`);
+    } catch (error) {
+      if (errnoCode(error) !== "ENOENT") throw error;
+    }
+  }
+  await copyFile(path, `${path}.bak`);
+  await chmod(`${path}.bak`, FILE_MODE);
+}
+
+export interface ConfigUpdate {
+  changed: boolean;
+  config: OpenClawConfig;
+}
+
+/**
+ * Applies `mutate` to the document on disk under the config lock. Writes only
+ * if something changed, only if the result validates, and keeps five backups.
+ */
+export async function updateConfigFile(
+  path: string,
+  mutate: (document: ConfigDocument) => void,
+  lookup: (name: string) => string | undefined,
+): Promise<ConfigUpdate> {
+  return withFileLock(path, async () => {
+    const current = await readConfigFile(path);
+    const next = structuredClone(current.document);
+    mutate(next);
+    if (current.exists && JSON.stringify(next) === JSON.stringify(current.document)) {
+      return { changed: false, config: await validateConfig(substituteEnvRefs(next, lookup, path), path) };
+    }
+    const config = await validateConfig(substituteEnvRefs(next, lookup, path), path);
+    const meta = next.meta !== null && typeof next.meta === "object" ? (next.meta as Record<string, unknown>) : {};
+    next.meta = { ...meta, lastTouchedVersion: VERSION, lastTouchedAt: new Date().toISOString() };
+    if (current.exists) await rotateBackups(path);
+    await writeFileAtomic(path, JSON.stringify(next, null, 2) + "\n");
+    return { changed: true, config };
+  });
+}

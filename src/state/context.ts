@@ -1,0 +1,81 @@
+// Everything a command or the gateway needs to know about where it runs:
+// paths, the validated config, and the environment chain. Loaded once per
+// process (per reload in the gateway); reads files and nothing else unless the
+// user turned on the login-shell import.
+import { join, resolve } from "node:path";
+import { readTextIfExists } from "./safe-file.ts";
+import { readConfigFile, substituteEnvRefs, validateConfig, type ConfigFile } from "./config.ts";
+import type { OpenClawConfig } from "./config-schema.ts";
+import { EnvChain, configEnvValues } from "./env-chain.ts";
+import { readLoginShellEnv, shellEnvSettings } from "./shell-env.ts";
+import { resolveConfigPath, resolveHomeDir, resolveStateDir, shortenHome, type Env } from "./paths.ts";
+
+export interface ShellEnvReport {
+  enabled: boolean;
+  appliedKeys: string[];
+  error?: string;
+}
+
+export interface StateContext {
+  processEnv: Env;
+  cwd: string;
+  homeDir: string;
+  stateDir: string;
+  configPath: string;
+  configFile: ConfigFile;
+  config: OpenClawConfig;
+  env: EnvChain;
+  shellEnv: ShellEnvReport;
+  /** `path` with the home dir shown as `~`. */
+  display(path: string): string;
+}
+
+export interface LoadContextOptions {
+  env: Env;
+  cwd: string;
+  /** Variables the login-shell import may supply (the provider key names). */
+  shellEnvKeys: readonly string[];
+}
+
+async function dotenvValues(path: string): Promise<Record<string, string> | undefined> {
+  const text = await readTextIfExists(path);
+  if (text === undefined) return undefined;
+  const { parse } = await import("dotenv");
+  return parse(text);
+}
+
+export async function loadStateContext({ env, cwd, shellEnvKeys }: LoadContextOptions): Promise<StateContext> {
+  const homeDir = resolveHomeDir(env);
+  const stateDir = resolveStateDir(env);
+  const configPath = resolveConfigPath(env, stateDir);
+  const display = (path: string) => shortenHome(path, env);
+
+  const chain = new EnvChain(env);
+  const cwdEnvPath = resolve(cwd, ".env");
+  const stateEnvPath = join(stateDir, ".env");
+  const [configFile, cwdDotenv, stateDotenv] = await Promise.all([
+    readConfigFile(configPath),
+    dotenvValues(cwdEnvPath),
+    cwdEnvPath === stateEnvPath ? Promise.resolve(undefined) : dotenvValues(stateEnvPath),
+  ]);
+  if (cwdDotenv) chain.addLayer({ origin: "dotenv", label: display(cwdEnvPath), values: cwdDotenv });
+  if (stateDotenv) chain.addLayer({ origin: "dotenv", label: display(stateEnvPath), values: stateDotenv });
+  chain.addLayer({ origin: "config", label: "config env", values: configEnvValues(configFile.document.env) });
+
+  const config = await validateConfig(substituteEnvRefs(configFile.document, chain.lookup, configPath), configPath);
+
+  const settings = shellEnvSettings(env, config.env?.shellEnv);
+  const shellEnv: ShellEnvReport = { enabled: settings.enabled, appliedKeys: [] };
+  // OpenClaw imports only when none of the expected keys is set anywhere.
+  if (settings.enabled && !shellEnvKeys.some((name) => chain.has(name))) {
+    try {
+      const values = await readLoginShellEnv(env, homeDir, shellEnvKeys, settings.timeoutMs);
+      chain.addLayer({ origin: "shell", label: "shell env", values });
+      shellEnv.appliedKeys = Object.keys(values).sort();
+    } catch (error) {
+      shellEnv.error = (error as Error).message;
+    }
+  }
+
+  return { processEnv: env, cwd, homeDir, stateDir, configPath, configFile, config, env: chain, shellEnv, display };
+}

@@ -1,0 +1,70 @@
+// Where OpenClaw's files live (DESIGN §4.1, spec §1.1). Pure functions of the
+// environment plus existence checks, so every command and the gateway agree.
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export const DEFAULT_AGENT_ID = "main";
+const LEGACY_STATE_DIRS = [".clawdbot", ".moldbot", ".moltbot"];
+const CONFIG_NAMES = ["openclaw.json", "clawdbot.json", "moldbot.json", "moltbot.json"];
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+/** `OPENCLAW_HOME` > `HOME` > `USERPROFILE` > the OS answer. */
+export function resolveHomeDir(env: Env): string {
+  const explicit = nonEmpty(env.OPENCLAW_HOME);
+  const base = nonEmpty(env.HOME) ?? nonEmpty(env.USERPROFILE) ?? homedir();
+  if (explicit) return resolve(expandTildeWith(explicit, base));
+  return resolve(base);
+}
+
+function expandTildeWith(path: string, home: string): string {
+  if (path === "~") return home;
+  if (path.startsWith("~/")) return join(home, path.slice(2));
+  return path;
+}
+
+export function expandTilde(path: string, env: Env): string {
+  return resolve(expandTildeWith(path, resolveHomeDir(env)));
+}
+
+export function resolveStateDir(env: Env): string {
+  const explicit = nonEmpty(env.OPENCLAW_STATE_DIR) ?? nonEmpty(env.CLAWDBOT_STATE_DIR);
+  if (explicit) return expandTilde(explicit, env);
+  const home = resolveHomeDir(env);
+  const preferred = join(home, ".openclaw");
+  if (existsSync(preferred)) return preferred;
+  for (const legacy of LEGACY_STATE_DIRS) {
+    const dir = join(home, legacy);
+    if (existsSync(dir)) return dir;
+  }
+  return preferred;
+}
+
+/** `OPENCLAW_CONFIG_PATH`, else the first existing config name in the state dir, else `openclaw.json`. */
+export function resolveConfigPath(env: Env, stateDir = resolveStateDir(env)): string {
+  const explicit = nonEmpty(env.OPENCLAW_CONFIG_PATH) ?? nonEmpty(env.CLAWDBOT_CONFIG_PATH);
+  if (explicit) return expandTilde(explicit, env);
+  for (const name of CONFIG_NAMES) {
+    const candidate = join(stateDir, name);
+    if (existsSync(candidate)) return candidate;
+  }
+  return join(stateDir, CONFIG_NAMES[0]!);
+}
+
+export function normalizeAgentId(id: string): string {
+  return id.trim().toLowerCase();
+}
+
+/** Human output shows the home dir as `~` (DESIGN §4.2). */
+export function shortenHome(path: string, env: Env): string {
+  const home = resolveHomeDir(env);
+  if (path === home) return "~";
+  if (path.startsWith(home + "/")) return "~" + path.slice(home.length);
+  return path;
+}
