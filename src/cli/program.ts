@@ -27,6 +27,9 @@ function buildProgram(): Command {
     .description("Own your AI-model credentials and serve model requests through a local gateway.")
     .version(VERSION, "-V, --version", "print the version")
     .helpOption("-h, --help", "show help")
+    // `models` has an --agent of its own (for `openclaw models --agent x`);
+    // positional options keep it from swallowing a subcommand's --agent.
+    .enablePositionalOptions()
     .showHelpAfterError("(add --help for usage)")
     .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, "Error: ")) });
 
