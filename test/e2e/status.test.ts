@@ -1,5 +1,5 @@
 // `openclaw models status` against Alice's real OpenClaw 2026.2.26 state and
-// the outputs OpenClaw printed for it (shared/fixtures), plus --check codes.
+// the outputs OpenClaw printed for it (test/fixtures), plus --check codes.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync, mkdirSync } from "node:fs";

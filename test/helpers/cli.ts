@@ -8,8 +8,9 @@ import assert from "node:assert/strict";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const CLI = join(ROOT, "dist", "openclaw.js");
-export const FIXTURE_HOME = join(ROOT, "..", "shared", "fixtures", "openclaw-2026.2.26", "home-alice");
-export const FIXTURE_OUTPUTS = join(ROOT, "..", "shared", "fixtures", "openclaw-2026.2.26", "outputs");
+/** Real files and outputs of OpenClaw 2026.2.26 (copied from the team's shared fixtures; see its README). */
+export const FIXTURE_HOME = join(ROOT, "test", "fixtures", "openclaw-2026.2.26", "home-alice");
+export const FIXTURE_OUTPUTS = join(ROOT, "test", "fixtures", "openclaw-2026.2.26", "outputs");
 /** "Now" of the fixture outputs: anthropic:old.expires + 1 h. */
 export const FIXTURE_NOW = 1795610701840 + 3_600_000;
 

@@ -1,0 +1,47 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { substituteEnvRefs, validateConfig } from "./config.ts";
+import { FileFormatError } from "./errors.ts";
+
+const lookup = (values: Record<string, string>) => (name: string) => values[name];
+
+test("${VAR} is replaced in every string value, $${VAR} stays literal", () => {
+  const doc = { models: { providers: { x: { apiKey: "${KEY}", baseUrl: "http://${HOST}:1/v1", headers: { a: "$${KEEP}" } } } }, list: ["${HOST}"] };
+  const out = substituteEnvRefs(doc, lookup({ KEY: "secret", HOST: "localhost" }), "/c.json");
+  assert.deepEqual(out, { models: { providers: { x: { apiKey: "secret", baseUrl: "http://localhost:1/v1", headers: { a: "${KEEP}" } } } }, list: ["localhost"] });
+  assert.equal((doc.models.providers.x as { apiKey: string }).apiKey, "${KEY}", "the written document is not changed");
+});
+
+test("only upper-case names are references; lower-case ones are left alone", () => {
+  assert.deepEqual(substituteEnvRefs({ a: "${lower}" }, lookup({}), "/c.json"), { a: "${lower}" });
+});
+
+test("a missing or empty variable is an error naming it, the key path and the file", () => {
+  for (const values of [{}, { KEY: "" }] as Record<string, string>[]) {
+    assert.throws(
+      () => substituteEnvRefs({ models: { providers: { openai: { apiKey: "${KEY}" } } } }, lookup(values), "/home/u/.openclaw/openclaw.json"),
+      (error: unknown) =>
+        error instanceof FileFormatError &&
+        error.message === 'Missing env var "KEY" referenced at models.providers.openai.apiKey in /home/u/.openclaw/openclaw.json.',
+    );
+  }
+});
+
+test("validation errors name the key path and what was expected, never the value", async () => {
+  await assert.rejects(
+    validateConfig({ agents: { defaults: { model: 42 } }, auth: { profiles: { "a:b": { provider: "a", mode: "password" } } } }, "/c.json"),
+    (error: unknown) => {
+      assert.ok(error instanceof FileFormatError);
+      assert.match(error.message, /^Invalid config at \/c\.json: /);
+      assert.match(error.message, /agents\.defaults\.model: expected a string or an object, got a number/);
+      assert.match(error.message, /auth\.profiles\["a:b"\]\.mode: expected one of "api_key", "oauth", "token", got a string/);
+      assert.ok(!error.message.includes("password"));
+      return true;
+    },
+  );
+});
+
+test("unknown sections (channels, plugins, …) written by OpenClaw are accepted", async () => {
+  const doc = { channels: { telegram: { token: "x" } }, messages: { ackReactionScope: "group-mentions" }, agents: { defaults: { maxConcurrent: 4 } } };
+  assert.deepEqual(await validateConfig(doc, "/c.json"), doc);
+});
