@@ -39,10 +39,12 @@ export function removeProfileFromStore(store: AuthStore, profileId: string): boo
   return changed;
 }
 
-async function confirmRemoval(io: CliIO, profileId: string): Promise<void> {
+/** True to go ahead; false when the user says no. Ctrl-C cancels (exit 1). */
+async function confirmRemoval(profileId: string): Promise<boolean> {
   const { confirm, isCancel } = await import("@clack/prompts");
   const answer = await confirm({ message: `Remove auth profile ${profileId}? The credential is deleted from disk.`, initialValue: false });
-  if (isCancel(answer) || !answer) throw new CancelledError();
+  if (isCancel(answer)) throw new CancelledError();
+  return answer;
 }
 
 export async function run(options: LogoutOptions, io: CliIO): Promise<number> {
@@ -58,7 +60,10 @@ export async function run(options: LogoutOptions, io: CliIO): Promise<number> {
     );
   }
   if (!inOwnStore && !inConfig) throw new UsageError(`Auth profile "${profileId}" not found in ${cc.agent.dir}.`, "See: openclaw models auth list");
-  if (io.stdinIsTTY && !options.yes) await confirmRemoval(io, profileId);
+  if (io.stdinIsTTY && !options.yes && !(await confirmRemoval(profileId))) {
+    printLine(io, "Nothing changed.");
+    return 0;
+  }
 
   await cc.backend.update(cc.agent.dir, (store) => removeProfileFromStore(store, profileId));
   // Config metadata is shared by all agents; keep it while the default agent still has the profile.

@@ -52,10 +52,9 @@ export async function remove(options: { alias: string }, io: CliIO): Promise<num
     }
     throw new UsageError(`Alias not found: ${alias}`);
   }
-  await editConfig(cc, (doc) => {
+  const updated = await editConfig(cc, (doc) => {
     delete ensureModelEntry(doc, explicit[0]).alias;
   });
-  const remaining = Object.keys(configuredAliases(cc.ctx.config)).filter((name) => name !== alias);
-  printLine(io, remaining.length === 0 ? "No aliases configured." : `Removed alias ${alias}.`);
+  printLine(io, Object.keys(configuredAliases(updated)).length === 0 ? "No aliases configured." : `Removed alias ${alias}.`);
   return 0;
 }

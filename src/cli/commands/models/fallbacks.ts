@@ -5,7 +5,7 @@ import { resolveModelSettings } from "../../../providers/model-ref.ts";
 import { loadCommandContext } from "../../command-context.ts";
 import { UsageError } from "../../errors.ts";
 import { printJson, printLine, type CliIO } from "../../io.ts";
-import { editConfig, resolveModelArgument, warnIfUnknownModel } from "./shared.ts";
+import { editConfig, modelKeyOf, resolveModelArgument, warnIfUnknownModel } from "./shared.ts";
 
 export async function list(options: { json?: boolean; plain?: boolean }, io: CliIO): Promise<number> {
   const cc = await loadCommandContext(io);
@@ -40,14 +40,16 @@ export async function add(options: { model: string }, io: CliIO): Promise<number
 
 export async function remove(options: { model: string }, io: CliIO): Promise<number> {
   const cc = await loadCommandContext(io);
-  const key = resolveModelArgument(cc.ctx.config, options.model);
-  const settingsKeys = (raw: string) => resolveModelArgument(cc.ctx.config, raw);
-  const written = readFallbacks(cc.ctx.configFile.document, "model");
-  if (!written.some((raw) => raw === options.model || settingsKeys(raw) === key)) throw new UsageError(`Fallback not found: ${key}`);
-  await editConfig(cc, (doc) => {
-    setFallbacks(doc, "model", readFallbacks(doc, "model").filter((raw) => raw !== options.model && settingsKeys(raw) !== key));
+  const config = cc.ctx.config;
+  // An entry is removed when it is the argument as written or names the same model;
+  // entries that do not parse can still be removed by their exact text.
+  const key = modelKeyOf(config, options.model);
+  const matches = (raw: string) => raw === options.model || modelKeyOf(config, raw) === key;
+  if (!readFallbacks(cc.ctx.configFile.document, "model").some(matches)) throw new UsageError(`Fallback not found: ${key}`);
+  const updated = await editConfig(cc, (doc) => {
+    setFallbacks(doc, "model", readFallbacks(doc, "model").filter((raw) => !matches(raw)));
   });
-  const left = resolveModelSettings(cc.ctx.config).fallbacks.filter((model) => model !== key);
+  const left = resolveModelSettings(updated).fallbacks;
   printLine(io, `Fallbacks: ${left.length > 0 ? left.join(", ") : "(none)"}`);
   return 0;
 }

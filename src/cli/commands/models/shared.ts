@@ -21,9 +21,15 @@ export function warnIfUnknownModel(cc: CommandContext, key: string): void {
   }
 }
 
-/** Applies a config edit and prints `Updated <config>` when the file changed. */
-export async function editConfig(cc: CommandContext, mutate: (doc: ConfigDocument) => void): Promise<boolean> {
+/** Applies a config edit, prints `Updated <config>` when the file changed, and returns the config as written. */
+export async function editConfig(cc: CommandContext, mutate: (doc: ConfigDocument) => void): Promise<OpenClawConfig> {
   const result = await updateConfigFile(cc.ctx.configPath, mutate, cc.ctx.env.lookup);
   if (result.changed) printLine(cc.io, `Updated ${cc.ctx.display(cc.ctx.configPath)}`);
-  return result.changed;
+  return result.config;
+}
+
+/** A stored model reference as a `provider/model` key, or as written when it does not parse. */
+export function modelKeyOf(config: OpenClawConfig, raw: string): string {
+  const ref = resolveModelRef(raw, configuredAliases(config));
+  return ref ? formatModelRef(ref) : raw;
 }
