@@ -19,6 +19,8 @@ const PROVIDER_ENV_VARS: Record<string, readonly string[]> = {
   volcengine: ["VOLCANO_ENGINE_API_KEY"],
   byteplus: ["BYTEPLUS_API_KEY"],
   huggingface: ["HUGGINGFACE_HUB_TOKEN", "HF_TOKEN"],
+  // Vertex authenticates with gcloud application-default credentials, not a key.
+  "google-vertex": [],
 };
 
 /** Providers `models status` probes the environment for even when nothing else mentions them. */
@@ -37,15 +39,19 @@ export const ENV_PROBED_PROVIDERS = [
   "synthetic",
 ] as const;
 
-// Keys the login-shell import looks for (spec §2.4), with every provider var above.
-const OTHER_EXPECTED_KEYS = [
+// The login-shell import runs only when none of these is set (OpenClaw
+// 2026.2.26's list, so a stray GITHUB_TOKEN does not turn it off) …
+export const SHELL_ENV_TRIGGER_KEYS: readonly string[] = [
+  "OPENAI_API_KEY",
+  "ANTHROPIC_API_KEY",
+  "ANTHROPIC_OAUTH_TOKEN",
+  "GEMINI_API_KEY",
+  "ZAI_API_KEY",
   "OPENROUTER_API_KEY",
+  "AI_GATEWAY_API_KEY",
   "MINIMAX_API_KEY",
   "SYNTHETIC_API_KEY",
   "KILOCODE_API_KEY",
-  "GROQ_API_KEY",
-  "MISTRAL_API_KEY",
-  "XAI_API_KEY",
   "ELEVENLABS_API_KEY",
   "TELEGRAM_BOT_TOKEN",
   "DISCORD_BOT_TOKEN",
@@ -55,14 +61,19 @@ const OTHER_EXPECTED_KEYS = [
   "OPENCLAW_GATEWAY_PASSWORD",
 ];
 
-export const SHELL_ENV_EXPECTED_KEYS: readonly string[] = [
-  ...new Set([...Object.values(PROVIDER_ENV_VARS).flat(), ...OTHER_EXPECTED_KEYS]),
+// … and then imports these, plus every provider variable we know.
+export const SHELL_ENV_IMPORTED_KEYS: readonly string[] = [
+  ...new Set([
+    ...SHELL_ENV_TRIGGER_KEYS,
+    ...Object.values(PROVIDER_ENV_VARS).flat(),
+    ...["GROQ", "MISTRAL", "XAI", "CEREBRAS", "DEEPGRAM", "MOONSHOT", "VENICE", "TOGETHER", "NVIDIA", "OLLAMA", "VLLM", "LITELLM", "VOYAGE"].map((p) => `${p}_API_KEY`),
+  ]),
 ];
 
 /** `<P>` in `<P>_API_KEY`: upper-case id with `-` → `_`; Google uses `GEMINI`. */
 export function envPrefix(provider: string): string {
   const id = normalizeProviderId(provider);
-  if (id === "google" || id === "google-vertex") return "GEMINI";
+  if (id === "google") return "GEMINI";
   return id.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
 }
 
@@ -85,24 +96,42 @@ function splitKeyList(value: string): string[] {
   return value.split(/[\s,;]+/).filter(Boolean);
 }
 
+/** The key the environment supplies for a provider (what `effective=env` shows): its own variables first (spec §2.5). */
+export function resolveEnvCredential(provider: string, env: EnvChain): EnvCredential | undefined {
+  for (const name of providerEnvVars(provider)) {
+    const value = env.get(name);
+    if (value) return asCredential({ ...value, value: value.value.trim() });
+  }
+  return listEnvCredentials(provider, env)[0];
+}
+
 /**
- * Every key the environment offers for a provider, in rotation order (spec §2.5):
- * `OPENCLAW_LIVE_<P>_KEY` alone if set; else the single-key vars, `<P>_API_KEYS`,
- * `<P>_API_KEY`, then `<P>_API_KEY_*`; duplicates removed.
+ * Every key the environment offers for a provider, for rotation on rate
+ * limits (spec §2.5): `OPENCLAW_LIVE_<P>_KEY` alone if set; else the key
+ * `resolveEnvCredential` would use, then `<P>_API_KEYS`, `<P>_API_KEY` and
+ * `<P>_API_KEY_*`; duplicates removed.
  */
 export function listEnvCredentials(provider: string, env: EnvChain): EnvCredential[] {
   const id = normalizeProviderId(provider);
+  if (providerEnvVars(id).length === 0) return [];
   const prefix = envPrefix(id);
   const live = env.get(id === "anthropic" ? "OPENCLAW_LIVE_ANTHROPIC_KEY" : `OPENCLAW_LIVE_${prefix}_KEY`);
   if (live) return [asCredential(live)];
   const found: EnvCredential[] = [];
   const seen = new Set<string>();
   const push = (value: EnvValue | undefined) => {
-    if (!value || seen.has(value.value.trim())) return;
-    seen.add(value.value.trim());
-    found.push(asCredential({ ...value, value: value.value.trim() }));
+    const trimmed = value?.value.trim();
+    if (!value || !trimmed || seen.has(trimmed)) return;
+    seen.add(trimmed);
+    found.push(asCredential({ ...value, value: trimmed }));
   };
-  for (const name of providerEnvVars(id)) push(env.get(name));
+  for (const name of providerEnvVars(id)) {
+    const value = env.get(name);
+    if (value) {
+      push(value);
+      break;
+    }
+  }
   const listVars = id === "anthropic" ? ["OPENCLAW_LIVE_ANTHROPIC_KEYS", "ANTHROPIC_API_KEYS"] : [`${prefix}_API_KEYS`];
   for (const listVar of listVars.map((name) => env.get(name))) {
     if (listVar) for (const key of splitKeyList(listVar.value)) push({ ...listVar, value: key });
@@ -112,9 +141,4 @@ export function listEnvCredentials(provider: string, env: EnvChain): EnvCredenti
   for (const name of numbered) push(env.get(name));
   if (id === "google") push(env.get("GOOGLE_API_KEY"));
   return found;
-}
-
-/** The key the environment supplies for a provider, if any (what `effective=env` shows). */
-export function resolveEnvCredential(provider: string, env: EnvChain): EnvCredential | undefined {
-  return listEnvCredentials(provider, env)[0];
 }

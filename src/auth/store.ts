@@ -21,7 +21,7 @@ export function authStorePath(agentDir: string): string {
   return join(agentDir, AUTH_PROFILE_FILENAME);
 }
 
-const STORE_HINT = "Fix the file by hand or restore a backup; openclaw did not change it.";
+const STORE_HINT = "Fix the file by hand; openclaw did not change it.";
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);

@@ -1,12 +1,12 @@
 // What most commands start from: the state context, the credential backend,
 // and the agent they act on.
-import { SHELL_ENV_EXPECTED_KEYS } from "../auth/env-keys.ts";
+import { SHELL_ENV_IMPORTED_KEYS, SHELL_ENV_TRIGGER_KEYS } from "../auth/env-keys.ts";
 import { createFileBackend } from "../auth/file-backend.ts";
 import type { CredentialBackend } from "../auth/backend.ts";
 import { loadAgentAuthView, type AgentAuthView } from "../auth/agent-view.ts";
 import { primaryAgent, resolveAgent, type AgentInfo } from "../state/agents.ts";
 import { loadStateContext, type StateContext } from "../state/context.ts";
-import type { CliIO } from "./io.ts";
+import { printErrorLine, type CliIO } from "./io.ts";
 
 export interface CommandContext {
   io: CliIO;
@@ -17,7 +17,13 @@ export interface CommandContext {
 }
 
 export async function loadCommandContext(io: CliIO, agentId?: string): Promise<CommandContext> {
-  const ctx = await loadStateContext({ env: io.env, cwd: io.cwd, shellEnvKeys: SHELL_ENV_EXPECTED_KEYS });
+  const ctx = await loadStateContext({
+    env: io.env,
+    cwd: io.cwd,
+    shellEnvKeys: { triggerKeys: SHELL_ENV_TRIGGER_KEYS, importKeys: SHELL_ENV_IMPORTED_KEYS },
+  });
+  // OpenClaw's wording; the command still runs with what the other sources gave.
+  if (ctx.shellEnv.error) printErrorLine(io, `[openclaw] shell env fallback failed: ${ctx.shellEnv.error}`);
   const agent = resolveAgent(ctx, agentId);
   const primary = primaryAgent(ctx);
   return { io, ctx, backend: createFileBackend({ stateDir: ctx.stateDir, env: io.env }), agent, primary };

@@ -57,7 +57,7 @@ export interface StatusReport {
   allowed: string[];
   auth: {
     storePath: string;
-    shellEnvFallback: { enabled: boolean; appliedKeys: string[] };
+    shellEnvFallback: { enabled: boolean; appliedKeys: string[]; error?: string };
     providersWithOAuth: string[];
     missingProvidersInUse: string[];
     providers: ProviderAuthOverview[];
@@ -128,7 +128,11 @@ function providerOverview(inputs: StatusInputs, provider: string, profiles: read
   const envValue = env ? { value: env.mode === "oauth" ? "OAuth (env)" : maskSecret(env.value), source: env.source } : undefined;
   const modelsJson = configured ? { value: maskSecret(configured.key), source: `${ctx.display(ctx.configPath)}: ${configured.path}` } : undefined;
   let effective: EffectiveAuth = { kind: "missing", detail: "missing" };
-  if (counts.count > 0) effective = { kind: "profiles", detail: ctx.display(authStorePath(view.agentDir)) };
+  if (counts.count > 0) {
+    // The store that actually holds them: the default agent's when every one is inherited.
+    const allInherited = view.inherited !== undefined && profiles.every(([profileId]) => view.isInherited(profileId));
+    effective = { kind: "profiles", detail: ctx.display(allInherited ? view.inherited!.path : authStorePath(view.agentDir)) };
+  }
   else if (envValue) effective = { kind: "env", detail: envValue.value };
   else if (modelsJson) effective = { kind: "models.json", detail: modelsJson.value };
   const overview: ProviderAuthOverview = { provider, effective, profiles: counts };
@@ -204,7 +208,11 @@ export function buildStatusReport(inputs: StatusInputs): StatusReport {
     allowed: settings.allowed,
     auth: {
       storePath: authStorePath(view.agentDir),
-      shellEnvFallback: { enabled: ctx.shellEnv.enabled, appliedKeys: ctx.shellEnv.appliedKeys },
+      shellEnvFallback: {
+        enabled: ctx.shellEnv.enabled,
+        appliedKeys: ctx.shellEnv.appliedKeys,
+        ...(ctx.shellEnv.error ? { error: ctx.shellEnv.error } : {}),
+      },
       providersWithOAuth: overviews
         .filter((o) => o.profiles.oauth + o.profiles.token > 0)
         .map((o) => `${o.provider} (${o.profiles.oauth + o.profiles.token})`),

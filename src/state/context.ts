@@ -8,7 +8,7 @@ import { readConfigFile, substituteEnvRefs, validateConfig, type ConfigFile } fr
 import type { OpenClawConfig } from "./config-schema.ts";
 import { EnvChain, configEnvValues } from "./env-chain.ts";
 import { readLoginShellEnv, shellEnvSettings } from "./shell-env.ts";
-import { resolveConfigPath, resolveHomeDir, resolveStateDir, shortenHome, type Env } from "./paths.ts";
+import { resolveConfigPath, resolveDotenvDir, resolveHomeDir, resolveStateDir, shortenHome, type Env } from "./paths.ts";
 
 export interface ShellEnvReport {
   enabled: boolean;
@@ -33,8 +33,8 @@ export interface StateContext {
 export interface LoadContextOptions {
   env: Env;
   cwd: string;
-  /** Variables the login-shell import may supply (the provider key names). */
-  shellEnvKeys: readonly string[];
+  /** The login-shell import runs only when none of `triggerKeys` is set, and imports `importKeys`. */
+  shellEnvKeys: { triggerKeys: readonly string[]; importKeys: readonly string[] };
 }
 
 async function dotenvValues(path: string): Promise<Record<string, string> | undefined> {
@@ -52,7 +52,7 @@ export async function loadStateContext({ env, cwd, shellEnvKeys }: LoadContextOp
 
   const chain = new EnvChain(env);
   const cwdEnvPath = resolve(cwd, ".env");
-  const stateEnvPath = join(stateDir, ".env");
+  const stateEnvPath = join(resolveDotenvDir(env), ".env");
   const [configFile, cwdDotenv, stateDotenv] = await Promise.all([
     readConfigFile(configPath),
     dotenvValues(cwdEnvPath),
@@ -67,9 +67,10 @@ export async function loadStateContext({ env, cwd, shellEnvKeys }: LoadContextOp
   const settings = shellEnvSettings(env, config.env?.shellEnv);
   const shellEnv: ShellEnvReport = { enabled: settings.enabled, appliedKeys: [] };
   // OpenClaw imports only when none of the expected keys is set anywhere.
-  if (settings.enabled && !shellEnvKeys.some((name) => chain.has(name))) {
+  if (settings.enabled && !shellEnvKeys.triggerKeys.some((name) => chain.has(name))) {
     try {
-      const values = await readLoginShellEnv(env, homeDir, shellEnvKeys, settings.timeoutMs);
+      const wanted = shellEnvKeys.importKeys.filter((name) => !chain.has(name));
+      const values = await readLoginShellEnv(env, homeDir, wanted, settings.timeoutMs);
       chain.addLayer({ origin: "shell", label: "shell env", values });
       shellEnv.appliedKeys = Object.keys(values).sort();
     } catch (error) {

@@ -46,6 +46,12 @@ export function resolveStateDir(env: Env): string {
   return preferred;
 }
 
+/** Where the daemon's `.env` lives: the state dir, but never a legacy one (spec §1.1 resolveConfigDir). */
+export function resolveDotenvDir(env: Env): string {
+  const explicit = nonEmpty(env.OPENCLAW_STATE_DIR) ?? nonEmpty(env.CLAWDBOT_STATE_DIR);
+  return explicit ? expandTilde(explicit, env) : join(resolveHomeDir(env), ".openclaw");
+}
+
 /** `OPENCLAW_CONFIG_PATH`, else the first existing config name in the state dir, else `openclaw.json`. */
 export function resolveConfigPath(env: Env, stateDir = resolveStateDir(env)): string {
   const explicit = nonEmpty(env.OPENCLAW_CONFIG_PATH) ?? nonEmpty(env.CLAWDBOT_CONFIG_PATH);

@@ -43,8 +43,11 @@ function expectation(issue: Issue): string {
       return `a value ${issue.inclusive ? ">=" : ">"} ${String(issue.minimum)}`;
     case "too_big":
       return `a value ${issue.inclusive ? "<=" : "<"} ${String(issue.maximum)}`;
-    case "invalid_union":
-      return "a string or an object";
+    case "invalid_union": {
+      // A discriminated union names its options ("type": api_key | token | oauth).
+      const options = (issue as { options?: unknown[] }).options;
+      return Array.isArray(options) ? `one of ${options.map((v) => JSON.stringify(v)).join(", ")}` : "a string or an object";
+    }
     default:
       return issue.message && issue.message !== "Invalid input" ? issue.message : "a valid value";
   }

@@ -7,7 +7,8 @@ import { FileLockBusyError } from "../../../state/safe-file.ts";
 import { OpenClawError } from "../../../state/errors.ts";
 import { loadAuthView, loadCommandContext, type CommandContext } from "../../command-context.ts";
 import { UsageError } from "../../errors.ts";
-import { printJson, printLine, type CliIO } from "../../io.ts";
+import { printErrorLine, printJson, printLine, type CliIO } from "../../io.ts";
+import type { AgentAuthView } from "../../../auth/agent-view.ts";
 
 export interface OrderOptions {
   action: "get" | "set" | "clear";
@@ -35,16 +36,25 @@ async function updateOrder(cc: CommandContext, change: (store: AuthStore) => voi
   }
 }
 
-function printOrder(cc: CommandContext, provider: string, order: string[] | undefined, options: OrderOptions, withFile: boolean): void {
+interface ShownOrder {
+  order: string[] | undefined;
+  /** The agent whose store holds the order, when it is not this one (read-through). */
+  inheritedFrom?: string;
+}
+
+function printOrder(cc: CommandContext, provider: string, shown: ShownOrder, options: OrderOptions, withFile: boolean): void {
   const storePath = cc.ctx.display(authStorePath(cc.agent.dir));
+  const { order, inheritedFrom } = shown;
   if (options.json) {
-    printJson(cc.io, { agentId: cc.agent.id, agentDir: cc.agent.dir, provider, authStorePath: storePath, order: order ?? null });
+    const doc = { agentId: cc.agent.id, agentDir: cc.agent.dir, provider, authStorePath: storePath, order: order ?? null };
+    printJson(cc.io, inheritedFrom ? { ...doc, inheritedFrom } : doc);
     return;
   }
   printLine(cc.io, `Agent: ${cc.agent.id}`);
   printLine(cc.io, `Provider: ${provider}`);
   if (withFile) printLine(cc.io, `Auth file: ${storePath}`);
-  printLine(cc.io, `Order override: ${order && order.length > 0 ? order.join(", ") : "(none)"}`);
+  const list = order && order.length > 0 ? order.join(", ") : "(none)";
+  printLine(cc.io, `Order override: ${list}${inheritedFrom ? ` (inherited from ${inheritedFrom})` : ""}`);
 }
 
 export async function run(options: OrderOptions, io: CliIO): Promise<number> {
@@ -53,15 +63,23 @@ export async function run(options: OrderOptions, io: CliIO): Promise<number> {
   const cc = await loadCommandContext(io, options.agent);
 
   if (options.action === "get") {
-    const view = await loadAuthView(cc);
-    const key = orderKey(view.merged, provider);
-    printOrder(cc, provider, key ? view.merged.order![key] : undefined, options, true);
+    printOrder(cc, provider, shownOrder(await loadAuthView(cc), cc, provider), options, true);
     return 0;
   }
 
   if (options.action === "clear") {
+    const view = await loadAuthView(cc);
+    if (orderKey(view.own.store, provider) === undefined) {
+      const shown = shownOrder(view, cc, provider);
+      if (options.json) printOrder(cc, provider, shown, options, true);
+      else printLine(io, "No per-agent order override to clear.");
+      if (shown.inheritedFrom) {
+        printErrorLine(io, `The order for ${cc.agent.id} comes from agent ${shown.inheritedFrom}: openclaw models auth order clear --provider ${provider} --agent ${shown.inheritedFrom}`);
+      }
+      return 0;
+    }
     await updateOrder(cc, (store) => withoutProvider(store, provider));
-    if (options.json) printOrder(cc, provider, undefined, options, true);
+    if (options.json) printOrder(cc, provider, shownOrder(await loadAuthView(cc), cc, provider), options, true);
     else printLine(io, "Cleared per-agent order override.");
     return 0;
   }
@@ -79,6 +97,15 @@ export async function run(options: OrderOptions, io: CliIO): Promise<number> {
     withoutProvider(store, provider);
     store.order = { ...store.order, [provider]: ids };
   });
-  printOrder(cc, provider, ids, options, false);
+  printOrder(cc, provider, { order: ids }, options, false);
   return 0;
+}
+
+/** The order this agent runs with: its own, else the default agent's (read-through). */
+function shownOrder(view: AgentAuthView, cc: CommandContext, provider: string): ShownOrder {
+  const own = orderKey(view.own.store, provider);
+  if (own !== undefined) return { order: view.own.store.order![own] };
+  const inherited = view.inherited && orderKey(view.inherited.store, provider);
+  if (view.inherited && inherited !== undefined) return { order: view.inherited.store.order![inherited], inheritedFrom: cc.primary.id };
+  return { order: undefined };
 }

@@ -51,7 +51,8 @@ export function formatStatus(report: StatusReport, io: CliIO, display: (path: st
   lines.push("", "Auth overview");
   lines.push(field("Auth store", display(auth.storePath)));
   const applied = auth.shellEnvFallback.appliedKeys;
-  lines.push(field("Shell env", (auth.shellEnvFallback.enabled ? "on" : "off") + (applied.length > 0 ? ` (applied: ${applied.join(", ")})` : "")));
+  const shellError = auth.shellEnvFallback.error ? ` (failed: ${auth.shellEnvFallback.error})` : "";
+  lines.push(field("Shell env", (auth.shellEnvFallback.enabled ? "on" : "off") + (applied.length > 0 ? ` (applied: ${applied.join(", ")})` : "") + shellError));
   lines.push(field(`Providers w/ OAuth/tokens (${auth.providersWithOAuth.length})`, listOrDash(auth.providersWithOAuth)));
   for (const provider of auth.providers) {
     const parts = [`- ${provider.provider} effective=${provider.effective.kind}:${provider.effective.detail}`];
