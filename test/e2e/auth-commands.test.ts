@@ -277,9 +277,33 @@ describe("agents", () => {
       assert.equal(inherited["openai:default"], false);
       assert.equal(inherited["anthropic:manual"], true);
 
+      const otherProvider = await runCli(["models", "auth", "order", "get", "--provider", "openai", "--agent", "work"], { home: home.home });
+      assert.match(otherProvider.stdout, /^Order override: \(none\)$/m);
+
       const logoutInherited = await runCli(["models", "auth", "logout", "anthropic:manual", "--agent", "work"], { home: home.home });
       assert.equal(logoutInherited.code, 1);
       assert.match(firstErrorLine(logoutInherited), /belongs to the default agent \(main\), not work/);
+    }));
+
+  test("an order inherited from the default agent is shown as such, and clearing it names the right agent", () =>
+    inHome(async (home) => {
+      copyAliceFixture(home);
+      const config = readJson(home.configPath);
+      config.agents.list = [{ id: "main" }, { id: "work" }];
+      writeJson(home.configPath, config);
+      const mainBefore = readFileSync(home.storePath);
+
+      const get = await runCli(["models", "auth", "order", "get", "--provider", "anthropic", "--agent", "work"], { home: home.home });
+      assert.match(get.stdout, /^Order override: anthropic:work, anthropic:manual \(inherited from main\)$/m);
+      const json = JSON.parse((await runCli(["models", "auth", "order", "get", "--provider", "anthropic", "--agent", "work", "--json"], { home: home.home })).stdout);
+      assert.deepEqual([json.order, json.inheritedFrom], [["anthropic:work", "anthropic:manual"], "main"]);
+
+      const clear = await runCli(["models", "auth", "order", "clear", "--provider", "anthropic", "--agent", "work"], { home: home.home });
+      assert.equal(clear.code, 0);
+      assert.equal(clear.stdout.trimEnd(), "No per-agent order override to clear.");
+      assert.match(clear.stderr, /openclaw models auth order clear --provider anthropic --agent main/);
+      assert.deepEqual(readFileSync(home.storePath), mainBefore);
+      assert.equal(existsSync(join(home.stateDir, "agents", "work")), false, "nothing was written for work");
     }));
 
   test("a legacy auth.json is imported as <provider>:default and kept as auth.json.migrated", () =>

@@ -242,6 +242,32 @@ describe("models status: where credentials come from", () => {
     }
   });
 
+  test("a failing login shell is reported, and the command still answers", async () => {
+    const home = makeHome();
+    try {
+      writeFileSync(join(home.home, ".profile"), "exit 3\n");
+      const result = await runCli(["models", "status", "--json"], { home: home.home, env: { SHELL: "/bin/sh", OPENCLAW_LOAD_SHELL_ENV: "1" } });
+      assert.equal(result.code, 0);
+      assert.match(result.stderr, /^\[openclaw\] shell env fallback failed: /);
+      const fallback = JSON.parse(result.stdout).auth.shellEnvFallback;
+      assert.equal(fallback.enabled, true);
+      assert.ok(fallback.error, "the JSON says why");
+    } finally {
+      home.cleanup();
+    }
+  });
+
+  test("google-vertex does not borrow GEMINI_API_KEY (it uses gcloud credentials)", async () => {
+    const home = makeHome();
+    try {
+      const result = await runCli(["models", "status", "--json"], { home: home.home, env: { GEMINI_API_KEY: "AIza" + "g".repeat(35) } });
+      const providers = JSON.parse(result.stdout).auth.providers.map((p: { provider: string }) => p.provider);
+      assert.deepEqual(providers, ["google"]);
+    } finally {
+      home.cleanup();
+    }
+  });
+
   test("multi-key env forms count as the provider's credential", async () => {
     const home = makeHome();
     try {
@@ -288,6 +314,7 @@ describe("models status: where credentials come from", () => {
       const anthropic = doc.auth.providers.find((p: { provider: string }) => p.provider === "anthropic");
       assert.equal(anthropic.profiles.count, 4);
       assert.ok(anthropic.profiles.labels.every((label: string) => label.endsWith(" [inherited]")));
+      assert.equal(anthropic.effective.detail, "~/.openclaw/agents/main/agent/auth-profiles.json", "names the store that holds them");
     } finally {
       home.cleanup();
     }
