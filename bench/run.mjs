@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { writeBenchState } from "./fixture.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const cli = join(root, "dist", "openclaw.js");
+const cli = join(root, "dist", "openclaw.cjs");
 const rounds = Number(process.env.BENCH_ROUNDS ?? 40);
 const home = mkdtempSync(join(tmpdir(), "openclaw-bench-"));
 writeBenchState(home, { profiles: 50 });

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Bundles the CLI with esbuild for a fast cold start (DESIGN §5):
-// - dist/openclaw.js: a tiny entry that answers --help/--version itself;
-// - dist/program.js: the command table (commander);
-// - dist/commands/**.js: one self-contained bundle per command, loaded on demand,
-//   so a command parses its own code and nothing else.
+// - dist/openclaw.cjs: a tiny entry that answers --help/--version itself;
+// - dist/program.cjs: the command table (commander);
+// - dist/modules/<group>-<name>.cjs: one self-contained bundle per command,
+//   loaded on demand, so a command parses its own code and nothing else.
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
 import { readFileSync, statSync, readdirSync, rmSync, writeFileSync, chmodSync } from "node:fs";
@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const src = join(root, "src");
 const outdir = join(root, "dist");
-const entryFile = join(outdir, "openclaw.js");
+const entryFile = join(outdir, "openclaw.cjs");
 
 function filesUnder(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -59,13 +59,13 @@ const loadModulesAtRunTime = {
   setup(b) {
     b.onResolve({ filter: /^\.\/(program|commands\/.*)\.ts$/ }, (args) => {
       if (dirname(args.importer) !== join(src, "cli")) return undefined;
-      const target = args.path === "./program.ts" ? "./program.js" : `./modules/${moduleName(args.path)}.js`;
+      const target = args.path === "./program.ts" ? "./program.cjs" : `./modules/${moduleName(args.path)}.cjs`;
       return { path: target, external: true };
     });
     b.onResolve({ filter: /-schema\.ts$/ }, (args) => {
       if (args.kind !== "dynamic-import") return undefined;
       if (dirname(args.importer) === join(src, "cli")) throw new Error(`${args.importer}: schema modules load from dist/modules/ only`);
-      return { path: `./${args.path.split("/").pop().replace(/\.ts$/, ".js")}`, external: true };
+      return { path: `./${args.path.split("/").pop().replace(/\.ts$/, ".cjs")}`, external: true };
     });
   },
 };
@@ -79,38 +79,42 @@ const commandEntries = [
     ),
   ),
 ];
-rmSync(outdir, { recursive: true, force: true });
-const entryPoints = {
-  entry: join(src, "cli", "entry.ts"),
-  program: join(src, "cli", "program.ts"),
-  ...Object.fromEntries(commandEntries.map((file) => [`modules/${moduleName("./" + relative(join(src, "cli"), file))}`, file])),
-  ...Object.fromEntries(SCHEMA_MODULES.map((file) => [`modules/${file.split("/").pop().replace(/\.ts$/, "")}`, join(src, file)])),
-};
-await build({
-  entryPoints,
-  outdir,
+const shared = {
   bundle: true,
-  format: "esm",
+  format: "cjs",
+  outExtension: { ".js": ".cjs" },
   platform: "node",
   target: "node20",
   minifySyntax: true,
   minifyWhitespace: true,
   legalComments: "none",
   define: { __OPENCLAW_VERSION__: JSON.stringify(pkg.version) },
-  // Bundled CommonJS dependencies call require() for Node built-ins.
-  banner: {
-    js: "import { createRequire as __ocCreateRequire } from 'node:module'; const require = __ocCreateRequire(import.meta.url);",
-  },
   // Loaded from node_modules only by the code paths that need them (a JSON5
   // config, a write, a prompt), so they never weigh on `models status`.
   external: ["json5", "write-file-atomic", "proper-lockfile", "@clack/prompts"],
   plugins: [lazyChildProcessForCommander, loadModulesAtRunTime],
   logLevel: "warning",
+};
+rmSync(outdir, { recursive: true, force: true });
+// Everything is CommonJS: Node starts it sooner than ES modules, and the hot
+// path (entry → command bundle) then never starts the ES module loader.
+// The command bundles keep `import()` for what they load lazily (@clack/prompts
+// is ES-only); the entry and the command table load command bundles with
+// require(), which is synchronous and cheaper.
+await build({
+  ...shared,
+  entryPoints: {
+    ...Object.fromEntries(commandEntries.map((file) => [`modules/${moduleName("./" + relative(join(src, "cli"), file))}`, file])),
+    ...Object.fromEntries(SCHEMA_MODULES.map((file) => [`modules/${file.split("/").pop().replace(/\.ts$/, "")}`, join(src, file)])),
+  },
+  outdir,
 });
-// entry.ts → openclaw.js (the `bin`).
-const builtEntry = join(outdir, "entry.js");
-writeFileSync(entryFile, readFileSync(builtEntry));
-rmSync(builtEntry);
+await build({
+  ...shared,
+  entryPoints: { openclaw: join(src, "cli", "entry.ts"), program: join(src, "cli", "program.ts") },
+  outdir,
+  supported: { "dynamic-import": false },
+});
 chmodSync(entryFile, 0o755);
 // The root help, written by the command table itself, for entry.ts's fast path.
 const help = execFileSync(process.execPath, [entryFile, "--help"], { encoding: "utf8", env: { ...process.env, COLUMNS: "80" } });

@@ -1,34 +1,32 @@
 #!/usr/bin/env node
-// Process entry, kept small because every command pays for it:
+// Process entry, kept small because every command pays for it (the build
+// emits it as CommonJS, which starts faster than an ES module):
 // - `openclaw --help` / `--version` print text the build generated from the
 //   command table, without loading it;
 // - `openclaw models status [flags]` (what monitoring runs every few minutes)
 //   goes straight to its module when its flags are the plain ones;
 // - everything else goes through the command table in program.ts.
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { VERSION } from "../version.ts";
-import { parseStatusArgs } from "./status-flags.ts";
+import { parseStatusArgs, type StatusFlagValues } from "./status-flags.ts";
 
 function rootHelpText(): string | undefined {
   try {
-    return readFileSync(new URL("./root-help.txt", import.meta.url), "utf8");
+    return readFileSync(join(dirname(realpathSync(process.argv[1]!)), "root-help.txt"), "utf8");
   } catch {
     return undefined;
   }
 }
 
-async function runStatusDirectly(options: NonNullable<ReturnType<typeof parseStatusArgs>>): Promise<number> {
-  const [{ processIO }, { reportError }, status] = await Promise.all([
-    import("./io.ts"),
-    import("./errors.ts"),
-    import("./commands/models/status.ts"),
-  ]);
-  const io = processIO();
-  try {
-    return await status.run(options, io);
-  } catch (error) {
-    return reportError(io, error);
-  }
+async function runStatusDirectly(options: StatusFlagValues): Promise<number> {
+  const status = await import("./commands/models/status.ts");
+  return status.runInProcess(options);
+}
+
+async function runProgram(): Promise<number> {
+  const { main } = await import("./program.ts");
+  return main(process.argv);
 }
 
 const args = process.argv.slice(2);
@@ -39,9 +37,8 @@ if (help !== undefined) {
   process.stdout.write(help);
 } else if (only === "--version" || only === "-V") {
   process.stdout.write(`${VERSION}\n`);
-} else if (statusOptions) {
-  process.exitCode = await runStatusDirectly(statusOptions);
 } else {
-  const { main } = await import("./program.ts");
-  process.exitCode = await main(process.argv);
+  void (statusOptions ? runStatusDirectly(statusOptions) : runProgram()).then((code) => {
+    process.exitCode = code;
+  });
 }

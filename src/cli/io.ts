@@ -21,6 +21,11 @@ export interface CliIO {
 }
 
 export function processIO(): CliIO {
+  // `openclaw … | head` closes the pipe early: stop quietly, like any Unix tool.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   return {
     env: process.env,
     cwd: process.cwd(),

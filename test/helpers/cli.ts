@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const CLI = join(ROOT, "dist", "openclaw.js");
+export const CLI = join(ROOT, "dist", "openclaw.cjs");
 /** Real files and outputs of OpenClaw 2026.2.26 (copied from the team's shared fixtures; see its README). */
 export const FIXTURE_HOME = join(ROOT, "test", "fixtures", "openclaw-2026.2.26", "home-alice");
 export const FIXTURE_OUTPUTS = join(ROOT, "test", "fixtures", "openclaw-2026.2.26", "outputs");

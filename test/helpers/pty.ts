@@ -116,7 +116,7 @@ export interface PtySession {
   kill(): void;
 }
 
-/** Starts `node dist/openclaw.js <args>` on a fresh pseudo-terminal. */
+/** Starts `node dist/openclaw.cjs <args>` on a fresh pseudo-terminal. */
 export function spawnCliPty(args: string[], options: PtyOptions): PtySession {
   return spawnPty([process.execPath, CLI, ...args], options);
 }

@@ -4,7 +4,8 @@ import { providerEnvVars } from "../../../auth/env-keys.ts";
 import { buildStatusReport, checkExitCode, type ProfileStatus, type StatusReport } from "../../../ops/status-report.ts";
 import { loadAuthView, loadCommandContext } from "../../command-context.ts";
 import { UsageError } from "../../errors.ts";
-import { colorizer, printJson, printLine, type CliIO } from "../../io.ts";
+import { colorizer, printJson, printLine, processIO, type CliIO } from "../../io.ts";
+import { reportError } from "../../errors.ts";
 
 export interface StatusOptions {
   json?: boolean;
@@ -90,4 +91,14 @@ export async function run(options: StatusOptions, io: CliIO): Promise<number> {
   else if (options.plain) printLine(io, report.resolvedDefault);
   else printLine(io, formatStatus(report, io, cc.ctx.display).join("\n"));
   return options.check ? checkExitCode(report) : 0;
+}
+
+/** For the entry's fast path: real process I/O, errors reported like every other command. */
+export async function runInProcess(options: StatusOptions): Promise<number> {
+  const io = processIO();
+  try {
+    return await run(options, io);
+  } catch (error) {
+    return reportError(io, error);
+  }
 }
