@@ -1,6 +1,7 @@
 // Credentials in `<agentDir>/auth-profiles.json`, one file per agent.
 import { join } from "node:path";
-import { readTextIfExists, withFileLock, writeFileAtomic } from "../state/safe-file.ts";
+import { readTextIfExists, writeFileAtomic } from "../state/safe-file.ts";
+import { withFileLock } from "../state/file-lock.ts";
 import { isTruthy } from "../state/shell-env.ts";
 import type { Env } from "../state/paths.ts";
 import type { CredentialBackend, StoreSnapshot } from "./backend.ts";

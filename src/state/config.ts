@@ -5,7 +5,8 @@
 import { copyFile, rename, chmod } from "node:fs/promises";
 import { FileFormatError, errnoCode } from "./errors.ts";
 import { parseJson5Text, TextParseError } from "./json-text.ts";
-import { readTextIfExists, withFileLock, writeFileAtomic, FILE_MODE } from "./safe-file.ts";
+import { readTextIfExists, writeFileAtomic, FILE_MODE } from "./safe-file.ts";
+import { withFileLock } from "./file-lock.ts";
 import type { OpenClawConfig } from "./config-schema.ts";
 import { formatKeyPath } from "./schema-errors.ts";
 import { matchesSchema } from "./json-schema-check.ts";

@@ -3,7 +3,7 @@
 import { normalizeProviderId } from "../../../auth/provider-id.ts";
 import { authStorePath } from "../../../auth/store.ts";
 import type { AuthStore } from "../../../auth/store-schema.ts";
-import { FileLockBusyError } from "../../../state/safe-file.ts";
+import { FileLockBusyError } from "../../../state/file-lock.ts";
 import { OpenClawError } from "../../../state/errors.ts";
 import { loadAuthView, loadCommandContext, type CommandContext } from "../../command-context.ts";
 import { UsageError } from "../../errors.ts";

@@ -1,0 +1,105 @@
+// The cross-process lock around every read-modify-write of a state file
+// (DESIGN §4.4): `<file>.lock`, a directory made atomically by mkdir, kept
+// fresh by its holder and taken over once stale (proper-lockfile).
+import { readFileSync } from "node:fs";
+import { lstat, unlink } from "node:fs/promises";
+import { basename, dirname } from "node:path";
+import { OpenClawError, errnoCode } from "./errors.ts";
+import { ensureDir } from "./safe-file.ts";
+
+/** A holder refreshes its lock every half of this; silent this long, it counts as dead. */
+const LOCK_STALE_MS = 10_000;
+
+export class FileLockBusyError extends OpenClawError {
+  readonly path: string;
+  constructor(path: string, cause: unknown) {
+    super(`Could not lock ${basename(path)}: another openclaw process is holding it.`, {
+      hint: `If no other openclaw process is running, remove ${path}.lock and retry.`,
+      cause,
+    });
+    this.name = "FileLockBusyError";
+    this.path = path;
+  }
+}
+
+// OpenClaw 2026.2.26 locks with a plain file at the same path holding
+// {"pid", "createdAt"}; it is abandoned when that pid is gone or it is older
+// than OpenClaw's own stale limit.
+const FOREIGN_LOCK_STALE_MS = 30_000;
+const FOREIGN_LOCK_WAIT_MS = 35_000;
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errnoCode(error) === "EPERM";
+  }
+}
+
+/** Waits out or clears a lock file left by OpenClaw itself; our own locks are directories. */
+async function settleForeignLock(lockPath: string): Promise<void> {
+  const deadline = Date.now() + FOREIGN_LOCK_WAIT_MS;
+  for (;;) {
+    let stats;
+    try {
+      stats = await lstat(lockPath);
+    } catch {
+      return;
+    }
+    if (stats.isDirectory()) return;
+    let payload: { pid?: unknown; createdAt?: unknown } | undefined;
+    try {
+      payload = JSON.parse(readFileSync(lockPath, "utf8"));
+    } catch {
+      payload = undefined;
+    }
+    const created = typeof payload?.createdAt === "string" ? Date.parse(payload.createdAt) : Number.NaN;
+    const age = Date.now() - (Number.isFinite(created) ? created : stats.mtimeMs);
+    const holderGone = typeof payload?.pid === "number" && !processIsAlive(payload.pid);
+    if (holderGone || age > FOREIGN_LOCK_STALE_MS) {
+      await unlink(lockPath).catch(() => undefined);
+      return;
+    }
+    if (Date.now() > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Runs `fn` while holding `<path>.lock` (a directory, made atomically by mkdir,
+ * kept fresh by the holder and taken over once stale, via proper-lockfile).
+ * A lock file left at the same path by OpenClaw itself is waited for, or
+ * cleared once abandoned, so the two tools exclude each other.
+ */
+export async function withFileLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  await ensureDir(dirname(path));
+  const { default: lockfile } = await import("proper-lockfile");
+  const lockPath = `${path}.lock`;
+  let compromised: Error | undefined;
+  let release: (() => Promise<void>) | undefined;
+  for (let attempt = 0; release === undefined; attempt++) {
+    await settleForeignLock(lockPath);
+    try {
+      release = await lockfile.lock(path, {
+        realpath: false,
+        lockfilePath: lockPath,
+        stale: LOCK_STALE_MS,
+        retries: { retries: 30, factor: 1.5, minTimeout: 20, maxTimeout: 1_000, randomize: true },
+        onCompromised: (error) => {
+          compromised = error;
+        },
+      });
+    } catch (error) {
+      // ENOTDIR: proper-lockfile tried to take over OpenClaw's lock *file*.
+      if (errnoCode(error) === "ENOTDIR" && attempt < 3) continue;
+      if (errnoCode(error) === "ELOCKED" || errnoCode(error) === "ENOTDIR") throw new FileLockBusyError(path, error);
+      throw new OpenClawError(`Could not lock ${path}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    if (!compromised) await release().catch(() => undefined);
+  }
+}
