@@ -154,6 +154,24 @@ function profileStatuses(inputs: StatusInputs, listed: readonly string[], groups
   return out.sort((a, b) => compareText(a.provider, b.provider) || compareText(a.profileId, b.profileId));
 }
 
+/** Profiles rolled up per provider (spec §3.1): the worst expirable status and the soonest expiry. */
+function providerStatuses(profiles: readonly ProfileStatus[], now: number): ProviderStatus[] {
+  const byProvider = new Map<string, ProfileStatus[]>();
+  for (const profile of profiles) {
+    const key = normalizeProviderId(profile.provider);
+    byProvider.set(key, [...(byProvider.get(key) ?? []), profile]);
+  }
+  return [...byProvider.entries()].map(([provider, list]) => {
+    const roll = rollUpHealth(list, now);
+    const entry: ProviderStatus = { provider, status: roll.status, profiles: list };
+    if (roll.expiresAt !== undefined) {
+      entry.expiresAt = roll.expiresAt;
+      entry.remainingMs = roll.remainingMs!;
+    }
+    return entry;
+  });
+}
+
 export function buildStatusReport(inputs: StatusInputs): StatusReport {
   const { ctx, agent, view, explicitAgent, now } = inputs;
   const settings = resolveModelSettings(ctx.config, explicitAgent ? agent.entry : undefined);
@@ -173,26 +191,10 @@ export function buildStatusReport(inputs: StatusInputs): StatusReport {
     .sort();
 
   const profiles = profileStatuses(inputs, listedIds, groups);
-  const byProvider = new Map<string, ProfileStatus[]>();
-  for (const profile of profiles) {
-    const key = normalizeProviderId(profile.provider);
-    byProvider.set(key, [...(byProvider.get(key) ?? []), profile]);
-  }
-  const providers: ProviderStatus[] = [...byProvider.entries()].map(([provider, list]) => {
-    const roll = rollUpHealth(list, now);
-    const entry: ProviderStatus = { provider, status: roll.status, profiles: list };
-    if (roll.expiresAt !== undefined) {
-      entry.expiresAt = roll.expiresAt;
-      entry.remainingMs = roll.remainingMs!;
-    }
-    return entry;
-  });
-
-  const unusableProfiles: UnusableWindow[] = [];
-  for (const [profileId, credential] of listedIds.flatMap((provider) => groups.get(provider) ?? [])) {
-    const window = unusableWindow(profileId, credential.provider, view.merged.usageStats?.[profileId], now);
-    if (window) unusableProfiles.push(window);
-  }
+  const unusableProfiles = listedIds
+    .flatMap((provider) => groups.get(provider) ?? [])
+    .map(([profileId, credential]) => unusableWindow(profileId, credential.provider, view.merged.usageStats?.[profileId], now))
+    .filter((window): window is UnusableWindow => window !== undefined);
 
   return {
     configPath: ctx.configPath,
@@ -219,7 +221,7 @@ export function buildStatusReport(inputs: StatusInputs): StatusReport {
       missingProvidersInUse,
       providers: overviews,
       unusableProfiles,
-      oauth: { warnAfterMs: DEFAULT_WARN_MS, profiles, providers },
+      oauth: { warnAfterMs: DEFAULT_WARN_MS, profiles, providers: providerStatuses(profiles, now) },
     },
   };
 }
