@@ -1,7 +1,7 @@
 // Reading cooldown / disabled windows from usageStats (spec §6.3). Writing
 // them (failure ladders) belongs to the request path.
 import { normalizeProviderId } from "./provider-id.ts";
-import type { AuthStore, UsageStats } from "./store-schema.ts";
+import type { UsageStats } from "./store-schema.ts";
 
 export interface UnusableWindow {
   profileId: string;
@@ -34,13 +34,4 @@ export function unusableWindow(profileId: string, provider: string, stats: Usage
   const until = cooldownUntil ?? disabledUntil;
   if (until === undefined) return undefined;
   return { profileId, provider, kind: "cooldown", until, remainingMs: until - now };
-}
-
-export function unusableWindows(store: AuthStore, now: number): UnusableWindow[] {
-  const windows: UnusableWindow[] = [];
-  for (const [profileId, credential] of Object.entries(store.profiles)) {
-    const window = unusableWindow(profileId, credential.provider, store.usageStats?.[profileId], now);
-    if (window) windows.push(window);
-  }
-  return windows;
 }

@@ -70,11 +70,6 @@ export class EnvChain {
     return (this.nameCache = [...names]);
   }
 
-  /** Names the shell import supplied (status prints `Shell env: on (applied: …)`). */
-  namesFrom(origin: EnvOrigin): string[] {
-    return this.names().filter((name) => this.get(name)?.origin === origin);
-  }
-
   /** A flat view for code that wants a plain env object (e.g. `${VAR}` substitution). */
   lookup = (name: string): string | undefined => this.value(name);
 }
