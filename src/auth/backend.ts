@@ -21,5 +21,15 @@ export interface CredentialBackend {
    * it in place, and writes it back only if something changed. Nothing else
    * can write in between, so concurrent changes to other profiles survive.
    */
-  update<T>(agentDir: string, change: (store: AuthStore) => T | Promise<T>): Promise<T>;
+  update<T>(agentDir: string, change: (store: AuthStore) => T | Promise<T>, options?: UpdateOptions): Promise<T>;
+}
+
+export interface UpdateOptions {
+  /**
+   * Called while the lock is still held, after the write (or after deciding
+   * there was nothing to write), with the store as it now is. A long-running
+   * reader uses it to adopt the result without mistaking its own write for
+   * someone else's.
+   */
+  onCommitted?: (store: AuthStore) => void;
 }

@@ -30,7 +30,7 @@ export function createFileBackend({ stateDir, env }: FileBackendOptions): Creden
 
   return {
     read,
-    async update(agentDir, change) {
+    async update(agentDir, change, options) {
       const path = authStorePath(agentDir);
       return withFileLock(path, async () => {
         const snapshot = await read(agentDir);
@@ -41,6 +41,7 @@ export function createFileBackend({ stateDir, env }: FileBackendOptions): Creden
           await writeFileAtomic(path, after);
           if (snapshot.legacyAuthJson && !readOnlyMigrations) await retireLegacyAuthJson(snapshot.legacyAuthJson);
         }
+        options?.onCommitted?.(snapshot.store);
         return result;
       });
     },

@@ -21,9 +21,13 @@ export function credentialLabel(credential: Credential): string {
   }
 }
 
-/** ` [cooldown 4m]` or ` [disabled:billing 5h]`, or nothing while the profile is usable. */
-export function unusableSuffix(window: UnusableWindow | undefined): string {
-  if (!window) return "";
-  const kind = window.kind === "disabled" ? `disabled${window.reason ? `:${window.reason}` : ""}` : "cooldown";
-  return ` [${kind} ${formatRemainingShort(window.remainingMs)}]`;
+/** ` [cooldown 4m]`, ` [disabled:billing 5h]`, ` [cooldown 1m: claude-opus-4-6]`, or nothing while usable. */
+export function unusableSuffix(...windows: (UnusableWindow | undefined)[]): string {
+  return windows
+    .filter((window): window is UnusableWindow => window !== undefined)
+    .map((window) => {
+      const kind = window.kind === "disabled" ? `disabled${window.reason ? `:${window.reason}` : ""}` : "cooldown";
+      return ` [${kind} ${formatRemainingShort(window.remainingMs)}${window.model ? `: ${window.model}` : ""}]`;
+    })
+    .join("");
 }

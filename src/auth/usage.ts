@@ -10,6 +10,8 @@ export interface UnusableWindow {
   reason?: string;
   until: number;
   remainingMs: number;
+  /** Set for a rate limit that holds for this model only (the profile serves its other models). */
+  model?: string;
 }
 
 function activeUntil(value: number | undefined, now: number): number | undefined {

@@ -168,6 +168,18 @@ function buildProgram(): Command {
       later(async (io) => (await import("./commands/auth/order.ts")).run({ action: name, ...options, profileIds }, io));
     });
   }
+  const gatewayFlags = (command: Command) =>
+    command
+      .option("--port <port>", "port to listen on (default: gateway.port, OPENCLAW_GATEWAY_PORT, or 18789)")
+      .option("--bind <address>", "loopback (default), lan, or an address to listen on")
+      .option("--token <token>", "gateway token clients must send (default: OPENCLAW_GATEWAY_TOKEN or gateway.auth.token)")
+      .addOption(agentOption());
+  const gateway = gatewayFlags(program.command("gateway").description("Run the local model gateway in the foreground (default: run)")).action((options) =>
+    later(async (io) => (await import("./commands/gateway/run.ts")).run(options, io)),
+  );
+  gatewayFlags(gateway.command("run").description("Run the local model gateway in the foreground")).action((options) =>
+    later(async (io) => (await import("./commands/gateway/run.ts")).run(options, io)),
+  );
   return program;
 }
 

@@ -11,6 +11,7 @@ import { credentialLabel, unusableSuffix } from "../auth/profile-label.ts";
 import { normalizeProviderId } from "../auth/provider-id.ts";
 import { registerSecret } from "../auth/redact.ts";
 import { unusableWindow, type UnusableWindow } from "../auth/usage.ts";
+import { modelWindows } from "../auth/cooldown.ts";
 import type { Credential } from "../auth/store-schema.ts";
 import { formatModelRef, providersInUse, resolveModelRef, resolveModelSettings, type ModelSettings } from "../providers/model-ref.ts";
 import type { AgentInfo } from "../state/agents.ts";
@@ -120,9 +121,10 @@ function providerOverview(inputs: StatusInputs, provider: string, profiles: read
     if (credential.type === "oauth") counts.oauth++;
     else if (credential.type === "token") counts.token++;
     else counts.apiKey++;
-    const window = unusableWindow(profileId, credential.provider, view.merged.usageStats?.[profileId], now);
+    const stats = view.merged.usageStats?.[profileId];
+    const windows = [unusableWindow(profileId, credential.provider, stats, now), ...modelWindows(profileId, credential.provider, stats, now)];
     const inherited = view.isInherited(profileId) ? " [inherited]" : "";
-    counts.labels.push(`${profileId}=${credentialLabel(credential)}${unusableSuffix(window)}${inherited}`);
+    counts.labels.push(`${profileId}=${credentialLabel(credential)}${unusableSuffix(...windows)}${inherited}`);
   }
   const configured = configuredProviderKey(ctx, provider);
   const envValue = env ? { value: env.mode === "oauth" ? "OAuth (env)" : maskSecret(env.value), source: env.source } : undefined;
@@ -193,7 +195,10 @@ export function buildStatusReport(inputs: StatusInputs): StatusReport {
   const profiles = profileStatuses(inputs, listedIds, groups);
   const unusableProfiles = listedIds
     .flatMap((provider) => groups.get(provider) ?? [])
-    .map(([profileId, credential]) => unusableWindow(profileId, credential.provider, view.merged.usageStats?.[profileId], now))
+    .flatMap(([profileId, credential]) => {
+      const stats = view.merged.usageStats?.[profileId];
+      return [unusableWindow(profileId, credential.provider, stats, now), ...modelWindows(profileId, credential.provider, stats, now)];
+    })
     .filter((window): window is UnusableWindow => window !== undefined);
 
   return {

@@ -77,11 +77,18 @@ export const ProviderConfigSchema = z.looseObject({
 
 const ModelsSchema = z.lazy(() => z.looseObject({ providers: z.optional(z.record(str, ProviderConfigSchema)) }));
 
+const positiveInt = z.optional(z.number().check(z.int(), z.positive()));
+
 const GatewaySchema = z.lazy(() =>
   z.looseObject({
     port: z.optional(z.number().check(z.int(), z.gte(1), z.lte(65535))),
     bind: optStr,
     auth: z.optional(z.looseObject({ mode: optStr, token: optStr })),
+    // Our extensions (docs/gateway.md): OpenClaw 2026.2.26 does not know them.
+    maxBodyBytes: positiveInt,
+    connectTimeoutMs: positiveInt,
+    upstreamTimeoutMs: positiveInt,
+    shutdownGraceMs: positiveInt,
   }),
 );
 

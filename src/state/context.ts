@@ -14,6 +14,8 @@ export interface ShellEnvReport {
   enabled: boolean;
   appliedKeys: string[];
   error?: string;
+  /** What the import supplied (kept so a long-running gateway imports once). */
+  values?: Record<string, string>;
 }
 
 export interface StateContext {
@@ -35,6 +37,29 @@ export interface LoadContextOptions {
   cwd: string;
   /** The login-shell import runs only when none of `triggerKeys` is set, and imports `importKeys`. */
   shellEnvKeys: { triggerKeys: readonly string[]; importKeys: readonly string[] };
+  /** Reuse an earlier import instead of running the shell again (a gateway reloading its files). */
+  previousShellEnv?: ShellEnvReport;
+}
+
+async function importShellEnv(
+  env: Env,
+  homeDir: string,
+  config: OpenClawConfig,
+  chain: EnvChain,
+  keys: LoadContextOptions["shellEnvKeys"],
+): Promise<ShellEnvReport> {
+  const settings = shellEnvSettings(env, config.env?.shellEnv);
+  const report: ShellEnvReport = { enabled: settings.enabled, appliedKeys: [] };
+  // OpenClaw imports only when none of the expected keys is set anywhere.
+  if (!settings.enabled || keys.triggerKeys.some((name) => chain.has(name))) return report;
+  try {
+    const wanted = keys.importKeys.filter((name) => !chain.has(name));
+    report.values = await readLoginShellEnv(env, homeDir, wanted, settings.timeoutMs);
+    report.appliedKeys = Object.keys(report.values).sort();
+  } catch (error) {
+    report.error = (error as Error).message;
+  }
+  return report;
 }
 
 async function dotenvValues(path: string): Promise<Record<string, string> | undefined> {
@@ -44,7 +69,7 @@ async function dotenvValues(path: string): Promise<Record<string, string> | unde
   return parse(text);
 }
 
-export async function loadStateContext({ env, cwd, shellEnvKeys }: LoadContextOptions): Promise<StateContext> {
+export async function loadStateContext({ env, cwd, shellEnvKeys, previousShellEnv }: LoadContextOptions): Promise<StateContext> {
   const homeDir = resolveHomeDir(env);
   const stateDir = resolveStateDir(env);
   const configPath = resolveConfigPath(env, stateDir);
@@ -64,19 +89,8 @@ export async function loadStateContext({ env, cwd, shellEnvKeys }: LoadContextOp
 
   const config = await validateConfig(substituteEnvRefs(configFile.document, chain.lookup, configPath), configPath);
 
-  const settings = shellEnvSettings(env, config.env?.shellEnv);
-  const shellEnv: ShellEnvReport = { enabled: settings.enabled, appliedKeys: [] };
-  // OpenClaw imports only when none of the expected keys is set anywhere.
-  if (settings.enabled && !shellEnvKeys.triggerKeys.some((name) => chain.has(name))) {
-    try {
-      const wanted = shellEnvKeys.importKeys.filter((name) => !chain.has(name));
-      const values = await readLoginShellEnv(env, homeDir, wanted, settings.timeoutMs);
-      chain.addLayer({ origin: "shell", label: "shell env", values });
-      shellEnv.appliedKeys = Object.keys(values).sort();
-    } catch (error) {
-      shellEnv.error = (error as Error).message;
-    }
-  }
+  const shellEnv = previousShellEnv ?? (await importShellEnv(env, homeDir, config, chain, shellEnvKeys));
+  if (shellEnv.values) chain.addLayer({ origin: "shell", label: "shell env", values: shellEnv.values });
 
   return { processEnv: env, cwd, homeDir, stateDir, configPath, configFile, config, env: chain, shellEnv, display };
 }

@@ -6,6 +6,7 @@ import { credentialLabel, unusableSuffix } from "../../../auth/profile-label.ts"
 import { normalizeProviderId } from "../../../auth/provider-id.ts";
 import { authStorePath } from "../../../auth/store.ts";
 import { unusableWindow, type UnusableWindow } from "../../../auth/usage.ts";
+import { modelWindows } from "../../../auth/cooldown.ts";
 import { loadAuthView, loadCommandContext } from "../../command-context.ts";
 import { printJson, printLine, type CliIO } from "../../io.ts";
 
@@ -24,13 +25,15 @@ interface ListedProfile {
   expiresAt?: number;
   remainingMs?: number;
   unusable?: UnusableWindow;
+  /** Rate limits that hold for one model only. */
+  modelCooldowns?: UnusableWindow[];
   inherited: boolean;
   email?: string;
 }
 
 function describeStatus(profile: ListedProfile, health: ProfileHealth): string {
   const { word, detail } = expiryPhrase(health);
-  return (detail ? `${word} ${detail}` : word) + unusableSuffix(profile.unusable) + (profile.inherited ? " [inherited]" : "");
+  return (detail ? `${word} ${detail}` : word) + unusableSuffix(profile.unusable, ...(profile.modelCooldowns ?? [])) + (profile.inherited ? " [inherited]" : "");
 }
 
 function table(rows: string[][]): string[] {
@@ -61,8 +64,11 @@ export async function run(options: ListOptions, io: CliIO): Promise<number> {
       entry.expiresAt = health.expiresAt;
       entry.remainingMs = health.remainingMs!;
     }
-    const window = unusableWindow(profileId, credential.provider, view.merged.usageStats?.[profileId], now);
+    const stats = view.merged.usageStats?.[profileId];
+    const window = unusableWindow(profileId, credential.provider, stats, now);
     if (window) entry.unusable = window;
+    const perModel = modelWindows(profileId, credential.provider, stats, now);
+    if (perModel.length > 0) entry.modelCooldowns = perModel;
     if (credential.email) entry.email = credential.email;
     profiles.push(entry);
   }

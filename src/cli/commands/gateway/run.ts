@@ -1,0 +1,92 @@
+// `openclaw gateway [run] [--port] [--bind] [--token]`: the foreground server.
+import { LiveState } from "../../../gateway/live-state.ts";
+import { startGateway } from "../../../gateway/server.ts";
+import { configuredToken, generateAndStoreToken, isLoopback, type GatewayToken } from "../../../gateway/token.ts";
+import { DEFAULT_TIMEOUTS, UpstreamPools } from "../../../providers/upstream.ts";
+import type { OpenClawConfig } from "../../../state/config-schema.ts";
+import { VERSION } from "../../../version.ts";
+import { UsageError } from "../../errors.ts";
+import { printErrorLine, printLine, type CliIO } from "../../io.ts";
+
+export interface GatewayRunOptions {
+  port?: string;
+  bind?: string;
+  token?: string;
+  agent?: string;
+}
+
+export const DEFAULT_PORT = 18789;
+const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+
+function resolvePort(flag: string | undefined, env: string | undefined, config: OpenClawConfig): number {
+  const raw = flag ?? env?.trim() ?? (config.gateway?.port !== undefined ? String(config.gateway.port) : undefined);
+  if (raw === undefined) return DEFAULT_PORT;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`Invalid gateway port "${raw}".`, "Expected a number from 1 to 65535 (--port, OPENCLAW_GATEWAY_PORT or gateway.port; 0 picks a free port).");
+  }
+  return port;
+}
+
+/** `loopback` (default) and `lan` as in OpenClaw, or an address to listen on. */
+function resolveHost(flag: string | undefined, config: OpenClawConfig): string {
+  const bind = (flag ?? config.gateway?.bind ?? "loopback").trim();
+  if (bind === "loopback" || bind === "") return "127.0.0.1";
+  if (bind === "lan" || bind === "all") return "0.0.0.0";
+  return bind;
+}
+
+function describeToken(token: GatewayToken, display: string): string {
+  switch (token.source) {
+    case "flag":
+      return "Token: the one given with --token";
+    case "env":
+      return "Token: OPENCLAW_GATEWAY_TOKEN";
+    case "config":
+      return `Token: gateway.auth.token in ${display}`;
+    case "generated":
+      return `Token: generated and stored as gateway.auth.token in ${display}`;
+  }
+}
+
+function waitForSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve(signal);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}
+
+export async function run(options: GatewayRunOptions, io: CliIO): Promise<number> {
+  const log = (line: string) => printLine(io, line);
+  const state = await LiveState.start({ env: io.env, cwd: io.cwd, ...(options.agent ? { agentId: options.agent } : {}), log: (line) => printErrorLine(io, line) });
+  const { ctx } = await state.current();
+  const port = resolvePort(options.port, io.env.OPENCLAW_GATEWAY_PORT, ctx.config);
+  const host = resolveHost(options.bind, ctx.config);
+  let token = configuredToken(ctx, options.token);
+  if (!token && !isLoopback(host)) {
+    throw new UsageError(`Refusing to listen on ${host} without a gateway token.`, "Set one with --token, OPENCLAW_GATEWAY_TOKEN or gateway.auth.token.");
+  }
+  token ??= await generateAndStoreToken(ctx);
+  const gateway = ctx.config.gateway;
+  const pools = new UpstreamPools({
+    connectMs: gateway?.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectMs,
+    responseMs: gateway?.upstreamTimeoutMs ?? DEFAULT_TIMEOUTS.responseMs,
+  });
+  const server = await startGateway({ state, pools, token: token.token, host, port, maxBodyBytes: gateway?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, version: VERSION, log });
+  printLine(io, `Gateway listening on ${server.url}`);
+  printLine(io, describeToken(token, ctx.display(ctx.configPath)));
+  printLine(io, `Health: ${server.url}/health  (OpenAI: ${server.url}/v1/chat/completions, Anthropic: ${server.url}/v1/messages)`);
+
+  const signal = await waitForSignal();
+  printErrorLine(io, `${signal}: finishing in-flight requests, then stopping.`);
+  await server.close(gateway?.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
+  await state.flush();
+  await pools.close();
+  return 0;
+}

@@ -1,0 +1,61 @@
+// Errors in the calling API's own format, so each client's SDK raises the
+// exception it knows (OpenAI `{error:{message,type,code}}`, Anthropic
+// `{type:"error", error:{type,message}}`).
+import type { ServerResponse } from "node:http";
+import { redactSecrets } from "../auth/redact.ts";
+
+export type ApiFormat = "openai" | "anthropic";
+
+const ANTHROPIC_TYPES: Record<number, string> = {
+  400: "invalid_request_error",
+  401: "authentication_error",
+  403: "permission_error",
+  404: "not_found_error",
+  413: "request_too_large",
+  429: "rate_limit_error",
+  503: "overloaded_error",
+};
+
+const OPENAI_TYPES: Record<number, [type: string, code: string | null]> = {
+  400: ["invalid_request_error", null],
+  401: ["authentication_error", "invalid_api_key"],
+  403: ["permission_error", null],
+  404: ["invalid_request_error", "model_not_found"],
+  413: ["invalid_request_error", "request_too_large"],
+  429: ["rate_limit_error", "rate_limit_exceeded"],
+  503: ["service_unavailable", null],
+};
+
+export function errorBody(format: ApiFormat, status: number, message: string): object {
+  const text = redactSecrets(message);
+  if (format === "anthropic") return { type: "error", error: { type: ANTHROPIC_TYPES[status] ?? "api_error", message: text } };
+  const [type, code] = OPENAI_TYPES[status] ?? ["api_error", null];
+  return { error: { message: text, type, param: null, code } };
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+export function sendApiError(res: ServerResponse, format: ApiFormat, status: number, message: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  sendJson(res, status, errorBody(format, status, message), headers);
+}
+
+/** The human message inside an upstream error body of either format (or the raw text, shortened). */
+export function upstreamErrorMessage(text: string): string {
+  try {
+    const doc = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
+    if (typeof doc.error === "string") return doc.error;
+    if (typeof doc.error?.message === "string") return doc.error.message;
+    if (typeof doc.message === "string") return doc.message;
+  } catch {
+    // not JSON: use the text itself
+  }
+  return text.trim().slice(0, 500) || "no error message";
+}

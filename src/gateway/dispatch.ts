@@ -1,0 +1,134 @@
+// The path of one model request (DESIGN §3): model candidates → credentials in
+// profile order → attempt → record success or failure → next credential, then
+// next model, on a failover-worthy error. Pinned profiles never rotate.
+import type { ServerResponse } from "node:http";
+import { recordFailure, recordSuccess } from "../auth/cooldown.ts";
+import type { FailureReason } from "../auth/failure-reason.ts";
+import { formatRemainingShort } from "../auth/health.ts";
+import { normalizeProviderId } from "../auth/provider-id.ts";
+import { formatModelRef, resolveModelSettings, splitProfileSuffix, type ModelRef } from "../providers/model-ref.ts";
+import { resolveProvider, type ProviderSpec } from "../providers/registry.ts";
+import { redactSecrets } from "../auth/redact.ts";
+import type { UpstreamPools } from "../providers/upstream.ts";
+import { sendApiError, upstreamErrorMessage } from "./api-errors.ts";
+import { credentialPlan, modelCandidates, pinnedCredential, resolveRequestedModel, type CredentialChoice } from "./candidates.ts";
+import { attempt, providerFormat, type AttemptResult, type ChatRequest } from "./forward.ts";
+import type { GatewaySnapshot, LiveState } from "./live-state.ts";
+
+export interface DispatchOutcome {
+  status: number;
+  model?: string;
+  profile?: string;
+}
+
+interface Failure {
+  model: string;
+  source: string;
+  reason: FailureReason;
+  status?: number;
+  message: string;
+  claudeCodeOnly?: boolean;
+}
+
+const CLAUDE_CODE_ONLY_HINT =
+  "Anthropic accepts this setup-token only from Claude Code. Use an Anthropic API key instead: openclaw models auth paste-api-key --provider anthropic";
+
+function recordResult(state: LiveState, snapshot: GatewaySnapshot, choice: CredentialChoice, provider: string, model: ModelRef, result: AttemptResult, now: number): void {
+  const profileId = choice.profileId;
+  if (!profileId) return;
+  if (result.kind === "sent") state.recordUsage((store) => recordSuccess(store, { profileId, provider, model: model.model, now }));
+  else if (result.kind === "failed") {
+    const cooldowns = snapshot.ctx.config.auth?.cooldowns;
+    const failure = { profileId, provider, reason: result.reason, model: model.model, now, ...(result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}) };
+    state.recordUsage((store) => recordFailure(store, { ...failure, ...(cooldowns ? { cooldowns } : {}) }));
+  }
+}
+
+/** An upstream refusal goes back as the upstream said it, in the client's own API format. */
+function relayRejection(res: ServerResponse, request: ChatRequest, spec: ProviderSpec, result: Extract<AttemptResult, { kind: "rejected" }>): void {
+  if (providerFormat(spec) === request.format) {
+    res.writeHead(result.status, { "content-type": result.contentType });
+    res.end(redactSecrets(result.body));
+  } else sendApiError(res, request.format, result.status, upstreamErrorMessage(result.body));
+}
+
+/** What the client hears when nothing worked (spec §6.7 summary, our status codes). */
+function finalError(res: ServerResponse, request: ChatRequest, failures: Failure[], soonestFree: number | undefined, missing: string[]): number {
+  const now = Date.now();
+  if (failures.length === 0 && soonestFree !== undefined) {
+    const wait = Math.max(1, Math.ceil((soonestFree - now) / 1000));
+    sendApiError(res, request.format, 429, `Every credential for this request is cooling down; the first frees up in ${formatRemainingShort(soonestFree - now)}.`, { "retry-after": String(wait) });
+    return 429;
+  }
+  if (failures.length === 0) {
+    const hint = missing.map((provider) => `openclaw models auth paste-api-key --provider ${provider}`).join(" or ");
+    sendApiError(res, request.format, 503, `No credentials for ${missing.join(", ")}. Add one with: ${hint}`);
+    return 503;
+  }
+  const summary = failures.map((f) => `${f.model} via ${f.source}: ${f.message} (${f.reason})`).join(" | ");
+  const claudeOnly = failures.some((f) => f.claudeCodeOnly);
+  const message = claudeOnly ? `${CLAUDE_CODE_ONLY_HINT} | ${summary}` : failures.length === 1 ? failures[0]!.message : `All attempts failed (${failures.length}): ${summary}`;
+  const status = failures.every((f) => f.reason === "rate_limit") ? 429 : failures.every((f) => f.reason === "timeout" && f.status === undefined) ? 504 : 502;
+  sendApiError(res, request.format, status, message);
+  return status;
+}
+
+function validatePin(snapshot: GatewaySnapshot, pin: string, provider: string): string | undefined {
+  const credential = snapshot.view.merged.profiles[pin];
+  if (!credential) return `Auth profile "${pin}" not found.`;
+  const owner = normalizeProviderId(credential.provider);
+  return owner === provider ? undefined : `Auth profile "${pin}" is for ${owner}, not ${provider}.`;
+}
+
+export async function dispatchChat(state: LiveState, pools: UpstreamPools, request: ChatRequest, res: ServerResponse): Promise<DispatchOutcome> {
+  const snapshot = await state.current();
+  const raw = typeof request.body.model === "string" ? request.body.model : "";
+  const { ref, profileId: pin } = splitProfileSuffix(raw.trim());
+  const settings = resolveModelSettings(snapshot.ctx.config, snapshot.agent.entry);
+  const requested = resolveRequestedModel(ref, settings, snapshot);
+  if (!requested) {
+    sendApiError(res, request.format, 400, "`model` is required: provider/model, an alias, or default.");
+    return { status: 400 };
+  }
+  if (!resolveProvider(snapshot.ctx.config, requested.provider)) {
+    sendApiError(res, request.format, 404, `Unknown provider "${requested.provider}" in model "${raw}". Configure it under models.providers.`);
+    return { status: 404, model: formatModelRef(requested) };
+  }
+  const pinProblem = pin ? validatePin(snapshot, pin, requested.provider) : undefined;
+  if (pinProblem) {
+    sendApiError(res, request.format, 404, pinProblem);
+    return { status: 404, model: formatModelRef(requested) };
+  }
+
+  const failures: Failure[] = [];
+  const missing: string[] = [];
+  let soonestFree: number | undefined;
+  for (const [index, model] of modelCandidates(requested, settings).entries()) {
+    const spec = resolveProvider(snapshot.ctx.config, model.provider);
+    if (!spec) continue;
+    const now = Date.now();
+    let choices: CredentialChoice[];
+    if (pin && index === 0) {
+      const pinned = pinnedCredential(snapshot, pin, now);
+      choices = pinned ? [pinned] : [];
+      if (!pinned) failures.push({ model: formatModelRef(model), source: `profile:${pin}`, reason: "auth", message: `Auth profile "${pin}" has no usable credential (expired or empty).` });
+    } else {
+      const plan = credentialPlan(snapshot, spec, model, now);
+      choices = plan.usable;
+      if (plan.soonestFree !== undefined) soonestFree = Math.min(soonestFree ?? Infinity, plan.soonestFree);
+      if (choices.length === 0 && plan.coolingDown === 0) missing.push(spec.id);
+    }
+    for (const choice of choices) {
+      const result = await attempt(pools, spec, model, choice, request, res);
+      recordResult(state, snapshot, choice, spec.id, model, result, now);
+      if (result.kind === "sent") return { status: result.status, model: formatModelRef(model), ...(choice.profileId ? { profile: choice.profileId } : {}) };
+      if (result.kind === "aborted") return { status: 499, model: formatModelRef(model) };
+      if (result.kind === "rejected") {
+        relayRejection(res, request, spec, result);
+        return { status: result.status, model: formatModelRef(model), ...(choice.profileId ? { profile: choice.profileId } : {}) };
+      }
+      failures.push({ model: formatModelRef(model), source: choice.source, reason: result.reason, ...(result.status ? { status: result.status } : {}), message: result.message, ...(result.claudeCodeOnly ? { claudeCodeOnly: true } : {}) });
+    }
+  }
+  return { status: finalError(res, request, failures, soonestFree, missing), model: formatModelRef(requested) };
+}

@@ -1,0 +1,32 @@
+// Reading a request body with a size limit: a client that sends too much gets
+// a 413 before the gateway has buffered it all.
+import type { IncomingMessage } from "node:http";
+
+export type BodyResult = { ok: true; value: unknown } | { ok: false; status: 400 | 413; message: string };
+
+export async function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<BodyResult> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > limitBytes) {
+    req.resume();
+    return { ok: false, status: 413, message: `Request body is ${declared} bytes; the limit is ${limitBytes}.` };
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limitBytes) {
+      req.resume();
+      return { ok: false, status: 413, message: `Request body is over the limit of ${limitBytes} bytes.` };
+    }
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (!text.trim()) return { ok: false, status: 400, message: "Request body is empty; expected a JSON object." };
+  try {
+    const value = JSON.parse(text);
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return { ok: false, status: 400, message: "Request body must be a JSON object." };
+    return { ok: true, value };
+  } catch {
+    return { ok: false, status: 400, message: "Request body is not valid JSON." };
+  }
+}

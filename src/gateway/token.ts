@@ -1,0 +1,58 @@
+// The gateway's own access token (DESIGN §4.3): `--token`, else
+// OPENCLAW_GATEWAY_TOKEN, else `gateway.auth.token`; generated and stored in
+// the config on first start when none is set. Compared in constant time.
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { updateConfigFile } from "../state/config.ts";
+import type { StateContext } from "../state/context.ts";
+
+export interface GatewayToken {
+  token: string;
+  /** Where it came from, for the start-up message (never the token itself). */
+  source: "flag" | "env" | "config" | "generated";
+}
+
+export function configuredToken(ctx: StateContext, flag: string | undefined): GatewayToken | undefined {
+  if (flag?.trim()) return { token: flag.trim(), source: "flag" };
+  const env = ctx.env.value("OPENCLAW_GATEWAY_TOKEN")?.trim();
+  if (env) return { token: env, source: "env" };
+  const config = ctx.config.gateway?.auth?.token?.trim();
+  if (config) return { token: config, source: "config" };
+  return undefined;
+}
+
+/** Creates a token and stores it in `gateway.auth.token` (the config is 0600). */
+export async function generateAndStoreToken(ctx: StateContext): Promise<GatewayToken> {
+  const token = randomBytes(32).toString("base64url");
+  await updateConfigFile(
+    ctx.configPath,
+    (doc) => {
+      const gateway = (doc.gateway ??= {}) as Record<string, unknown>;
+      const auth = (gateway.auth ??= {}) as Record<string, unknown>;
+      auth.token = token;
+    },
+    ctx.env.lookup,
+  );
+  return { token, source: "generated" };
+}
+
+function digest(value: string): Buffer {
+  return createHash("sha256").update(value).digest();
+}
+
+/** Constant-time in the token's content and length (both sides are hashed first). */
+export function tokenMatches(expected: string, presented: string | undefined): boolean {
+  if (presented === undefined) return false;
+  return timingSafeEqual(digest(expected), digest(presented));
+}
+
+/** `Authorization: Bearer <token>`, or `x-api-key: <token>` (what the Anthropic SDKs send). */
+export function presentedToken(headers: { authorization?: string | undefined; "x-api-key"?: string | string[] | undefined }): string | undefined {
+  const bearer = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? "")?.[1]?.trim();
+  if (bearer) return bearer;
+  const apiKey = headers["x-api-key"];
+  return typeof apiKey === "string" && apiKey.trim() ? apiKey.trim() : undefined;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host.startsWith("127.");
+}

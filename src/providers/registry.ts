@@ -1,0 +1,50 @@
+// Which providers the gateway can reach and how (DESIGN §4.3): built-ins with
+// their public endpoints, plus `models.providers.<id>` from config, whose
+// `baseUrl` also overrides a built-in's (that is how tests reach fake upstreams).
+import { normalizeProviderId } from "../auth/provider-id.ts";
+import type { OpenClawConfig } from "../state/config-schema.ts";
+
+export type ProviderApi = "anthropic-messages" | "openai-completions";
+
+export interface ProviderSpec {
+  id: string;
+  api: ProviderApi;
+  /** Anthropic: the origin (requests go to `<baseUrl>/v1/messages`); OpenAI-style: up to `/v1`. */
+  baseUrl: string;
+  /** Extra headers from config, sent with every upstream request. */
+  headers: Record<string, string>;
+  /** `models.providers.<id>.apiKey`, the last credential source (spec §2.6 step 5). */
+  configApiKey: string | undefined;
+}
+
+const BUILT_IN: Record<string, { api: ProviderApi; baseUrl: string }> = {
+  anthropic: { api: "anthropic-messages", baseUrl: "https://api.anthropic.com" },
+  openai: { api: "openai-completions", baseUrl: "https://api.openai.com/v1" },
+  openrouter: { api: "openai-completions", baseUrl: "https://openrouter.ai/api/v1" },
+};
+
+function asApi(value: string | undefined): ProviderApi | undefined {
+  if (value === "anthropic-messages" || value === "anthropic") return "anthropic-messages";
+  if (value === "openai-completions" || value === "openai" || value === "openai-chat") return "openai-completions";
+  return undefined;
+}
+
+/** The provider as configured, or undefined when neither built in nor configured (or missing a base URL). */
+export function resolveProvider(config: OpenClawConfig, provider: string): ProviderSpec | undefined {
+  const id = normalizeProviderId(provider);
+  const custom = Object.entries(config.models?.providers ?? {}).find(([key]) => normalizeProviderId(key) === id)?.[1];
+  const builtIn = BUILT_IN[id];
+  const baseUrl = (custom?.baseUrl?.trim() || builtIn?.baseUrl)?.replace(/\/+$/, "");
+  if (!baseUrl) return undefined;
+  const api = asApi(custom?.api) ?? builtIn?.api ?? "openai-completions";
+  return { id, api, baseUrl, headers: { ...custom?.headers }, configApiKey: custom?.apiKey?.trim() || undefined };
+}
+
+export function knownProviderIds(config: OpenClawConfig): string[] {
+  return [...new Set([...Object.keys(BUILT_IN), ...Object.keys(config.models?.providers ?? {}).map(normalizeProviderId)])];
+}
+
+/** The upstream endpoint for a chat request. */
+export function chatEndpoint(spec: ProviderSpec): URL {
+  return new URL(spec.api === "anthropic-messages" ? `${spec.baseUrl}/v1/messages` : `${spec.baseUrl}/chat/completions`);
+}

@@ -1,0 +1,59 @@
+// Upstream HTTP: one keep-alive connection pool per origin (undici), with the
+// connect and overall timeouts from config.
+import type { Dispatcher } from "undici";
+
+export interface UpstreamTimeouts {
+  connectMs: number;
+  /** Time to the response headers, and at most this long between body chunks. */
+  responseMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: UpstreamTimeouts = { connectMs: 10_000, responseMs: 300_000 };
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: AsyncIterable<Buffer> & { text(): Promise<string>; destroy(error?: Error): void };
+}
+
+export class UpstreamPools {
+  private readonly pools = new Map<string, Dispatcher>();
+  private undici: typeof import("undici") | undefined;
+
+  constructor(private timeouts: UpstreamTimeouts = DEFAULT_TIMEOUTS) {}
+
+  /** New timeouts apply to pools created from now on; existing connections keep theirs. */
+  setTimeouts(timeouts: UpstreamTimeouts): void {
+    if (timeouts.connectMs === this.timeouts.connectMs && timeouts.responseMs === this.timeouts.responseMs) return;
+    this.timeouts = timeouts;
+    const old = [...this.pools.values()];
+    this.pools.clear();
+    for (const pool of old) void pool.close().catch(() => undefined);
+  }
+
+  private async pool(origin: string): Promise<Dispatcher> {
+    const existing = this.pools.get(origin);
+    if (existing) return existing;
+    this.undici ??= await import("undici");
+    const pool = new this.undici.Pool(origin, {
+      connections: 64,
+      keepAliveTimeout: 30_000,
+      connectTimeout: this.timeouts.connectMs,
+      headersTimeout: this.timeouts.responseMs,
+      bodyTimeout: this.timeouts.responseMs,
+    });
+    this.pools.set(origin, pool);
+    return pool;
+  }
+
+  async request(url: URL, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<UpstreamResponse> {
+    const pool = await this.pool(url.origin);
+    const response = await pool.request({ method: "POST", path: url.pathname + url.search, headers, body, signal });
+    return { status: response.statusCode, headers: response.headers, body: response.body };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((pool) => pool.close().catch(() => undefined)));
+    this.pools.clear();
+  }
+}

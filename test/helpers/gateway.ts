@@ -1,0 +1,102 @@
+// Starting the real gateway (`node dist/openclaw.cjs gateway`) against a temp
+// home and fake upstream providers, for end-to-end tests.
+import { spawn, type ChildProcess } from "node:child_process";
+import { CLI, cliEnv, makeHome, writeJson, type TempHome } from "./cli.ts";
+import { startFakeProvider, type FakeProvider } from "./fake-upstream.ts";
+
+export const GATEWAY_TOKEN = "test-gateway-token-0123456789abcdef";
+
+export interface TestGateway {
+  url: string;
+  home: TempHome;
+  child: ChildProcess;
+  /** Everything the gateway printed so far. */
+  output(): { stdout: string; stderr: string };
+  /** SIGTERM, then the exit code and output. */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+export async function spawnGateway(home: TempHome, options: { env?: Record<string, string | undefined>; args?: string[]; timeoutMs?: number } = {}): Promise<TestGateway> {
+  const child = spawn(process.execPath, [CLI, "gateway", "--port", "0", ...(options.args ?? [])], {
+    cwd: home.home,
+    env: cliEnv(home.home, { OPENCLAW_GATEWAY_TOKEN: GATEWAY_TOKEN, ...options.env }),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (chunk) => (stdout += chunk));
+  child.stderr!.on("data", (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${stdout}\n${stderr}`)), options.timeoutMs ?? 15_000);
+    const check = () => {
+      const match = /Gateway listening on (http:\/\/\S+)/.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on("data", check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`gateway exited with ${code}:\n${stdout}\n${stderr}`));
+    });
+  });
+  return {
+    url,
+    home,
+    child,
+    output: () => ({ stdout, stderr }),
+    stop: async (signal = "SIGTERM") => {
+      if (child.exitCode === null) child.kill(signal);
+      const code = await exited;
+      return { code, stdout, stderr };
+    },
+  };
+}
+
+export interface GatewayWorld {
+  anthropic: FakeProvider;
+  openai: FakeProvider;
+  home: TempHome;
+  gateway: TestGateway;
+  close(): Promise<{ stdout: string; stderr: string }>;
+}
+
+/** Fake Anthropic and OpenAI upstreams, a home whose config points at them, and a running gateway. */
+export async function startWorld(setup: { store?: object; config?: Record<string, unknown>; env?: Record<string, string | undefined> } = {}): Promise<GatewayWorld> {
+  const [anthropic, openai] = await Promise.all([startFakeProvider("anthropic"), startFakeProvider("openai")]);
+  const home = makeHome();
+  const config = setup.config ?? {};
+  const models = (config.models ?? {}) as { providers?: Record<string, object> };
+  writeJson(home.configPath, {
+    ...config,
+    models: {
+      ...models,
+      providers: {
+        anthropic: { baseUrl: anthropic.url },
+        openai: { baseUrl: `${openai.url}/v1` },
+        openrouter: { baseUrl: `${openai.url}/v1` },
+        ...models.providers,
+      },
+    },
+  });
+  if (setup.store) writeJson(home.storePath, setup.store);
+  const gateway = await spawnGateway(home, setup.env ? { env: setup.env } : {});
+  return {
+    anthropic,
+    openai,
+    home,
+    gateway,
+    close: async () => {
+      const result = await gateway.stop();
+      await Promise.all([anthropic.close(), openai.close()]);
+      home.cleanup();
+      return { stdout: result.stdout, stderr: result.stderr };
+    },
+  };
+}
+
+export function apiKeyProfile(provider: string, key: string) {
+  return { type: "api_key", provider, key };
+}
