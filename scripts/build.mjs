@@ -52,7 +52,9 @@ const lazyChildProcessForCommander = {
 // Commands become dist/modules/<group>-<name>.js; the zod schemas, needed only
 // to explain an invalid file, become dist/modules/<name>-schema.js and are
 // imported dynamically by the command bundles in the same directory.
-const SCHEMA_MODULES = ["state/config-schema.ts", "auth/store-schema.ts"];
+// Modules a command loads only on a rare path: the zod schemas (to explain an
+// invalid file) and the probe (models status --probe).
+const LAZY_MODULES = ["state/config-schema.ts", "auth/store-schema.ts", "ops/probe.ts"];
 const moduleName = (path) => path.replace(/^\.\/commands\//, "").replace(/\.ts$/, "").replaceAll("/", "-");
 const loadModulesAtRunTime = {
   name: "load-modules-at-run-time",
@@ -62,9 +64,9 @@ const loadModulesAtRunTime = {
       const target = args.path === "./program.ts" ? "./program.cjs" : `./modules/${moduleName(args.path)}.cjs`;
       return { path: target, external: true };
     });
-    b.onResolve({ filter: /-schema\.ts$/ }, (args) => {
+    b.onResolve({ filter: /(-schema|\/probe)\.ts$/ }, (args) => {
       if (args.kind !== "dynamic-import") return undefined;
-      if (dirname(args.importer) === join(src, "cli")) throw new Error(`${args.importer}: schema modules load from dist/modules/ only`);
+      if (dirname(args.importer) === join(src, "cli")) throw new Error(`${args.importer}: lazy modules load from dist/modules/ only`);
       return { path: `./${args.path.split("/").pop().replace(/\.ts$/, ".cjs")}`, external: true };
     });
   },
@@ -105,7 +107,7 @@ await build({
   ...shared,
   entryPoints: {
     ...Object.fromEntries(commandEntries.map((file) => [`modules/${moduleName("./" + relative(join(src, "cli"), file))}`, file])),
-    ...Object.fromEntries(SCHEMA_MODULES.map((file) => [`modules/${file.split("/").pop().replace(/\.ts$/, "")}`, join(src, file)])),
+    ...Object.fromEntries(LAZY_MODULES.map((file) => [`modules/${file.split("/").pop().replace(/\.ts$/, "")}`, join(src, file)])),
   },
   outdir,
 });

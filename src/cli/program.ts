@@ -44,9 +44,14 @@ function buildProgram(): Command {
       later(async (io) => (await import("./commands/models/status.ts")).run({ json: options.statusJson, plain: options.statusPlain, agent: options.agent }, io)),
     );
 
-  statusFlags(models.command("status").description("Show the default model, credentials and their health (reads files only)")).action(
-    (options) => later(async (io) => (await import("./commands/models/status.ts")).run(options, io)),
-  );
+  statusFlags(models.command("status").description("Show the default model, credentials and their health (reads files only, unless --probe)"))
+    .option("--probe", "also send one minimal real request per credential")
+    .option("--probe-provider <name>", "probe only this provider")
+    .option("--probe-profile <id>", "probe only these profiles (repeatable or comma-separated)", (value: string, previous: string[] = []) => [...previous, value])
+    .option("--probe-timeout <ms>", "timeout per probe (default 8000)")
+    .option("--probe-concurrency <n>", "probes at a time (default 2)")
+    .option("--probe-max-tokens <n>", "max tokens per probe (default 8)")
+    .action((options) => later(async (io) => (await import("./commands/models/status.ts")).run(options, io)));
 
   models
     .command("list")

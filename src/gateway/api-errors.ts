@@ -46,16 +46,3 @@ export function sendApiError(res: ServerResponse, format: ApiFormat, status: num
   }
   sendJson(res, status, errorBody(format, status, message), headers);
 }
-
-/** The human message inside an upstream error body of either format (or the raw text, shortened). */
-export function upstreamErrorMessage(text: string): string {
-  try {
-    const doc = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
-    if (typeof doc.error === "string") return doc.error;
-    if (typeof doc.error?.message === "string") return doc.error.message;
-    if (typeof doc.message === "string") return doc.message;
-  } catch {
-    // not JSON: use the text itself
-  }
-  return text.trim().slice(0, 500) || "no error message";
-}

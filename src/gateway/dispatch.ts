@@ -10,7 +10,8 @@ import { formatModelRef, resolveModelSettings, splitProfileSuffix, type ModelRef
 import { resolveProvider, type ProviderSpec } from "../providers/registry.ts";
 import { redactSecrets } from "../auth/redact.ts";
 import type { UpstreamPools } from "../providers/upstream.ts";
-import { sendApiError, upstreamErrorMessage } from "./api-errors.ts";
+import { sendApiError } from "./api-errors.ts";
+import { upstreamErrorMessage } from "../providers/upstream.ts";
 import { credentialPlan, modelCandidates, pinnedCredential, resolveRequestedModel, type CredentialChoice } from "./candidates.ts";
 import { attempt, providerFormat, type AttemptResult, type ChatRequest } from "./forward.ts";
 import type { GatewaySnapshot, LiveState } from "./live-state.ts";

@@ -11,9 +11,9 @@ import { chatEndpoint, type ProviderSpec } from "../providers/registry.ts";
 import { SseParser, type SseTransformer } from "../providers/sse.ts";
 import { createAnthropicToOpenAIStream, toAnthropicRequest, toOpenAIResponse } from "../providers/translate/openai-to-anthropic.ts";
 import { createOpenAIToAnthropicStream, toAnthropicResponse, toOpenAIRequest } from "../providers/translate/anthropic-to-openai.ts";
-import type { UpstreamPools, UpstreamResponse } from "../providers/upstream.ts";
+import { upstreamErrorMessage, type UpstreamPools, type UpstreamResponse } from "../providers/upstream.ts";
 import { upstreamHeaders, type ClientHints } from "../providers/wire.ts";
-import { upstreamErrorMessage, type ApiFormat } from "./api-errors.ts";
+import type { ApiFormat } from "./api-errors.ts";
 import type { CredentialChoice } from "./candidates.ts";
 
 export interface ChatRequest {

@@ -2,6 +2,7 @@
 import { expiryPhrase } from "../../../auth/health.ts";
 import { providerEnvVars } from "../../../auth/env-keys.ts";
 import { buildStatusReport, checkExitCode, type ProfileStatus, type StatusReport } from "../../../ops/status-report.ts";
+import type { ProbeOptions, ProbeReport } from "../../../ops/probe.ts";
 import { loadAuthView, loadCommandContext } from "../../command-context.ts";
 import { UsageError } from "../../errors.ts";
 import { colorizer, printJson, printLine, processIO, type CliIO } from "../../io.ts";
@@ -12,6 +13,13 @@ export interface StatusOptions {
   plain?: boolean;
   check?: boolean;
   agent?: string;
+  probe?: boolean;
+  probeProvider?: string;
+  /** Repeatable and comma-separated. */
+  probeProfile?: string[];
+  probeTimeout?: string;
+  probeConcurrency?: string;
+  probeMaxTokens?: string;
 }
 
 const field = (label: string, value: string) => `${label.padEnd(14)}: ${value}`;
@@ -82,15 +90,51 @@ export function formatStatus(report: StatusReport, io: CliIO, display: (path: st
   return lines;
 }
 
+function positive(raw: string | undefined, fallback: number, message: string): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(message);
+  return value;
+}
+
+/** The spec's flag checks (§3.1), before anything is read. */
+function probeOptions(options: StatusOptions): ProbeOptions | undefined {
+  if (!options.probe) return undefined;
+  if (options.plain) throw new UsageError("--probe cannot be used with --plain output.");
+  return {
+    ...(options.probeProvider ? { provider: options.probeProvider } : {}),
+    profileIds: (options.probeProfile ?? []).flatMap((value) => value.split(",")).map((id) => id.trim()).filter(Boolean),
+    timeoutMs: positive(options.probeTimeout, 8000, "--probe-timeout must be a positive number (ms)."),
+    concurrency: Math.floor(positive(options.probeConcurrency, 2, "--probe-concurrency must be > 0.")),
+    maxTokens: Math.floor(positive(options.probeMaxTokens, 8, "--probe-max-tokens must be > 0.")),
+  };
+}
+
 export async function run(options: StatusOptions, io: CliIO): Promise<number> {
   if (options.json && options.plain) throw new UsageError("Choose either --json or --plain, not both.");
+  const probe = probeOptions(options);
   const cc = await loadCommandContext(io, options.agent);
   const view = await loadAuthView(cc);
   const report = buildStatusReport({ ctx: cc.ctx, agent: cc.agent, view, explicitAgent: options.agent !== undefined, now: io.now() });
-  if (options.json) printJson(io, report);
+  const probes = probe ? await (await import("../../../ops/probe.ts")).runProbes(cc.ctx, view, probe) : undefined;
+  if (options.json) printJson(io, probes ? { ...report, auth: { ...report.auth, probes } } : report);
   else if (options.plain) printLine(io, report.resolvedDefault);
-  else printLine(io, formatStatus(report, io, cc.ctx.display).join("\n"));
+  else printLine(io, [...formatStatus(report, io, cc.ctx.display), ...(probes ? formatProbes(probes) : [])].join("\n"));
   return options.check ? checkExitCode(report) : 0;
+}
+
+function formatProbes(report: ProbeReport): string[] {
+  if (report.results.length === 0) return ["", "No probe targets."];
+  const rows = report.results.map((r) => [r.model ?? "-", r.profileId ?? r.label, r.latencyMs !== undefined ? `${r.status} · ${r.latencyMs}ms` : r.status]);
+  const widths = [0, 1].map((column) => Math.max(column === 0 ? 5 : 7, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]) => `${cells[0]!.padEnd(widths[0]!)}  ${cells[1]!.padEnd(widths[1]!)}  ${cells[2]}`;
+  const out = ["", line(["Model", "Profile", "Status"])];
+  report.results.forEach((result, i) => {
+    out.push(line(rows[i]!));
+    if (result.error) out.push(`${" ".repeat(widths[0]! + widths[1]! + 4)}↳ ${result.error}`);
+  });
+  out.push(`Probed ${report.totalTargets} target(s) in ${(report.durationMs / 1000).toFixed(1)}s`);
+  return out;
 }
 
 /** For the entry's fast path: real process I/O, errors reported like every other command. */
