@@ -6,6 +6,8 @@ import { maskSecret } from "./mask.ts";
 // this module (the CLI loads one bundle per command).
 interface Registry {
   known: Set<string>;
+  /** `known`, longest first (so a secret containing another is masked whole); rebuilt on change. */
+  ordered?: string[];
 }
 const registry: Registry = ((globalThis as Record<symbol, unknown>)[Symbol.for("openclaw.secret-registry")] ??= {
   known: new Set<string>(),
@@ -22,13 +24,14 @@ export function registerSecret(secret: string | undefined): void {
   const value = secret?.trim();
   if (!value || value.length < 8 || registry.known.has(value)) return;
   registry.known.add(value);
+  registry.ordered = undefined;
 }
 
 export function redactSecrets(text: string): string {
   // Plain substring search: cheaper than compiling an alternation of every
   // secret, and output rarely contains any (it is masked before printing).
-  const longestFirst = [...registry.known].sort((a, b) => b.length - a.length);
-  for (const secret of longestFirst) {
+  registry.ordered ??= [...registry.known].sort((a, b) => b.length - a.length);
+  for (const secret of registry.ordered) {
     if (text.includes(secret)) text = text.split(secret).join(maskSecret(secret));
   }
   return text.replace(SECRET_SHAPES, (match) => maskSecret(match));

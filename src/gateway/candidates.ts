@@ -11,6 +11,7 @@ import { buildCatalog } from "../providers/catalog.ts";
 import { BUILTIN_ALIASES, formatModelRef, resolveModelRef, type ModelRef, type ModelSettings } from "../providers/model-ref.ts";
 import type { ProviderSpec } from "../providers/registry.ts";
 import type { GatewaySnapshot } from "./live-state.ts";
+import { memo } from "./snapshot-memo.ts";
 
 export interface CredentialChoice {
   /** Set when the credential is a stored profile (its failures cool it down). */
@@ -68,7 +69,7 @@ export function credentialPlan(snapshot: GatewaySnapshot, spec: ProviderSpec, mo
     const secret = usableSecret(credential, ctx.env, now);
     if (secret) usable.push({ profileId, source: `profile:${profileId}`, secret });
   }
-  for (const env of listEnvCredentials(spec.id, ctx.env)) {
+  for (const env of memo(ctx, `env:${spec.id}`, () => listEnvCredentials(spec.id, ctx.env))) {
     registerSecret(env.value);
     usable.push({ source: env.source, secret: { secret: env.value, kind: env.mode === "oauth" ? "oauth" : "api_key" } });
   }

@@ -8,6 +8,7 @@ import { formatRemainingShort } from "../auth/health.ts";
 import { normalizeProviderId } from "../auth/provider-id.ts";
 import { formatModelRef, resolveModelSettings, splitProfileSuffix, type ModelRef } from "../providers/model-ref.ts";
 import { resolveProvider, type ProviderSpec } from "../providers/registry.ts";
+import { memo } from "./snapshot-memo.ts";
 import { redactSecrets } from "../auth/redact.ts";
 import type { UpstreamPools } from "../providers/upstream.ts";
 import { sendApiError } from "./api-errors.ts";
@@ -85,13 +86,14 @@ export async function dispatchChat(state: LiveState, pools: UpstreamPools, reque
   const snapshot = await state.current();
   const raw = typeof request.body.model === "string" ? request.body.model : "";
   const { ref, profileId: pin } = splitProfileSuffix(raw.trim());
-  const settings = resolveModelSettings(snapshot.ctx.config, snapshot.agent.entry);
+  const settings = memo(snapshot.ctx, "settings", () => resolveModelSettings(snapshot.ctx.config, snapshot.agent.entry));
+  const providerSpec = (provider: string) => memo(snapshot.ctx, `provider:${provider}`, () => resolveProvider(snapshot.ctx.config, provider));
   const requested = resolveRequestedModel(ref, settings, snapshot);
   if (!requested) {
     sendApiError(res, request.format, 400, "`model` is required: provider/model, an alias, or default.");
     return { status: 400 };
   }
-  if (!resolveProvider(snapshot.ctx.config, requested.provider)) {
+  if (!providerSpec(requested.provider)) {
     sendApiError(res, request.format, 404, `Unknown provider "${requested.provider}" in model "${raw}". Configure it under models.providers.`);
     return { status: 404, model: formatModelRef(requested) };
   }
@@ -105,7 +107,7 @@ export async function dispatchChat(state: LiveState, pools: UpstreamPools, reque
   const missing: string[] = [];
   let soonestFree: number | undefined;
   for (const [index, model] of modelCandidates(requested, settings).entries()) {
-    const spec = resolveProvider(snapshot.ctx.config, model.provider);
+    const spec = providerSpec(model.provider);
     if (!spec) continue;
     const now = Date.now();
     let choices: CredentialChoice[];

@@ -14,6 +14,7 @@ import type { AuthStore } from "../auth/store-schema.ts";
 import { primaryAgent, resolveAgent, type AgentInfo } from "../state/agents.ts";
 import { loadStateContext, type ShellEnvReport, type StateContext } from "../state/context.ts";
 import { resolveDotenvDir, type Env } from "../state/paths.ts";
+import { FileWatcher } from "./file-watcher.ts";
 
 export interface GatewaySnapshot {
   ctx: StateContext;
@@ -57,6 +58,9 @@ export class LiveState {
   private flushing: Promise<void> | undefined;
   private backend!: CredentialBackend;
   private shellEnv: ShellEnvReport | undefined;
+  private watcher: FileWatcher | undefined;
+  /** A watched directory saw an event since the last check. */
+  private suspect = false;
 
   private constructor(private readonly options: LiveStateOptions) {}
 
@@ -65,6 +69,7 @@ export class LiveState {
     const state = new LiveState(options);
     state.snapshot = await state.load();
     state.signatures = state.currentSignatures();
+    state.watcher = new FileWatcher(state.watchedFiles(), () => (state.suspect = true));
     return state;
   }
 
@@ -109,11 +114,22 @@ export class LiveState {
     return false;
   }
 
-  /** The state to serve a request with: reloaded first if a file changed since. */
+  /**
+   * The state to serve a request with: reloaded first if a file changed since.
+   * Files are stat'ed only after a watch event (or always, where watching fails),
+   * so a CLI change applies to the next request without a stat per request.
+   */
   async current(): Promise<GatewaySnapshot> {
     if (this.reloading) await this.reloading;
-    else if (this.changed()) await (this.reloading = this.reload().finally(() => (this.reloading = undefined)));
+    else if (this.suspect || this.watcher?.polling !== false) {
+      this.suspect = false;
+      if (this.changed()) await (this.reloading = this.reload().finally(() => (this.reloading = undefined)));
+    }
     return this.snapshot;
+  }
+
+  close(): void {
+    this.watcher?.close();
   }
 
   private async reload(): Promise<void> {
@@ -129,6 +145,7 @@ export class LiveState {
     }
     // Even a failed load records what it saw, so a broken file is not re-read on every request.
     this.signatures = signatures;
+    this.watcher?.setFiles(this.watchedFiles());
   }
 
   /** What is wrong with the files right now (for /health); the gateway serves the last good version meanwhile. */
@@ -139,7 +156,8 @@ export class LiveState {
   /** Applies a usage change now and writes it to the agent's store soon, merged with whatever is there. */
   recordUsage(change: UsageChange): void {
     change(this.snapshot.view.own.store);
-    this.snapshot = this.withMergedView(this.snapshot);
+    // With nothing inherited the merged view is the agent's own store: already up to date.
+    if (this.snapshot.view.inherited) this.snapshot = this.withMergedView(this.snapshot);
     this.pending.push(change);
     this.flushTimer ??= setTimeout(() => void this.flush(), this.options.flushDelayMs ?? 200);
   }

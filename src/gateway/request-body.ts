@@ -10,17 +10,17 @@ export async function readJsonBody(req: IncomingMessage, limitBytes: number): Pr
     req.resume();
     return { ok: false, status: 413, message: `Request body is ${declared} bytes; the limit is ${limitBytes}.` };
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limitBytes) {
-      req.resume();
-      return { ok: false, status: 413, message: `Request body is over the limit of ${limitBytes} bytes.` };
-    }
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
+  const text = await new Promise<string | undefined>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limitBytes) chunks.push(chunk);
+    });
+    req.on("end", () => resolve(size > limitBytes ? undefined : Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+  if (text === undefined) return { ok: false, status: 413, message: `Request body is over the limit of ${limitBytes} bytes.` };
   if (!text.trim()) return { ok: false, status: 400, message: "Request body is empty; expected a JSON object." };
   try {
     const value = JSON.parse(text);

@@ -11,7 +11,7 @@ import type { LiveState } from "./live-state.ts";
 import { listModels } from "./models-route.ts";
 import { readJsonBody } from "./request-body.ts";
 import { statusDocument } from "./status-route.ts";
-import { presentedToken, tokenMatches } from "./token.ts";
+import { presentedToken, tokenChecker } from "./token.ts";
 
 export interface GatewayOptions {
   state: LiveState;
@@ -65,7 +65,7 @@ async function handleChat(options: GatewayOptions, format: ApiFormat, req: Incom
   return dispatchChat(options.state, options.pools, request, res);
 }
 
-async function route(options: GatewayOptions, req: IncomingMessage, res: ServerResponse, path: string): Promise<DispatchOutcome> {
+async function route(options: GatewayOptions & { tokenMatches: (token: string | undefined) => boolean }, req: IncomingMessage, res: ServerResponse, path: string): Promise<DispatchOutcome> {
   const method = req.method ?? "GET";
   if (path === "/health" && method === "GET") {
     const problems = options.state.problems();
@@ -74,7 +74,7 @@ async function route(options: GatewayOptions, req: IncomingMessage, res: ServerR
   }
   const chatFormat = CHAT_ROUTES[path];
   const format: ApiFormat = chatFormat ?? (header(req, "anthropic-version") ? "anthropic" : "openai");
-  if (!tokenMatches(options.token, presentedToken(req.headers))) {
+  if (!options.tokenMatches(presentedToken(req.headers))) {
     req.resume();
     sendApiError(res, format, 401, "Missing or wrong gateway token: send `Authorization: Bearer <token>` (the token is gateway.auth.token in openclaw.json).");
     return { status: 401 };
@@ -103,10 +103,11 @@ function logLine(req: IncomingMessage, path: string, outcome: DispatchOutcome, s
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const routeOptions = { ...options, tokenMatches: tokenChecker(options.token) };
   const server = createServer((req, res) => {
     const started = process.hrtime.bigint();
     const path = (req.url ?? "/").split("?")[0]!;
-    route(options, req, res, path)
+    route(routeOptions, req, res, path)
       .catch((error: Error) => {
         options.log(redactSecrets(`internal error on ${req.method} ${path}: ${error.message}`));
         sendApiError(res, CHAT_ROUTES[path] ?? "openai", 500, "Internal gateway error.");

@@ -39,10 +39,10 @@ function digest(value: string): Buffer {
   return createHash("sha256").update(value).digest();
 }
 
-/** Constant-time in the token's content and length (both sides are hashed first). */
-export function tokenMatches(expected: string, presented: string | undefined): boolean {
-  if (presented === undefined) return false;
-  return timingSafeEqual(digest(expected), digest(presented));
+/** A checker for one token: constant-time in the presented token's content and length (both sides are hashed). */
+export function tokenChecker(expected: string): (presented: string | undefined) => boolean {
+  const expectedDigest = digest(expected);
+  return (presented) => presented !== undefined && timingSafeEqual(expectedDigest, digest(presented));
 }
 
 /** `Authorization: Bearer <token>`, or `x-api-key: <token>` (what the Anthropic SDKs send). */

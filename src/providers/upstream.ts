@@ -13,7 +13,7 @@ export const DEFAULT_TIMEOUTS: UpstreamTimeouts = { connectMs: 10_000, responseM
 export interface UpstreamResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: AsyncIterable<Buffer> & { text(): Promise<string>; destroy(error?: Error): void };
+  body: AsyncIterable<Buffer> & { text(): Promise<string>; arrayBuffer(): Promise<ArrayBuffer>; destroy(error?: Error): void };
 }
 
 export class UpstreamPools {

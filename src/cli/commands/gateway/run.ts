@@ -62,8 +62,22 @@ function waitForSignal(): Promise<string> {
   });
 }
 
+/** Request logs, written once per event-loop turn rather than once per line. */
+function batchedLog(io: CliIO): (line: string) => void {
+  let lines: string[] = [];
+  return (line) => {
+    lines.push(line);
+    if (lines.length > 1) return;
+    setImmediate(() => {
+      const batch = lines;
+      lines = [];
+      printLine(io, batch.join("\n"));
+    });
+  };
+}
+
 export async function run(options: GatewayRunOptions, io: CliIO): Promise<number> {
-  const log = (line: string) => printLine(io, line);
+  const log = batchedLog(io);
   const state = await LiveState.start({ env: io.env, cwd: io.cwd, ...(options.agent ? { agentId: options.agent } : {}), log: (line) => printErrorLine(io, line) });
   const { ctx } = await state.current();
   const port = resolvePort(options.port, io.env.OPENCLAW_GATEWAY_PORT, ctx.config);
@@ -87,6 +101,7 @@ export async function run(options: GatewayRunOptions, io: CliIO): Promise<number
   printErrorLine(io, `${signal}: finishing in-flight requests, then stopping.`);
   await server.close(gateway?.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
   await state.flush();
+  state.close();
   await pools.close();
   return 0;
 }

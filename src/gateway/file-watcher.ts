@@ -1,0 +1,62 @@
+// Notices changes to a few files without a stat per request: inotify-style
+// directory watches (files are replaced by rename, so the file itself cannot be
+// watched), re-armed after every event because a missing directory (no agent
+// store yet) is watched through its nearest existing parent until it appears.
+import { existsSync, watch, type FSWatcher } from "node:fs";
+import { dirname } from "node:path";
+
+export class FileWatcher {
+  private watchers = new Map<string, FSWatcher>();
+  /** True when the platform cannot watch: the caller then checks on every use. */
+  polling = false;
+
+  constructor(
+    private files: readonly string[],
+    private readonly onChange: () => void,
+  ) {
+    this.arm();
+  }
+
+  /** Watch a different set of files (the config may move an agent's dir). */
+  setFiles(files: readonly string[]): void {
+    this.files = files;
+    this.arm();
+  }
+
+  private nearestExistingDir(file: string): string {
+    let dir = dirname(file);
+    while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+    return dir;
+  }
+
+  private arm(): void {
+    const wanted = new Set(this.files.map((file) => this.nearestExistingDir(file)));
+    for (const [dir, watcher] of this.watchers) {
+      if (!wanted.has(dir)) {
+        watcher.close();
+        this.watchers.delete(dir);
+      }
+    }
+    for (const dir of wanted) {
+      if (this.watchers.has(dir)) continue;
+      try {
+        const watcher = watch(dir, { persistent: false }, () => {
+          this.onChange();
+          // A directory may have appeared (first store written): watch closer to the files.
+          queueMicrotask(() => this.arm());
+        });
+        watcher.on("error", () => {
+          this.polling = true;
+        });
+        this.watchers.set(dir, watcher);
+      } catch {
+        this.polling = true;
+      }
+    }
+  }
+
+  close(): void {
+    for (const watcher of this.watchers.values()) watcher.close();
+    this.watchers.clear();
+  }
+}
