@@ -107,28 +107,33 @@ test("billing backoff follows auth.cooldowns, with provider keys normalised", ()
   assert.equal(s.usageStats![ID]!.disabledUntil, now + HOUR);
 });
 
-test("timeouts, format errors and unknown models are counted but never cool down", () => {
+test("format errors and unknown models are counted but never cool down; timeouts are not even counted", () => {
   const s = store();
   for (const reason of ["timeout", "format", "model_not_found"] as const) fail(s, reason, now);
   const stats = s.usageStats![ID]!;
-  assert.equal(stats.errorCount, 3);
-  assert.deepEqual(stats.failureCounts, { timeout: 1, format: 1, model_not_found: 1 });
+  assert.equal(stats.errorCount, 2);
+  assert.deepEqual(stats.failureCounts, { format: 1, model_not_found: 1 });
   assert.equal(stats.cooldownUntil, undefined);
   assert.equal(stats.disabledUntil, undefined);
   assert.deepEqual(profileAvailability(s, ID, "anthropic", undefined, now), { usable: true });
+  // So a timeout does not push the next real failure up the ladder (2026.2.26: timeouts are not marked).
+  const t = store();
+  fail(t, "timeout", now);
+  fail(t, "auth", now + 1);
+  assert.equal(t.usageStats![ID]!.cooldownUntil, now + 1 + MINUTE);
 });
 
 test("counts older than the failure window (24 h by default) start again", () => {
   const s = store();
-  fail(s, "timeout", now);
-  fail(s, "timeout", now + 1);
+  fail(s, "format", now);
+  fail(s, "format", now + 1);
   fail(s, "auth", now + 24 * HOUR + 2);
   assert.equal(s.usageStats![ID]!.errorCount, 1);
   assert.deepEqual(s.usageStats![ID]!.failureCounts, { auth: 1 });
   assert.equal(s.usageStats![ID]!.cooldownUntil, now + 24 * HOUR + 2 + MINUTE);
   const t = store();
-  fail(t, "timeout", now, { cooldowns: { failureWindowHours: 1 } });
-  fail(t, "timeout", now + HOUR + 1, { cooldowns: { failureWindowHours: 1 } });
+  fail(t, "format", now, { cooldowns: { failureWindowHours: 1 } });
+  fail(t, "format", now + HOUR + 1, { cooldowns: { failureWindowHours: 1 } });
   assert.equal(t.usageStats![ID]!.errorCount, 1);
 });
 

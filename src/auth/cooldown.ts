@@ -158,14 +158,15 @@ function recordModelCooldown(stats: UsageStats, model: string, input: FailureRec
 
 /** Counts a failure and opens the window it calls for (spec §6.3, plus per-model rate limits). */
 export function recordFailure(store: AuthStore, input: FailureRecord): void {
-  if (bypassesCooldown(input.provider)) return;
+  // OpenRouter balances its own upstreams; and a timeout (or a 5xx) is the network's or the
+  // provider's moment, not this credential's: 2026.2.26 does not mark either.
+  if (bypassesCooldown(input.provider) || input.reason === "timeout") return;
   const stats = statsFor(store, input.profileId);
   countFailure(stats, input.reason, input.now, input.cooldowns);
   switch (input.reason) {
-    case "timeout":
     case "format":
     case "model_not_found":
-      // The network, the request or the model id: another try with this credential may well work.
+      // The request or the model id: another try with this credential may well work.
       return;
     case "billing":
     case "auth_permanent": {

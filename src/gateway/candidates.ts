@@ -4,7 +4,7 @@
 // configured apiKey; spec §2.6).
 import { listEnvCredentials } from "../auth/env-keys.ts";
 import { clearExpiredCooldowns } from "../auth/cooldown.ts";
-import { resolveProfileOrder } from "../auth/profile-order.ts";
+import { resolveProfileOrder, type CoolingProfile } from "../auth/profile-order.ts";
 import { registerSecret } from "../auth/redact.ts";
 import { usableSecret, type UsableSecret } from "../auth/usable-secret.ts";
 import { buildCatalog } from "../providers/catalog.ts";
@@ -51,10 +51,8 @@ export function modelCandidates(requested: ModelRef, settings: ModelSettings): M
 
 export interface CredentialPlan {
   usable: CredentialChoice[];
-  /** When every stored profile is cooling down: the soonest one frees up then. */
-  soonestFree?: number;
-  /** Profiles skipped because they are cooling down or disabled. */
-  coolingDown: number;
+  /** Profiles skipped because they are cooling down or disabled, with until when and why. */
+  coolingDown: CoolingProfile[];
 }
 
 export function credentialPlan(snapshot: GatewaySnapshot, spec: ProviderSpec, model: ModelRef, now: number): CredentialPlan {
@@ -77,9 +75,7 @@ export function credentialPlan(snapshot: GatewaySnapshot, spec: ProviderSpec, mo
     registerSecret(spec.configApiKey);
     usable.push({ source: `models.providers.${spec.id}.apiKey`, secret: { secret: spec.configApiKey, kind: "api_key" } });
   }
-  const plan: CredentialPlan = { usable, coolingDown: coolingDown.length };
-  if (coolingDown.length > 0) plan.soonestFree = Math.min(...coolingDown.map((entry) => entry.until));
-  return plan;
+  return { usable, coolingDown };
 }
 
 /** A pinned profile (`model@profile`) is used even while cooling down; it never rotates (spec §6.4). */

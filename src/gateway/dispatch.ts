@@ -3,18 +3,16 @@
 // next model, on a failover-worthy error. Pinned profiles never rotate.
 import type { ServerResponse } from "node:http";
 import { recordFailure, recordSuccess } from "../auth/cooldown.ts";
-import type { FailureReason } from "../auth/failure-reason.ts";
-import { formatRemainingShort } from "../auth/health.ts";
 import { normalizeProviderId } from "../auth/provider-id.ts";
 import { formatModelRef, resolveModelSettings, splitProfileSuffix, type ModelRef } from "../providers/model-ref.ts";
-import { resolveProvider, type ProviderSpec } from "../providers/registry.ts";
-import { memo } from "./snapshot-memo.ts";
 import { redactSecrets } from "../auth/redact.ts";
-import type { UpstreamPools } from "../providers/upstream.ts";
+import { resolveProvider, type ProviderSpec } from "../providers/registry.ts";
+import { upstreamErrorMessage, type UpstreamPools } from "../providers/upstream.ts";
 import { sendApiError } from "./api-errors.ts";
-import { upstreamErrorMessage } from "../providers/upstream.ts";
+import { memo } from "./snapshot-memo.ts";
 import { credentialPlan, modelCandidates, pinnedCredential, resolveRequestedModel, type CredentialChoice } from "./candidates.ts";
 import { attempt, providerFormat, type AttemptResult, type ChatRequest } from "./forward.ts";
+import { answerNothingWorked, type NothingWorked } from "./final-error.ts";
 import type { GatewaySnapshot, LiveState } from "./live-state.ts";
 
 export interface DispatchOutcome {
@@ -22,18 +20,6 @@ export interface DispatchOutcome {
   model?: string;
   profile?: string;
 }
-
-interface Failure {
-  model: string;
-  source: string;
-  reason: FailureReason;
-  status?: number;
-  message: string;
-  claudeCodeOnly?: boolean;
-}
-
-const CLAUDE_CODE_ONLY_HINT =
-  "Anthropic accepts this setup-token only from Claude Code. Use an Anthropic API key instead: openclaw models auth paste-api-key --provider anthropic";
 
 function recordResult(state: LiveState, snapshot: GatewaySnapshot, choice: CredentialChoice, provider: string, model: ModelRef, result: AttemptResult, now: number): void {
   const profileId = choice.profileId;
@@ -52,27 +38,6 @@ function relayRejection(res: ServerResponse, request: ChatRequest, spec: Provide
     res.writeHead(result.status, { "content-type": result.contentType });
     res.end(redactSecrets(result.body));
   } else sendApiError(res, request.format, result.status, upstreamErrorMessage(result.body));
-}
-
-/** What the client hears when nothing worked (spec §6.7 summary, our status codes). */
-function finalError(res: ServerResponse, request: ChatRequest, failures: Failure[], soonestFree: number | undefined, missing: string[]): number {
-  const now = Date.now();
-  if (failures.length === 0 && soonestFree !== undefined) {
-    const wait = Math.max(1, Math.ceil((soonestFree - now) / 1000));
-    sendApiError(res, request.format, 429, `Every credential for this request is cooling down; the first frees up in ${formatRemainingShort(soonestFree - now)}.`, { "retry-after": String(wait) });
-    return 429;
-  }
-  if (failures.length === 0) {
-    const hint = missing.map((provider) => `openclaw models auth paste-api-key --provider ${provider}`).join(" or ");
-    sendApiError(res, request.format, 503, `No credentials for ${missing.join(", ")}. Add one with: ${hint}`);
-    return 503;
-  }
-  const summary = failures.map((f) => `${f.model} via ${f.source}: ${f.message} (${f.reason})`).join(" | ");
-  const claudeOnly = failures.some((f) => f.claudeCodeOnly);
-  const message = claudeOnly ? `${CLAUDE_CODE_ONLY_HINT} | ${summary}` : failures.length === 1 ? failures[0]!.message : `All attempts failed (${failures.length}): ${summary}`;
-  const status = failures.every((f) => f.reason === "rate_limit") ? 429 : failures.every((f) => f.reason === "timeout" && f.status === undefined) ? 504 : 502;
-  sendApiError(res, request.format, status, message);
-  return status;
 }
 
 function validatePin(snapshot: GatewaySnapshot, pin: string, provider: string): string | undefined {
@@ -103,9 +68,8 @@ export async function dispatchChat(state: LiveState, pools: UpstreamPools, reque
     return { status: 404, model: formatModelRef(requested) };
   }
 
-  const failures: Failure[] = [];
-  const missing: string[] = [];
-  let soonestFree: number | undefined;
+  const outcome: NothingWorked = { failures: [], cooling: [], missing: [] };
+  const failures = outcome.failures;
   for (const [index, model] of modelCandidates(requested, settings).entries()) {
     const spec = providerSpec(model.provider);
     if (!spec) continue;
@@ -118,8 +82,8 @@ export async function dispatchChat(state: LiveState, pools: UpstreamPools, reque
     } else {
       const plan = credentialPlan(snapshot, spec, model, now);
       choices = plan.usable;
-      if (plan.soonestFree !== undefined) soonestFree = Math.min(soonestFree ?? Infinity, plan.soonestFree);
-      if (choices.length === 0 && plan.coolingDown === 0) missing.push(spec.id);
+      outcome.cooling.push(...plan.coolingDown.map((profile) => ({ provider: spec.id, profile })));
+      if (choices.length === 0 && plan.coolingDown.length === 0) outcome.missing.push(spec.id);
     }
     for (const choice of choices) {
       const result = await attempt(pools, spec, model, choice, request, res);
@@ -130,8 +94,16 @@ export async function dispatchChat(state: LiveState, pools: UpstreamPools, reque
         relayRejection(res, request, spec, result);
         return { status: result.status, model: formatModelRef(model), ...(choice.profileId ? { profile: choice.profileId } : {}) };
       }
-      failures.push({ model: formatModelRef(model), source: choice.source, reason: result.reason, ...(result.status ? { status: result.status } : {}), message: result.message, ...(result.claudeCodeOnly ? { claudeCodeOnly: true } : {}) });
+      failures.push({
+        model: formatModelRef(model),
+        source: choice.source,
+        reason: result.reason,
+        message: result.message,
+        ...(result.status ? { status: result.status } : {}),
+        ...(result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}),
+        ...(result.claudeCodeOnly ? { claudeCodeOnly: true } : {}),
+      });
     }
   }
-  return { status: finalError(res, request, failures, soonestFree, missing), model: formatModelRef(requested) };
+  return { status: answerNothingWorked(res, request, outcome), model: formatModelRef(requested) };
 }

@@ -68,6 +68,7 @@ async function handleChat(options: GatewayOptions, format: ApiFormat, req: Incom
 async function route(options: GatewayOptions & { tokenMatches: (token: string | undefined) => boolean }, req: IncomingMessage, res: ServerResponse, path: string): Promise<DispatchOutcome> {
   const method = req.method ?? "GET";
   if (path === "/health" && method === "GET") {
+    await options.state.current(); // notice a broken (or repaired) file without waiting for a model request
     const problems = options.state.problems();
     sendJson(res, 200, { ok: problems.length === 0, version: options.version, uptime: Math.round(process.uptime()), problems });
     return { status: 200 };
@@ -104,8 +105,18 @@ function logLine(req: IncomingMessage, path: string, outcome: DispatchOutcome, s
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const routeOptions = { ...options, tokenMatches: tokenChecker(options.token) };
+  let closing = false;
+  const active = new Set<ServerResponse>();
+  // Once shutting down, no connection outlives its last response.
+  const closeAfter = (res: ServerResponse) => {
+    res.shouldKeepAlive = false;
+    res.once("finish", () => server.closeIdleConnections());
+  };
   const server = createServer((req, res) => {
     const started = process.hrtime.bigint();
+    active.add(res);
+    res.once("close", () => active.delete(res));
+    if (closing) closeAfter(res);
     const path = (req.url ?? "/").split("?")[0]!;
     route(routeOptions, req, res, path)
       .catch((error: Error) => {
@@ -126,6 +137,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     server,
     close: (graceMs) =>
       new Promise<void>((resolve) => {
+        closing = true;
+        for (const res of active) closeAfter(res);
         const cut = setTimeout(() => server.closeAllConnections(), graceMs);
         server.close(() => {
           clearTimeout(cut);

@@ -5,6 +5,7 @@ import { configuredToken, generateAndStoreToken, isLoopback, type GatewayToken }
 import { DEFAULT_TIMEOUTS, UpstreamPools } from "../../../providers/upstream.ts";
 import type { OpenClawConfig } from "../../../state/config-schema.ts";
 import { VERSION } from "../../../version.ts";
+import { registerSecret } from "../../../auth/redact.ts";
 import { UsageError } from "../../errors.ts";
 import { printErrorLine, printLine, type CliIO } from "../../io.ts";
 
@@ -87,6 +88,7 @@ export async function run(options: GatewayRunOptions, io: CliIO): Promise<number
     throw new UsageError(`Refusing to listen on ${host} without a gateway token.`, "Set one with --token, OPENCLAW_GATEWAY_TOKEN or gateway.auth.token.");
   }
   token ??= await generateAndStoreToken(ctx);
+  registerSecret(token.token);
   const gateway = ctx.config.gateway;
   const pools = new UpstreamPools({
     connectMs: gateway?.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectMs,
