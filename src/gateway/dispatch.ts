@@ -7,7 +7,7 @@ import { normalizeProviderId } from "../auth/provider-id.ts";
 import { formatModelRef, resolveModelSettings, splitProfileSuffix, type ModelRef } from "../providers/model-ref.ts";
 import { redactSecrets } from "../auth/redact.ts";
 import { resolveProvider, type ProviderSpec } from "../providers/registry.ts";
-import { upstreamErrorMessage, type UpstreamPools } from "../providers/upstream.ts";
+import { upstreamErrorMessage, upstreamTimeouts, type UpstreamPools } from "../providers/upstream.ts";
 import { sendApiError } from "./api-errors.ts";
 import { memo } from "./snapshot-memo.ts";
 import { credentialPlan, modelCandidates, pinnedCredential, resolveRequestedModel, type CredentialChoice } from "./candidates.ts";
@@ -49,6 +49,7 @@ function validatePin(snapshot: GatewaySnapshot, pin: string, provider: string): 
 
 export async function dispatchChat(state: LiveState, pools: UpstreamPools, request: ChatRequest, res: ServerResponse): Promise<DispatchOutcome> {
   const snapshot = await state.current();
+  pools.setTimeouts(upstreamTimeouts(snapshot.ctx.config));
   const raw = typeof request.body.model === "string" ? request.body.model : "";
   const { ref, profileId: pin } = splitProfileSuffix(raw.trim());
   const settings = memo(snapshot.ctx, "settings", () => resolveModelSettings(snapshot.ctx.config, snapshot.agent.entry));

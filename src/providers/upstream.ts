@@ -1,6 +1,7 @@
 // Upstream HTTP: one keep-alive connection pool per origin (undici), with the
 // connect and overall timeouts from config.
 import type { Dispatcher } from "undici";
+import type { OpenClawConfig } from "../state/config-schema.ts";
 
 export interface UpstreamTimeouts {
   connectMs: number;
@@ -9,6 +10,14 @@ export interface UpstreamTimeouts {
 }
 
 export const DEFAULT_TIMEOUTS: UpstreamTimeouts = { connectMs: 10_000, responseMs: 300_000 };
+
+/** `gateway.connectTimeoutMs` / `gateway.upstreamTimeoutMs` (our extensions), or the defaults. */
+export function upstreamTimeouts(config: OpenClawConfig): UpstreamTimeouts {
+  return {
+    connectMs: config.gateway?.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectMs,
+    responseMs: config.gateway?.upstreamTimeoutMs ?? DEFAULT_TIMEOUTS.responseMs,
+  };
+}
 
 export interface UpstreamResponse {
   status: number;

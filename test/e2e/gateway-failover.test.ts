@@ -219,6 +219,36 @@ describe("explicit order: a rate limit fails over and cools the profile down for
   });
 });
 
+describe("cooldowns expire by themselves", () => {
+  let world: GatewayWorld;
+  after(() => closeWorld(world));
+
+  test("a 1 s Retry-After: the profile is skipped during it and first in line again after it; the entry then clears", async () => {
+    world = await startWorld({
+      store: {
+        version: 1,
+        profiles: { "anthropic:a": apiKeyProfile("anthropic", KEY_A), "anthropic:b": apiKeyProfile("anthropic", KEY_B) },
+        order: { anthropic: ["anthropic:a", "anthropic:b"] },
+      },
+    });
+    const { anthropic } = clientsFor(world);
+    world.anthropic.script(KEY_A, { status: 429, headers: { "retry-after": "1" }, body: anthropicError("rate_limit_error", "rate limited") }, {});
+    let mark = world.anthropic.requests.length;
+    await anthropic.messages.create({ model: `anthropic/${OPUS}`, max_tokens: 8, messages: user("one") });
+    assert.deepEqual(seenSince(world.anthropic, mark), [KEY_A, KEY_B]);
+    mark = world.anthropic.requests.length;
+    await anthropic.messages.create({ model: `anthropic/${OPUS}`, max_tokens: 8, messages: user("during") });
+    assert.deepEqual(seenSince(world.anthropic, mark), [KEY_B], "skipped while cooling down");
+
+    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    mark = world.anthropic.requests.length;
+    await anthropic.messages.create({ model: `anthropic/${OPUS}`, max_tokens: 8, messages: user("after") });
+    assert.deepEqual(seenSince(world.anthropic, mark), [KEY_A], "first in line again once the window ran out");
+    const store = await storeWhen(world, "the expired model cooldown cleared by the success", (s) => s.usageStats?.["anthropic:a"]?.lastUsed && !s.usageStats["anthropic:a"].modelCooldowns);
+    assert.equal(store.usageStats["anthropic:a"].errorCount, 0);
+  });
+});
+
 describe("auth and billing failures: profile-wide cooldown and disable, then skipped", () => {
   test("401 → cooldownUntil ≈ now + 1 min (first ladder step); credit balance 400 and 402 → disabled 5 h as billing", async (t) => {
     const world = await startWorld({

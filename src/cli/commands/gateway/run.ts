@@ -2,7 +2,8 @@
 import { LiveState } from "../../../gateway/live-state.ts";
 import { startGateway } from "../../../gateway/server.ts";
 import { configuredToken, generateAndStoreToken, isLoopback, type GatewayToken } from "../../../gateway/token.ts";
-import { DEFAULT_TIMEOUTS, UpstreamPools } from "../../../providers/upstream.ts";
+import { UpstreamPools, upstreamTimeouts } from "../../../providers/upstream.ts";
+import { statusDocument } from "../../../gateway/status-route.ts";
 import type { OpenClawConfig } from "../../../state/config-schema.ts";
 import { VERSION } from "../../../version.ts";
 import { registerSecret } from "../../../auth/redact.ts";
@@ -51,6 +52,13 @@ function describeToken(token: GatewayToken, display: string): string {
   }
 }
 
+/** Say at start-up, not at the first failed request, that a configured model has no credential. */
+function warnAboutMissingCredentials(io: CliIO, providers: string[]): void {
+  for (const provider of providers) {
+    printErrorLine(io, `Warning: no credential for ${provider}, which a configured model uses. Add one: openclaw models auth paste-api-key --provider ${provider}`);
+  }
+}
+
 function waitForSignal(): Promise<string> {
   return new Promise((resolve) => {
     const stop = (signal: string) => {
@@ -90,14 +98,12 @@ export async function run(options: GatewayRunOptions, io: CliIO): Promise<number
   token ??= await generateAndStoreToken(ctx);
   registerSecret(token.token);
   const gateway = ctx.config.gateway;
-  const pools = new UpstreamPools({
-    connectMs: gateway?.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectMs,
-    responseMs: gateway?.upstreamTimeoutMs ?? DEFAULT_TIMEOUTS.responseMs,
-  });
+  const pools = new UpstreamPools(upstreamTimeouts(ctx.config));
   const server = await startGateway({ state, pools, token: token.token, host, port, maxBodyBytes: gateway?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, version: VERSION, log });
   printLine(io, `Gateway listening on ${server.url}`);
   printLine(io, describeToken(token, ctx.display(ctx.configPath)));
   printLine(io, `Health: ${server.url}/health  (OpenAI: ${server.url}/v1/chat/completions, Anthropic: ${server.url}/v1/messages)`);
+  warnAboutMissingCredentials(io, statusDocument(await state.current()).auth.missingProvidersInUse);
 
   const signal = await waitForSignal();
   printErrorLine(io, `${signal}: finishing in-flight requests, then stopping.`);
