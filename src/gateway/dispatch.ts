@@ -4,7 +4,7 @@
 import type { ServerResponse } from "node:http";
 import { recordFailure, recordSuccess } from "../auth/cooldown.ts";
 import { normalizeProviderId } from "../auth/provider-id.ts";
-import { formatModelRef, resolveModelSettings, splitProfileSuffix, type ModelRef } from "../providers/model-ref.ts";
+import { formatModelRef, resolveModelSettings, splitProfileSuffix, type ModelRef, type ModelSettings } from "../providers/model-ref.ts";
 import { redactSecrets } from "../auth/redact.ts";
 import { resolveProvider, type ProviderSpec } from "../providers/registry.ts";
 import { upstreamErrorMessage, upstreamTimeouts, type UpstreamPools } from "../providers/upstream.ts";
@@ -47,56 +47,64 @@ function validatePin(snapshot: GatewaySnapshot, pin: string, provider: string): 
   return owner === provider ? undefined : `Auth profile "${pin}" is for ${owner}, not ${provider}.`;
 }
 
-export async function dispatchChat(state: LiveState, pools: UpstreamPools, request: ChatRequest, res: ServerResponse): Promise<DispatchOutcome> {
-  const snapshot = await state.current();
-  pools.setTimeouts(upstreamTimeouts(snapshot.ctx.config));
-  const raw = typeof request.body.model === "string" ? request.body.model : "";
+type Target =
+  | { ok: true; requested: ModelRef; pin: string | undefined; settings: ModelSettings; providerSpec: (id: string) => ProviderSpec | undefined }
+  | { ok: false; status: 400 | 404; message: string; model?: string };
+
+/** What the request asks for, checked before anything is sent upstream. */
+function resolveTarget(snapshot: GatewaySnapshot, raw: string): Target {
   const { ref, profileId: pin } = splitProfileSuffix(raw.trim());
   const settings = memo(snapshot.ctx, "settings", () => resolveModelSettings(snapshot.ctx.config, snapshot.agent.entry));
   const providerSpec = (provider: string) => memo(snapshot.ctx, `provider:${provider}`, () => resolveProvider(snapshot.ctx.config, provider));
   const requested = resolveRequestedModel(ref, settings, snapshot);
-  if (!requested) {
-    sendApiError(res, request.format, 400, "`model` is required: provider/model, an alias, or default.");
-    return { status: 400 };
-  }
+  if (!requested) return { ok: false, status: 400, message: "`model` is required: provider/model, an alias, or default." };
+  const model = formatModelRef(requested);
   if (!providerSpec(requested.provider)) {
-    sendApiError(res, request.format, 404, `Unknown provider "${requested.provider}" in model "${raw}". Configure it under models.providers.`);
-    return { status: 404, model: formatModelRef(requested) };
+    return { ok: false, status: 404, model, message: `Unknown provider "${requested.provider}" in model "${raw}". Configure it under models.providers.` };
   }
   const pinProblem = pin ? validatePin(snapshot, pin, requested.provider) : undefined;
-  if (pinProblem) {
-    sendApiError(res, request.format, 404, pinProblem);
-    return { status: 404, model: formatModelRef(requested) };
-  }
+  if (pinProblem) return { ok: false, status: 404, model, message: pinProblem };
+  return { ok: true, requested, pin, settings, providerSpec };
+}
 
+function credentialsFor(snapshot: GatewaySnapshot, spec: ProviderSpec, model: ModelRef, pin: string | undefined, outcome: NothingWorked): CredentialChoice[] {
+  const now = Date.now();
+  if (pin) {
+    const pinned = pinnedCredential(snapshot, pin, now);
+    if (!pinned) outcome.failures.push({ model: formatModelRef(model), source: `profile:${pin}`, reason: "auth", message: `Auth profile "${pin}" has no usable credential (expired or empty).` });
+    return pinned ? [pinned] : [];
+  }
+  const plan = credentialPlan(snapshot, spec, model, now);
+  outcome.cooling.push(...plan.coolingDown.map((profile) => ({ provider: spec.id, profile })));
+  if (plan.usable.length === 0 && plan.coolingDown.length === 0) outcome.missing.push(spec.id);
+  return plan.usable;
+}
+
+export async function dispatchChat(state: LiveState, pools: UpstreamPools, request: ChatRequest, res: ServerResponse): Promise<DispatchOutcome> {
+  const snapshot = await state.current();
+  pools.setTimeouts(upstreamTimeouts(snapshot.ctx.config));
+  const target = resolveTarget(snapshot, typeof request.body.model === "string" ? request.body.model : "");
+  if (!target.ok) {
+    sendApiError(res, request.format, target.status, target.message);
+    return { status: target.status, ...(target.model ? { model: target.model } : {}) };
+  }
   const outcome: NothingWorked = { failures: [], cooling: [], missing: [] };
-  const failures = outcome.failures;
-  for (const [index, model] of modelCandidates(requested, settings).entries()) {
-    const spec = providerSpec(model.provider);
+  for (const [index, model] of modelCandidates(target.requested, target.settings).entries()) {
+    const spec = target.providerSpec(model.provider);
     if (!spec) continue;
-    const now = Date.now();
-    let choices: CredentialChoice[];
-    if (pin && index === 0) {
-      const pinned = pinnedCredential(snapshot, pin, now);
-      choices = pinned ? [pinned] : [];
-      if (!pinned) failures.push({ model: formatModelRef(model), source: `profile:${pin}`, reason: "auth", message: `Auth profile "${pin}" has no usable credential (expired or empty).` });
-    } else {
-      const plan = credentialPlan(snapshot, spec, model, now);
-      choices = plan.usable;
-      outcome.cooling.push(...plan.coolingDown.map((profile) => ({ provider: spec.id, profile })));
-      if (choices.length === 0 && plan.coolingDown.length === 0) outcome.missing.push(spec.id);
-    }
-    for (const choice of choices) {
+    // A pin holds for the requested model only; fallbacks rotate as usual.
+    for (const choice of credentialsFor(snapshot, spec, model, index === 0 ? target.pin : undefined, outcome)) {
       const result = await attempt(pools, spec, model, choice, request, res);
-      recordResult(state, snapshot, choice, spec.id, model, result, now);
-      if (result.kind === "sent") return { status: result.status, model: formatModelRef(model), ...(choice.profileId ? { profile: choice.profileId } : {}) };
-      if (result.kind === "aborted") return { status: 499, model: formatModelRef(model) };
+      recordResult(state, snapshot, choice, spec.id, model, result, Date.now());
+      const served = { model: formatModelRef(model), ...(choice.profileId ? { profile: choice.profileId } : {}) };
+      if (result.kind === "sent") return { status: result.status, ...served };
+      if (result.kind === "aborted") return { status: 499, model: served.model };
       if (result.kind === "rejected") {
         relayRejection(res, request, spec, result);
-        return { status: result.status, model: formatModelRef(model), ...(choice.profileId ? { profile: choice.profileId } : {}) };
+        return { status: result.status, ...served };
       }
-      failures.push({
-        model: formatModelRef(model),
+      outcome.failures.push({
+        model: served.model,
         source: choice.source,
         reason: result.reason,
         message: result.message,
@@ -106,5 +114,5 @@ export async function dispatchChat(state: LiveState, pools: UpstreamPools, reque
       });
     }
   }
-  return { status: answerNothingWorked(res, request, outcome), model: formatModelRef(requested) };
+  return { status: answerNothingWorked(res, request, outcome), model: formatModelRef(target.requested) };
 }

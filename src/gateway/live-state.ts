@@ -61,6 +61,7 @@ export class LiveState {
   private watcher: FileWatcher | undefined;
   /** A watched directory saw an event since the last check. */
   private suspect = false;
+  private lastFlushError: string | undefined;
 
   private constructor(private readonly options: LiveStateOptions) {}
 
@@ -180,8 +181,11 @@ export class LiveState {
           this.signatures.set(storePath, fileSignature(storePath));
         },
       })
+      .then(() => (this.lastFlushError = undefined))
       .catch((error: Error) => {
-        this.options.log?.(`could not save usage stats: ${error.message}`);
+        // Kept in memory and retried with the next change; said once, not on every retry.
+        if (error.message !== this.lastFlushError) this.options.log?.(`could not save usage stats: ${error.message}`);
+        this.lastFlushError = error.message;
         this.pending.unshift(...batch);
       })
       .finally(() => (this.flushing = undefined));
