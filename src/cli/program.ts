@@ -175,7 +175,7 @@ function buildProgram(): Command {
   }
   const gatewayFlags = (command: Command) =>
     command
-      .option("--port <port>", "port to listen on (default: gateway.port, OPENCLAW_GATEWAY_PORT, or 18789)")
+      .option("--port <port>", "port to listen on (else OPENCLAW_GATEWAY_PORT, else gateway.port, else 18789)")
       .option("--bind <address>", "loopback (default), lan, or an address to listen on")
       .option("--token <token>", "gateway token clients must send (default: OPENCLAW_GATEWAY_TOKEN or gateway.auth.token)")
       .addOption(agentOption());

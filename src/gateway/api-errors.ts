@@ -20,17 +20,17 @@ const OPENAI_TYPES: Record<number, [type: string, code: string | null]> = {
   400: ["invalid_request_error", null],
   401: ["authentication_error", "invalid_api_key"],
   403: ["permission_error", null],
-  404: ["invalid_request_error", "model_not_found"],
+  404: ["invalid_request_error", null],
   413: ["invalid_request_error", "request_too_large"],
   429: ["rate_limit_error", "rate_limit_exceeded"],
   503: ["service_unavailable", null],
 };
 
-export function errorBody(format: ApiFormat, status: number, message: string): object {
+export function errorBody(format: ApiFormat, status: number, message: string, code?: string): object {
   const text = redactSecrets(message);
   if (format === "anthropic") return { type: "error", error: { type: ANTHROPIC_TYPES[status] ?? "api_error", message: text } };
-  const [type, code] = OPENAI_TYPES[status] ?? ["api_error", null];
-  return { error: { message: text, type, param: null, code } };
+  const [type, defaultCode] = OPENAI_TYPES[status] ?? ["api_error", null];
+  return { error: { message: text, type, param: null, code: code ?? defaultCode } };
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -39,10 +39,10 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-export function sendApiError(res: ServerResponse, format: ApiFormat, status: number, message: string, headers: Record<string, string> = {}): void {
+export function sendApiError(res: ServerResponse, format: ApiFormat, status: number, message: string, headers: Record<string, string> = {}, code?: string): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  sendJson(res, status, errorBody(format, status, message), headers);
+  sendJson(res, status, errorBody(format, status, message, code), headers);
 }

@@ -37,11 +37,17 @@ export function resolveRequestedModel(raw: string, settings: ModelSettings, snap
   return resolveModelRef(text, settings.aliases);
 }
 
-/** The requested model, then the fallbacks, then the primary, without repeats. */
+/**
+ * The requested model, then the fallbacks (those the `agents.defaults.models`
+ * allowlist admits, if there is one), then the primary unless the agent gave
+ * its own fallbacks (spec §6.7); without repeats.
+ */
 export function modelCandidates(requested: ModelRef, settings: ModelSettings): ModelRef[] {
   const seen = new Set<string>();
   const out: ModelRef[] = [];
-  for (const ref of [requested, ...settings.fallbacks.map((key) => resolveModelRef(key, {})), settings.primary]) {
+  const fallbacks = settings.fallbacks.filter((key) => settings.allowed.length === 0 || settings.allowed.includes(key));
+  const primary = settings.fallbacksSource === "agent" ? [] : [settings.primary];
+  for (const ref of [requested, ...fallbacks.map((key) => resolveModelRef(key, {})), ...primary]) {
     if (!ref || seen.has(formatModelRef(ref))) continue;
     seen.add(formatModelRef(ref));
     out.push(ref);

@@ -19,6 +19,8 @@ export interface DispatchOutcome {
   status: number;
   model?: string;
   profile?: string;
+  /** Attempts that failed over before the answer, for the request log. */
+  failed?: string[];
 }
 
 function recordResult(state: LiveState, snapshot: GatewaySnapshot, choice: CredentialChoice, provider: string, model: ModelRef, result: AttemptResult, now: number): void {
@@ -49,7 +51,7 @@ function validatePin(snapshot: GatewaySnapshot, pin: string, provider: string): 
 
 type Target =
   | { ok: true; requested: ModelRef; pin: string | undefined; settings: ModelSettings; providerSpec: (id: string) => ProviderSpec | undefined }
-  | { ok: false; status: 400 | 404; message: string; model?: string };
+  | { ok: false; status: 400 | 404; message: string; model?: string; code?: string };
 
 /** What the request asks for, checked before anything is sent upstream. */
 function resolveTarget(snapshot: GatewaySnapshot, raw: string): Target {
@@ -60,7 +62,7 @@ function resolveTarget(snapshot: GatewaySnapshot, raw: string): Target {
   if (!requested) return { ok: false, status: 400, message: "`model` is required: provider/model, an alias, or default." };
   const model = formatModelRef(requested);
   if (!providerSpec(requested.provider)) {
-    return { ok: false, status: 404, model, message: `Unknown provider "${requested.provider}" in model "${raw}". Configure it under models.providers.` };
+    return { ok: false, status: 404, model, code: "model_not_found", message: `Unknown provider "${requested.provider}" in model "${raw}". Configure it under models.providers.` };
   }
   const pinProblem = pin ? validatePin(snapshot, pin, requested.provider) : undefined;
   if (pinProblem) return { ok: false, status: 404, model, message: pinProblem };
@@ -85,7 +87,7 @@ export async function dispatchChat(state: LiveState, pools: UpstreamPools, reque
   pools.setTimeouts(upstreamTimeouts(snapshot.ctx.config));
   const target = resolveTarget(snapshot, typeof request.body.model === "string" ? request.body.model : "");
   if (!target.ok) {
-    sendApiError(res, request.format, target.status, target.message);
+    sendApiError(res, request.format, target.status, target.message, {}, target.code);
     return { status: target.status, ...(target.model ? { model: target.model } : {}) };
   }
   const outcome: NothingWorked = { failures: [], cooling: [], missing: [] };
@@ -96,7 +98,11 @@ export async function dispatchChat(state: LiveState, pools: UpstreamPools, reque
     for (const choice of credentialsFor(snapshot, spec, model, index === 0 ? target.pin : undefined, outcome)) {
       const result = await attempt(pools, spec, model, choice, request, res);
       recordResult(state, snapshot, choice, spec.id, model, result, Date.now());
-      const served = { model: formatModelRef(model), ...(choice.profileId ? { profile: choice.profileId } : {}) };
+      const served = {
+        model: formatModelRef(model),
+        ...(choice.profileId ? { profile: choice.profileId } : {}),
+        ...(outcome.failures.length > 0 ? { failed: outcome.failures.map((f) => `${f.source}:${f.status ?? f.reason}`) } : {}),
+      };
       if (result.kind === "sent") return { status: result.status, ...served };
       if (result.kind === "aborted") return { status: 499, model: served.model };
       if (result.kind === "rejected") {
@@ -114,5 +120,6 @@ export async function dispatchChat(state: LiveState, pools: UpstreamPools, reque
       });
     }
   }
-  return { status: answerNothingWorked(res, request, outcome), model: formatModelRef(target.requested) };
+  const failed = outcome.failures.map((f) => `${f.source}:${f.status ?? f.reason}`);
+  return { status: answerNothingWorked(res, request, outcome), model: formatModelRef(target.requested), ...(failed.length > 0 ? { failed } : {}) };
 }

@@ -35,10 +35,20 @@ function retryAfterSeconds(ms: number): string {
   return String(Math.max(1, Math.ceil(ms / 1000)));
 }
 
+/** Seconds under a minute (so the text agrees with Retry-After), else minutes/hours/days. */
+function waitText(ms: number): string {
+  return ms < 60_000 ? `${retryAfterSeconds(ms)}s` : formatRemainingShort(ms);
+}
+
+/** What a failure was, as the summary says it: an upstream 5xx by its status. */
+function failureLabel(failure: AttemptFailure): string {
+  return failure.status !== undefined && failure.status >= 500 ? `upstream ${failure.status}` : failure.reason;
+}
+
 function describeDisabled(provider: string, profile: CoolingProfile, now: number): string {
-  const left = formatRemainingShort(profile.until - now);
+  const left = waitText(profile.until - now);
   if (profile.reason === "billing") return `${profile.profileId} is disabled for ${left}: the provider reported a billing problem (top up credits, or add another credential).`;
-  return `${profile.profileId} is disabled for ${left}: ${provider} rejected the credential for good. If it is a setup-token, ${CLAUDE_CODE_ONLY_HINT.slice(CLAUDE_CODE_ONLY_HINT.indexOf("Use"))}; otherwise replace it: openclaw models auth paste-api-key --provider ${provider}`;
+  return `${profile.profileId} is disabled for ${left}: ${provider} rejected the credential for good. If it is a setup-token, use an Anthropic API key instead; otherwise replace it: openclaw models auth paste-api-key --provider ${provider}`;
 }
 
 function answerCooling(res: ServerResponse, request: ChatRequest, cooling: NothingWorked["cooling"], now: number): number {
@@ -49,7 +59,7 @@ function answerCooling(res: ServerResponse, request: ChatRequest, cooling: Nothi
     sendApiError(res, request.format, 503, disabled.map((entry) => describeDisabled(entry.provider, entry.profile, now)).join(" "), headers);
     return 503;
   }
-  sendApiError(res, request.format, 429, `Every credential for this request is cooling down; the first frees up in ${formatRemainingShort(soonest - now)}.`, headers);
+  sendApiError(res, request.format, 429, `Every credential for this request is cooling down; the first frees up in ${waitText(soonest - now)}.`, headers);
   return 429;
 }
 
@@ -58,11 +68,12 @@ export function answerNothingWorked(res: ServerResponse, request: ChatRequest, o
   const { failures, cooling, missing } = outcome;
   if (failures.length === 0 && cooling.length > 0) return answerCooling(res, request, cooling, now);
   if (failures.length === 0) {
-    const hint = missing.map((provider) => `openclaw models auth paste-api-key --provider ${provider}`).join(" or ");
-    sendApiError(res, request.format, 503, `No credentials for ${missing.join(", ")}. Add one with: ${hint}`);
+    const providers = [...new Set(missing)];
+    const hint = providers.map((provider) => `openclaw models auth paste-api-key --provider ${provider}`).join(" or ");
+    sendApiError(res, request.format, 503, `No credentials for ${providers.join(", ")}. Add one with: ${hint}`);
     return 503;
   }
-  const summary = failures.map((f) => `${f.model} via ${f.source}: ${f.message} (${f.reason})`).join(" | ");
+  const summary = failures.map((f) => `${f.model} via ${f.source}: ${f.message} (${failureLabel(f)})`).join(" | ");
   const single = failures.length === 1 ? failures[0]!.message : `All attempts failed (${failures.length}): ${summary}`;
   const message = failures.some((f) => f.claudeCodeOnly) ? `${CLAUDE_CODE_ONLY_HINT} | ${summary}` : single;
   if (failures.every((f) => f.reason === "rate_limit")) {

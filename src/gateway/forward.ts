@@ -44,6 +44,11 @@ function upstreamBody(request: ChatRequest, spec: ProviderSpec, model: string): 
   const body = toOpenAIRequest(request.body as never, model) as unknown as Record<string, unknown>;
   // Anthropic clients expect usage at the end of a stream.
   if (request.stream) body.stream_options = { ...(body.stream_options as object), include_usage: true };
+  // OpenAI's newer models want max_completion_tokens; OpenAI-compatible servers may only know max_tokens.
+  if (spec.id !== "openai" && body.max_completion_tokens !== undefined) {
+    body.max_tokens = body.max_completion_tokens;
+    delete body.max_completion_tokens;
+  }
   return body;
 }
 

@@ -2,6 +2,7 @@
 // client's format (Anthropic clients send `anthropic-version`).
 import { buildCatalog } from "../providers/catalog.ts";
 import { formatModelRef, resolveModelSettings } from "../providers/model-ref.ts";
+import { knownProviderIds } from "../providers/registry.ts";
 import type { ApiFormat } from "./api-errors.ts";
 import type { GatewaySnapshot } from "./live-state.ts";
 
@@ -21,7 +22,9 @@ function gatherModels(snapshot: GatewaySnapshot): ListedModel[] {
     add(key, catalog.find((m) => `${m.provider}/${m.id}` === key)?.name ?? key, key.split("/")[0]!);
   }
   for (const [alias, key] of Object.entries(settings.aliases)) add(alias, `${alias} (${key})`, key.split("/")[0]!);
-  for (const model of catalog) add(`${model.provider}/${model.id}`, model.name, model.provider);
+  // Only catalog models the gateway can reach (built-in or configured providers).
+  const reachable = new Set(knownProviderIds(snapshot.ctx.config));
+  for (const model of catalog) if (reachable.has(model.provider)) add(`${model.provider}/${model.id}`, model.name, model.provider);
   return [...out.values()];
 }
 

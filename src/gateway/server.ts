@@ -100,6 +100,7 @@ function logLine(req: IncomingMessage, path: string, outcome: DispatchOutcome, s
   const parts = [new Date().toISOString(), req.method ?? "-", path, String(outcome.status), `${ms.toFixed(1)}ms`];
   if (outcome.model) parts.push(`model=${outcome.model}`);
   if (outcome.profile) parts.push(`profile=${outcome.profile}`);
+  if (outcome.failed) parts.push(`failed=${outcome.failed.join(",")}`);
   return redactSecrets(parts.join(" "));
 }
 

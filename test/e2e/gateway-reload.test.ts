@@ -271,6 +271,7 @@ function streamWithoutKeepAlive(world: GatewayWorld, content: string): Promise<s
 /** A slow streaming request (the fake answers after 1 s), SIGTERM once it reached the upstream. */
 async function slowStreamThenSigterm(world: GatewayWorld, client: "openai-sdk" | "no-keep-alive") {
   world.anthropic.script(KEY_A, { delayMs: 1000 });
+  const before = world.anthropic.requests.length;
   let exitedAt = 0;
   world.gateway.child.on("exit", () => (exitedAt = Date.now()));
   const content = "slow stream";
@@ -283,7 +284,7 @@ async function slowStreamThenSigterm(world: GatewayWorld, client: "openai-sdk" |
     }
     return { out, at: Date.now() };
   })();
-  await waitFor("the request to reach the upstream", () => world.anthropic.requests.length === 1);
+  await waitFor("the request to reach the upstream", () => world.anthropic.requests.length === before + 1);
   const signalledAt = Date.now();
   const stopping = world.gateway.stop("SIGTERM");
   const done = await text;
@@ -327,5 +328,20 @@ describe("SIGTERM", () => {
     assert.equal(done.out, "Hello from the anthropic fake: slow stream");
     assert.equal(stopped.code, 0, stopped.stderr);
     assert.ok(exitedAt - done.at < 1500, `the process took ${exitedAt - done.at} ms to exit after its last response was complete`);
+  });
+});
+
+describe("SIGTERM after the gateway has written usage stats", () => {
+  test("still shuts down cleanly (the lock library's signal handler must not kill it)", async (t) => {
+    const world = await sigtermWorld();
+    t.after(() => closeWorld(world));
+    const first = await openaiClient(world).chat.completions.create({ model: `anthropic/${OPUS}`, messages: [{ role: "user", content: "before" }] });
+    assert.equal(first.choices[0]!.message.content, "Hello from the anthropic fake: before");
+    // Let the background write take the store lock (and so load the lock library) first.
+    await waitFor("the usage write", () => Boolean(readJson(world.home.storePath).usageStats?.["anthropic:a"]?.lastUsed));
+    const { done, stopped } = await slowStreamThenSigterm(world, "no-keep-alive");
+    assert.equal(done.out, "Hello from the anthropic fake: slow stream");
+    assert.equal(stopped.code, 0, `exit code ${stopped.code}\n${stopped.stderr}`);
+    assert.match(stopped.stderr, /SIGTERM: finishing in-flight requests, then stopping\./);
   });
 });

@@ -59,15 +59,22 @@ function warnAboutMissingCredentials(io: CliIO, providers: string[]): void {
   }
 }
 
+/**
+ * The first SIGINT/SIGTERM starts a clean shutdown; a second one stops at once.
+ * The listeners stay installed until the process ends: libraries that re-raise
+ * a signal when they think nobody else handles it (signal-exit, through the
+ * lock library) would otherwise kill the process mid-shutdown.
+ */
 function waitForSignal(): Promise<string> {
   return new Promise((resolve) => {
-    const stop = (signal: string) => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
+    let received = false;
+    const onSignal = (signal: string) => {
+      if (received) process.exit(signal === "SIGINT" ? 130 : 143);
+      received = true;
       resolve(signal);
     };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
   });
 }
 
@@ -89,7 +96,7 @@ export async function run(options: GatewayRunOptions, io: CliIO): Promise<number
   const log = batchedLog(io);
   const state = await LiveState.start({ env: io.env, cwd: io.cwd, ...(options.agent ? { agentId: options.agent } : {}), log: (line) => printErrorLine(io, line) });
   const { ctx } = await state.current();
-  const port = resolvePort(options.port, io.env.OPENCLAW_GATEWAY_PORT, ctx.config);
+  const port = resolvePort(options.port, ctx.env.value("OPENCLAW_GATEWAY_PORT"), ctx.config);
   const host = resolveHost(options.bind, ctx.config);
   let token = configuredToken(ctx, options.token);
   if (!token && !isLoopback(host)) {
