@@ -121,6 +121,9 @@ export class LiveState {
    * so a CLI change applies to the next request without a stat per request.
    */
   async current(): Promise<GatewaySnapshot> {
+    // A change made before this request was sent is already queued as a watch event, but
+    // may be in the same event-loop batch as the request: let this turn finish first.
+    await new Promise((resolve) => setImmediate(resolve));
     if (this.reloading) await this.reloading;
     else if (this.suspect || this.watcher?.polling !== false) {
       this.suspect = false;
