@@ -10,7 +10,7 @@ import { usableSecret, type UsableSecret } from "../auth/usable-secret.ts";
 import { buildCatalog } from "../providers/catalog.ts";
 import { classifyFailure, isClaudeCodeOnlyError } from "../providers/classify-failure.ts";
 import { formatModelRef, resolveModelSettings } from "../providers/model-ref.ts";
-import { chatEndpoint, resolveProvider, type ProviderSpec } from "../providers/registry.ts";
+import { chatEndpoint, knownProviderIds, resolveProvider, type ProviderSpec } from "../providers/registry.ts";
 import { UpstreamPools, upstreamErrorMessage } from "../providers/upstream.ts";
 import { upstreamHeaders } from "../providers/wire.ts";
 import type { StateContext } from "../state/context.ts";
@@ -82,8 +82,7 @@ function profileTargets(ctx: StateContext, view: AgentAuthView, provider: string
 
 function collectTargets(ctx: StateContext, view: AgentAuthView, options: ProbeOptions, now: number): Target[] {
   const providers = new Set<string>(Object.values(view.merged.profiles).map((c) => normalizeProviderId(c.provider)));
-  for (const id of Object.keys(ctx.config.models?.providers ?? {})) providers.add(normalizeProviderId(id));
-  for (const id of ["anthropic", "openai", "openrouter"]) providers.add(id);
+  for (const id of knownProviderIds(ctx.config)) providers.add(id);
   const wanted = options.provider ? normalizeProviderId(options.provider) : undefined;
   const targets: Target[] = [];
   for (const provider of [...providers].sort()) {

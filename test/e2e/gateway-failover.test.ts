@@ -5,9 +5,9 @@ import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import OpenAI from "openai";
 import Anthropic from "@anthropic-ai/sdk";
-import { assertNoSecrets, makeHome, readJson, runCli, writeJson } from "../helpers/cli.ts";
-import { anthropicError, openaiError, startFakeProvider, type FakeProvider } from "../helpers/fake-upstream.ts";
-import { GATEWAY_TOKEN, apiKeyProfile, spawnGateway, startWorld, type GatewayWorld } from "../helpers/gateway.ts";
+import { assertNoSecrets, readJson, runCli } from "../helpers/cli.ts";
+import { anthropicError, openaiError, type FakeProvider } from "../helpers/fake-upstream.ts";
+import { GATEWAY_TOKEN, apiKeyProfile, startWorld, waitFor, type GatewayWorld } from "../helpers/gateway.ts";
 
 const KEY_A = "sk-ant-api03-" + "a".repeat(40) + "-keyA-" + "1".repeat(40);
 const KEY_B = "sk-ant-api03-" + "b".repeat(40) + "-keyB-" + "2".repeat(40);
@@ -79,22 +79,6 @@ async function post(world: GatewayWorld, path: string, body: object): Promise<{ 
   return { status: response.status, headers: response.headers, json: JSON.parse(text) };
 }
 
-/** Polls until `probe` returns something truthy (it may throw meanwhile), at most `timeoutMs`. */
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 3000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = probe();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 /** The persisted store once `ready(store)` holds. */
 function storeWhen(world: GatewayWorld, what: string, ready: (store: any) => boolean): Promise<any> {
   return waitFor(what, () => {
@@ -115,38 +99,6 @@ function seenSince(fake: FakeProvider, mark: number): (string | undefined)[] {
   return fake.requests.slice(mark).map((request) => request.credential);
 }
 
-/**
- * startWorld plus a custom provider `local` (OpenAI format) served by the OpenAI fake,
- * whose URL is only known once the fake runs.
- */
-async function startWorldWithLocal(setup: { store: object; config: Record<string, unknown>; local: Record<string, unknown>; env?: Record<string, string> }): Promise<GatewayWorld> {
-  const [anthropic, openai] = await Promise.all([startFakeProvider("anthropic"), startFakeProvider("openai")]);
-  const home = makeHome();
-  writeJson(home.configPath, {
-    ...setup.config,
-    models: {
-      providers: {
-        anthropic: { baseUrl: anthropic.url },
-        openai: { baseUrl: `${openai.url}/v1` },
-        local: { api: "openai-completions", baseUrl: `${openai.url}/v1`, ...setup.local },
-      },
-    },
-  });
-  writeJson(home.storePath, setup.store);
-  const gateway = await spawnGateway(home, setup.env ? { env: setup.env } : {});
-  return {
-    anthropic,
-    openai,
-    home,
-    gateway,
-    close: async () => {
-      const result = await gateway.stop();
-      await Promise.all([anthropic.close(), openai.close()]);
-      home.cleanup();
-      return { stdout: result.stdout, stderr: result.stderr };
-    },
-  };
-}
 
 /** One profile's label in `models status` (`id=masked [window]`, comma-separated on the provider's line). */
 function statusLabel(stdout: string, profileId: string): string {
@@ -641,10 +593,10 @@ describe("after the profiles: environment keys, then models.providers.<id>.apiKe
   after(() => closeWorld(world));
 
   test("no anthropic profile: ANTHROPIC_API_KEY from the gateway's environment is used", async () => {
-    world = await startWorldWithLocal({
+    world = await startWorld({
       store: { version: 1, profiles: { "local:p": apiKeyProfile("local", LOCAL_PROFILE_KEY) } },
       config: { agents: { defaults: { model: { primary: `anthropic/${OPUS}` } } } },
-      local: { apiKey: "${LOCAL_KEY}" },
+      providers: ({ openai }) => ({ local: { api: "openai-completions", baseUrl: `${openai.url}/v1`, apiKey: "${LOCAL_KEY}" } }),
       env: { ANTHROPIC_API_KEY: ENV_ANTHROPIC_KEY, LOCAL_API_KEY: LOCAL_ENV_KEY, LOCAL_KEY: LOCAL_CONFIG_KEY },
     });
     clients = clientsFor(world);
@@ -699,7 +651,7 @@ describe("round-robin without an explicit order", () => {
 
 describe("no secret in anything a client or a log sees", () => {
   test("upstream errors that echo the key are masked, relayed or summarised, same format or translated", async (t) => {
-    const world = await startWorldWithLocal({
+    const world = await startWorld({
       store: {
         version: 1,
         profiles: {
@@ -710,7 +662,7 @@ describe("no secret in anything a client or a log sees", () => {
         order: { anthropic: ["anthropic:a", "anthropic:b"] },
       },
       config: { agents: { defaults: { model: { primary: `anthropic/${OPUS}` } } } },
-      local: {},
+      providers: ({ openai }) => ({ local: { api: "openai-completions", baseUrl: `${openai.url}/v1` } }),
     });
     t.after(() => closeWorld(world));
     const clients = clientsFor(world);

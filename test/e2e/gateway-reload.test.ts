@@ -12,7 +12,7 @@ import OpenAI from "openai";
 import Anthropic from "@anthropic-ai/sdk";
 import { assertNoSecrets, readJson, runCli, writeJson } from "../helpers/cli.ts";
 import type { FakeProvider } from "../helpers/fake-upstream.ts";
-import { GATEWAY_TOKEN, apiKeyProfile, startWorld, type GatewayWorld } from "../helpers/gateway.ts";
+import { GATEWAY_TOKEN, apiKeyProfile, startWorld, waitFor, type GatewayWorld } from "../helpers/gateway.ts";
 
 const KEY_A = "sk-ant-api03-" + "a".repeat(40) + "-reloadA-" + "1".repeat(40);
 const KEY_B = "sk-ant-api03-" + "b".repeat(40) + "-reloadB-" + "2".repeat(40);
@@ -72,21 +72,6 @@ async function cli(world: GatewayWorld, args: string[], stdin?: string): Promise
   const result = await runCli(args, { home: world.home.home, ...(stdin !== undefined ? { stdin } : {}) });
   clientVisible.push(result.stdout, result.stderr);
   assert.equal(result.code, 0, `openclaw ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 3000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = probe();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

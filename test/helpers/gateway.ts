@@ -1,6 +1,7 @@
 // Starting the real gateway (`node dist/openclaw.cjs gateway`) against a temp
 // home and fake upstream providers, for end-to-end tests.
 import { spawn, type ChildProcess } from "node:child_process";
+import assert from "node:assert/strict";
 import { CLI, cliEnv, makeHome, writeJson, type TempHome } from "./cli.ts";
 import { startFakeProvider, type FakeProvider } from "./fake-upstream.ts";
 
@@ -63,8 +64,16 @@ export interface GatewayWorld {
   close(): Promise<{ stdout: string; stderr: string }>;
 }
 
+export interface WorldSetup {
+  store?: object;
+  config?: Record<string, unknown>;
+  env?: Record<string, string | undefined>;
+  /** More providers, built once the fakes' URLs are known (e.g. a custom provider on the OpenAI fake). */
+  providers?: (fakes: { anthropic: FakeProvider; openai: FakeProvider }) => Record<string, object>;
+}
+
 /** Fake Anthropic and OpenAI upstreams, a home whose config points at them, and a running gateway. */
-export async function startWorld(setup: { store?: object; config?: Record<string, unknown>; env?: Record<string, string | undefined> } = {}): Promise<GatewayWorld> {
+export async function startWorld(setup: WorldSetup = {}): Promise<GatewayWorld> {
   const [anthropic, openai] = await Promise.all([startFakeProvider("anthropic"), startFakeProvider("openai")]);
   const home = makeHome();
   const config = setup.config ?? {};
@@ -78,6 +87,7 @@ export async function startWorld(setup: { store?: object; config?: Record<string
         openai: { baseUrl: `${openai.url}/v1` },
         openrouter: { baseUrl: `${openai.url}/v1` },
         ...models.providers,
+        ...setup.providers?.({ anthropic, openai }),
       },
     },
   });
@@ -95,6 +105,22 @@ export async function startWorld(setup: { store?: object; config?: Record<string
       return { stdout: result.stdout, stderr: result.stderr };
     },
   };
+}
+
+/** Polls until `probe` returns something truthy (it may throw meanwhile), at most `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 3000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = probe();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 export function apiKeyProfile(provider: string, key: string) {
