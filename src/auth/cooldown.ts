@@ -111,7 +111,11 @@ function clearExpiredForProfile(stats: UsageStats, now: number): boolean {
   return changed;
 }
 
-/** Removes windows that have run out; returns whether anything changed (and so needs saving). */
+/**
+ * Removes windows that have run out; returns whether anything changed. Only for
+ * a store being written under its lock: planning treats expired windows as over
+ * without touching the store.
+ */
 export function clearExpiredCooldowns(store: AuthStore, now: number): boolean {
   let changed = false;
   for (const stats of Object.values(store.usageStats ?? {})) {
@@ -162,6 +166,9 @@ export function recordFailure(store: AuthStore, input: FailureRecord): void {
   // provider's moment, not this credential's: 2026.2.26 does not mark either.
   if (bypassesCooldown(input.provider) || input.reason === "timeout") return;
   const stats = statsFor(store, input.profileId);
+  // Windows that ran out are over before this failure counts (the same on every copy of the store,
+  // so the gateway's memory and the file climb the same ladder).
+  clearExpiredForProfile(stats, input.now);
   countFailure(stats, input.reason, input.now, input.cooldowns);
   switch (input.reason) {
     case "format":
@@ -194,6 +201,7 @@ export interface SuccessRecord {
 /** markAuthProfileUsed + markAuthProfileGood: the credential works, so its profile-wide windows go. */
 export function recordSuccess(store: AuthStore, input: SuccessRecord): void {
   const stats = statsFor(store, input.profileId);
+  clearExpiredForProfile(stats, input.now);
   stats.lastUsed = input.now;
   stats.errorCount = 0;
   delete stats.failureCounts;

@@ -9,6 +9,7 @@ export type ApiFormat = "openai" | "anthropic";
 const ANTHROPIC_TYPES: Record<number, string> = {
   400: "invalid_request_error",
   401: "authentication_error",
+  402: "billing_error",
   403: "permission_error",
   404: "not_found_error",
   413: "request_too_large",
@@ -19,6 +20,7 @@ const ANTHROPIC_TYPES: Record<number, string> = {
 const OPENAI_TYPES: Record<number, [type: string, code: string | null]> = {
   400: ["invalid_request_error", null],
   401: ["authentication_error", "invalid_api_key"],
+  402: ["billing_error", "billing"],
   403: ["permission_error", null],
   404: ["invalid_request_error", null],
   413: ["invalid_request_error", "request_too_large"],
@@ -45,4 +47,14 @@ export function sendApiError(res: ServerResponse, format: ApiFormat, status: num
     return;
   }
   sendJson(res, status, errorBody(format, status, message, code), headers);
+}
+
+/**
+ * A failure after part of a streamed answer went out, as the client's SDK
+ * expects it inside the stream (both SDKs raise an APIError on these).
+ */
+export function streamErrorEvent(format: ApiFormat, message: string): string {
+  const text = redactSecrets(message);
+  if (format === "anthropic") return `event: error\ndata: ${JSON.stringify({ type: "error", error: { type: "api_error", message: text } })}\n\n`;
+  return `data: ${JSON.stringify({ error: { message: text, type: "api_error", param: null, code: "upstream_incomplete" } })}\n\ndata: [DONE]\n\n`;
 }

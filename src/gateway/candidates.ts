@@ -1,9 +1,13 @@
-// What a request may run on: the models to try (requested, then fallbacks,
-// then the primary; spec §6.7) and, per model, the credentials to try in order
-// (profiles by resolveProfileOrder, then environment keys, then the provider's
-// configured apiKey; spec §2.6).
+// What a request may run on: the models to try (the requested one, then the
+// configured fallbacks; never anything else) and, per model, the credentials
+// to try in order (profiles by resolveProfileOrder, then environment keys,
+// then the provider's configured apiKey; spec §2.6). Planning only reads the
+// snapshot: expired windows count as over here, and are removed from the store
+// only by the locked update that records usage.
 import { listEnvCredentials } from "../auth/env-keys.ts";
-import { clearExpiredCooldowns } from "../auth/cooldown.ts";
+import { credentialFingerprint } from "../auth/fingerprint.ts";
+import { profileHealth } from "../auth/health.ts";
+import { normalizeProviderId } from "../auth/provider-id.ts";
 import { resolveProfileOrder, type CoolingProfile } from "../auth/profile-order.ts";
 import { registerSecret } from "../auth/redact.ts";
 import { usableSecret, type UsableSecret } from "../auth/usable-secret.ts";
@@ -16,10 +20,17 @@ import { memo } from "./snapshot-memo.ts";
 export interface CredentialChoice {
   /** Set when the credential is a stored profile (its failures cool it down). */
   profileId?: string;
+  /** The stored credential's fingerprint, so its usage is never recorded against a replacement. */
+  fingerprint?: string;
   /** For logs and errors: `profile:anthropic:work`, `env: OPENAI_API_KEY`, `models.providers.x.apiKey`. */
   source: string;
+  /** For the `x-openclaw-profile` header: the profile id, `env:<VAR>` or `config:models.providers.<id>.apiKey`. */
+  servedBy: string;
   secret: UsableSecret;
 }
+
+/** Decides whether a credential may be sent upstream at all (the gateway's own token must never be). */
+export type CredentialFilter = (choice: CredentialChoice) => boolean;
 
 /**
  * A model named by a request: `provider/model`, an alias, `default`, or a bare
@@ -38,16 +49,17 @@ export function resolveRequestedModel(raw: string, settings: ModelSettings, snap
 }
 
 /**
- * The requested model, then the fallbacks (those the `agents.defaults.models`
- * allowlist admits, if there is one), then the primary unless the agent gave
- * its own fallbacks (spec §6.7); without repeats.
+ * The requested model, then the configured fallbacks (the agent's own, else
+ * `agents.defaults.model.fallbacks`; those the `agents.defaults.models`
+ * allowlist admits, if there is one); without repeats. Unlike OpenClaw (spec
+ * §6.7), the primary is not appended: a request is never served by a model
+ * the user did not name or configure as a fallback.
  */
 export function modelCandidates(requested: ModelRef, settings: ModelSettings): ModelRef[] {
   const seen = new Set<string>();
   const out: ModelRef[] = [];
   const fallbacks = settings.fallbacks.filter((key) => settings.allowed.length === 0 || settings.allowed.includes(key));
-  const primary = settings.fallbacksSource === "agent" ? [] : [settings.primary];
-  for (const ref of [requested, ...fallbacks.map((key) => resolveModelRef(key, {})), ...primary]) {
+  for (const ref of [requested, ...fallbacks.map((key) => resolveModelRef(key, {}))]) {
     if (!ref || seen.has(formatModelRef(ref))) continue;
     seen.add(formatModelRef(ref));
     out.push(ref);
@@ -55,38 +67,63 @@ export function modelCandidates(requested: ModelRef, settings: ModelSettings): M
   return out;
 }
 
+export interface ExpiredProfile {
+  profileId: string;
+  /** How long ago it expired. */
+  agoMs: number;
+}
+
 export interface CredentialPlan {
   usable: CredentialChoice[];
   /** Profiles skipped because they are cooling down or disabled, with until when and why. */
   coolingDown: CoolingProfile[];
+  /** Stored tokens of this provider that have expired (and cannot refresh). */
+  expired: ExpiredProfile[];
 }
 
-export function credentialPlan(snapshot: GatewaySnapshot, spec: ProviderSpec, model: ModelRef, now: number): CredentialPlan {
+function profileChoice(snapshot: GatewaySnapshot, profileId: string, now: number): CredentialChoice | undefined {
+  const credential = snapshot.view.merged.profiles[profileId];
+  const secret = credential && usableSecret(credential, snapshot.ctx.env, now);
+  return secret ? { profileId, fingerprint: credentialFingerprint(credential), source: `profile:${profileId}`, servedBy: profileId, secret } : undefined;
+}
+
+function expiredProfiles(snapshot: GatewaySnapshot, provider: string, now: number): ExpiredProfile[] {
+  const expired: ExpiredProfile[] = [];
+  for (const [profileId, credential] of Object.entries(snapshot.view.merged.profiles)) {
+    if (normalizeProviderId(credential.provider) !== provider) continue;
+    const health = profileHealth(profileId, credential, now);
+    // An OAuth token with a refresh token counts too: the gateway does not refresh yet.
+    if (health.remainingMs !== undefined && health.remainingMs <= 0) expired.push({ profileId, agoMs: -health.remainingMs });
+  }
+  return expired;
+}
+
+export function credentialPlan(snapshot: GatewaySnapshot, spec: ProviderSpec, model: ModelRef, now: number, allowed: CredentialFilter): CredentialPlan {
   const { ctx, view } = snapshot;
-  clearExpiredCooldowns(view.merged, now);
   const { ordered, coolingDown } = resolveProfileOrder({ config: ctx.config, store: view.merged, provider: spec.id, model: model.model, now });
   const cooling = new Set(coolingDown.map((entry) => entry.profileId));
   const usable: CredentialChoice[] = [];
   for (const profileId of ordered) {
-    const credential = view.merged.profiles[profileId];
-    if (cooling.has(profileId) || !credential) continue;
-    const secret = usableSecret(credential, ctx.env, now);
-    if (secret) usable.push({ profileId, source: `profile:${profileId}`, secret });
+    const choice = cooling.has(profileId) ? undefined : profileChoice(snapshot, profileId, now);
+    if (choice && allowed(choice)) usable.push(choice);
   }
   for (const env of memo(ctx, `env:${spec.id}`, () => listEnvCredentials(spec.id, ctx.env))) {
     registerSecret(env.value);
-    usable.push({ source: env.source, secret: { secret: env.value, kind: env.mode === "oauth" ? "oauth" : "api_key" } });
+    const choice: CredentialChoice = { source: env.source, servedBy: `env:${env.name}`, secret: { secret: env.value, kind: env.mode === "oauth" ? "oauth" : "api_key" } };
+    if (allowed(choice)) usable.push(choice);
   }
   if (spec.configApiKey) {
     registerSecret(spec.configApiKey);
-    usable.push({ source: `models.providers.${spec.id}.apiKey`, secret: { secret: spec.configApiKey, kind: "api_key" } });
+    const source = `models.providers.${spec.id}.apiKey`;
+    const choice: CredentialChoice = { source, servedBy: `config:${source}`, secret: { secret: spec.configApiKey, kind: "api_key" } };
+    if (allowed(choice)) usable.push(choice);
   }
-  return { usable, coolingDown };
+  const expired = usable.length === 0 && coolingDown.length === 0 ? expiredProfiles(snapshot, spec.id, now) : [];
+  return { usable, coolingDown, expired };
 }
 
 /** A pinned profile (`model@profile`) is used even while cooling down; it never rotates (spec §6.4). */
-export function pinnedCredential(snapshot: GatewaySnapshot, profileId: string, now: number): CredentialChoice | undefined {
-  const credential = snapshot.view.merged.profiles[profileId];
-  const secret = credential && usableSecret(credential, snapshot.ctx.env, now);
-  return secret ? { profileId, source: `profile:${profileId}`, secret } : undefined;
+export function pinnedCredential(snapshot: GatewaySnapshot, profileId: string, now: number, allowed: CredentialFilter): CredentialChoice | undefined {
+  const choice = profileChoice(snapshot, profileId, now);
+  return choice && allowed(choice) ? choice : undefined;
 }

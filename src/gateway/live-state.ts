@@ -1,14 +1,18 @@
 // What the gateway serves from: config, env chain and the agent's credentials,
-// reloaded when any of their files changes (checked with a stat before each
-// request, so a CLI change applies to the very next request), keeping the last
-// good version when a file breaks. Usage changes (cooldowns, last used) apply in
-// memory at once and reach the store in coalesced background writes.
+// reloaded when any of their files changes (directory watches mark the state
+// suspect and the next request stats the files, so a CLI change applies to the
+// very next request), keeping the last good version when a file breaks. Usage
+// changes (cooldowns, last used) apply in memory at once and reach the store in
+// coalesced background writes; each is tied to the credential it is about, so
+// it never lands on a credential that replaced it, or re-creates a removed one.
 import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadAgentAuthView, type AgentAuthView } from "../auth/agent-view.ts";
 import type { CredentialBackend } from "../auth/backend.ts";
 import { SHELL_ENV_IMPORTED_KEYS, SHELL_ENV_TRIGGER_KEYS } from "../auth/env-keys.ts";
 import { createFileBackend } from "../auth/file-backend.ts";
+import { clearExpiredCooldowns } from "../auth/cooldown.ts";
+import { credentialFingerprint } from "../auth/fingerprint.ts";
 import { authStorePath, mergeStores } from "../auth/store.ts";
 import type { AuthStore } from "../auth/store-schema.ts";
 import { primaryAgent, resolveAgent, type AgentInfo } from "../state/agents.ts";
@@ -37,7 +41,40 @@ export interface LiveStateOptions {
   log?: (line: string) => void;
 }
 
-type UsageChange = (store: AuthStore) => void;
+/** A usage record (success, failure) for one stored credential, applied to whichever copy of the store is current. */
+export interface UsageChange {
+  profileId: string;
+  /** credentialFingerprint of the credential the request used. */
+  fingerprint: string;
+  apply(store: AuthStore): void;
+}
+
+/** How the background usage writes are doing (for /health, and for tests that wait for a write). */
+export interface UsageWriteStatus {
+  /** Changes applied in memory and not yet on disk. */
+  pending: number;
+  /** A write is under way. */
+  writing: boolean;
+  /** Completed writes (flushes) since start. */
+  writes: number;
+  lastError?: string;
+}
+
+/**
+ * Applies a usage change if the profile still holds the credential it is about
+ * (looked up in the agent's own store, then the inherited one); otherwise the
+ * change is about a credential that was replaced or removed, and is dropped.
+ */
+function applyUsage(change: UsageChange, own: AuthStore, inherited: AuthStore | undefined): boolean {
+  const credential = Object.hasOwn(own.profiles, change.profileId)
+    ? own.profiles[change.profileId]
+    : inherited && Object.hasOwn(inherited.profiles, change.profileId)
+      ? inherited.profiles[change.profileId]
+      : undefined;
+  if (!credential || credentialFingerprint(credential) !== change.fingerprint) return false;
+  change.apply(own);
+  return true;
+}
 
 function fileSignature(path: string): string {
   try {
@@ -62,6 +99,7 @@ export class LiveState {
   /** A watched directory saw an event since the last check. */
   private suspect = false;
   private lastFlushError: string | undefined;
+  private writes = 0;
 
   private constructor(private readonly options: LiveStateOptions) {}
 
@@ -88,7 +126,7 @@ export class LiveState {
     const view = await loadAgentAuthView(backend, agent.dir, primary.dir);
     this.backend = backend;
     const snapshot = { ctx, agent, primary, view };
-    for (const change of this.pending) change(view.own.store);
+    for (const change of this.pending) applyUsage(change, view.own.store, view.inherited?.store);
     return this.withMergedView(snapshot);
   }
 
@@ -132,8 +170,16 @@ export class LiveState {
     return this.snapshot;
   }
 
+  /** The state as it is now, without checking the files (for bookkeeping after a request). */
+  latest(): GatewaySnapshot {
+    return this.snapshot;
+  }
+
+  /** Stops watching and drops the pending write timer (callers that want the usage on disk flush first). */
   close(): void {
     this.watcher?.close();
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
   }
 
   private async reload(): Promise<void> {
@@ -157,11 +203,17 @@ export class LiveState {
     return this.problem ? [this.problem] : [];
   }
 
+  usageStatus(): UsageWriteStatus {
+    return { pending: this.pending.length, writing: this.flushing !== undefined, writes: this.writes, ...(this.lastFlushError ? { lastError: this.lastFlushError } : {}) };
+  }
+
   /** Applies a usage change now and writes it to the agent's store soon, merged with whatever is there. */
   recordUsage(change: UsageChange): void {
-    change(this.snapshot.view.own.store);
+    const { view } = this.snapshot;
+    // The request may have started before a reload replaced its credential: then there is nothing to record.
+    if (!applyUsage(change, view.own.store, view.inherited?.store)) return;
     // With nothing inherited the merged view is the agent's own store: already up to date.
-    if (this.snapshot.view.inherited) this.snapshot = this.withMergedView(this.snapshot);
+    if (view.inherited) this.snapshot = this.withMergedView(this.snapshot);
     this.pending.push(change);
     this.flushTimer ??= setTimeout(() => void this.flush(), this.options.flushDelayMs ?? 200);
   }
@@ -174,17 +226,29 @@ export class LiveState {
     if (batch.length === 0) return;
     const { agent } = this.snapshot;
     const storePath = authStorePath(agent.dir);
+    const inherited = () => this.snapshot.view.inherited?.store;
     this.flushing = this.backend
-      .update(agent.dir, (store) => batch.forEach((change) => change(store)), {
-        onCommitted: (store) => {
-          // Adopt what is on disk now (ours and anyone else's changes), plus what came in since.
-          for (const change of this.pending) change(store);
-          const { view } = this.snapshot;
-          this.snapshot = this.withMergedView({ ...this.snapshot, view: { ...view, own: { ...view.own, exists: true, store } } });
-          this.signatures.set(storePath, fileSignature(storePath));
+      .update(
+        agent.dir,
+        (store) => {
+          // Under the store's lock: the only place expired windows are removed from the file.
+          clearExpiredCooldowns(store, Date.now());
+          for (const change of batch) applyUsage(change, store, inherited());
         },
+        {
+          onCommitted: (store) => {
+            // Adopt what is on disk now (ours and anyone else's changes), plus what came in since.
+            for (const change of this.pending) applyUsage(change, store, inherited());
+            const { view } = this.snapshot;
+            this.snapshot = this.withMergedView({ ...this.snapshot, view: { ...view, own: { ...view.own, exists: true, store } } });
+            this.signatures.set(storePath, fileSignature(storePath));
+          },
+        },
+      )
+      .then(() => {
+        this.lastFlushError = undefined;
+        this.writes++;
       })
-      .then(() => (this.lastFlushError = undefined))
       .catch((error: Error) => {
         // Kept in memory and retried with the next change; said once, not on every retry.
         if (error.message !== this.lastFlushError) this.options.log?.(`could not save usage stats: ${error.message}`);

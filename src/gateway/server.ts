@@ -4,14 +4,40 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { redactSecrets } from "../auth/redact.ts";
 import type { UpstreamPools } from "../providers/upstream.ts";
+import type { OpenClawConfig } from "../state/config-schema.ts";
 import { sendApiError, sendJson, type ApiFormat } from "./api-errors.ts";
+import type { CredentialFilter } from "./candidates.ts";
 import { dispatchChat, type DispatchOutcome } from "./dispatch.ts";
-import type { ChatRequest } from "./forward.ts";
+import type { ChatRequest } from "./attempt-result.ts";
 import type { LiveState } from "./live-state.ts";
 import { listModels } from "./models-route.ts";
 import { readJsonBody } from "./request-body.ts";
 import { statusDocument } from "./status-route.ts";
 import { presentedToken, tokenChecker } from "./token.ts";
+
+/** How many connections, and how long a client may take before it is cut off. */
+export interface ConnectionLimits {
+  maxConnections: number;
+  /** Until the request headers are complete; also how long a connection may sit idle before its first request. */
+  headersTimeoutMs: number;
+  /** Until the whole request body has arrived (not the answer: model answers may take minutes). */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection between requests. */
+  keepAliveTimeoutMs: number;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { maxConnections: 512, headersTimeoutMs: 30_000, requestTimeoutMs: 120_000, keepAliveTimeoutMs: 5_000 };
+
+/** `gateway.maxConnections`, `gateway.headersTimeoutMs`, … (our extensions), or the defaults. */
+export function connectionLimits(config: OpenClawConfig): ConnectionLimits {
+  const gateway = config.gateway;
+  return {
+    maxConnections: gateway?.maxConnections ?? DEFAULT_CONNECTION_LIMITS.maxConnections,
+    headersTimeoutMs: gateway?.headersTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.headersTimeoutMs,
+    requestTimeoutMs: gateway?.requestTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.requestTimeoutMs,
+    keepAliveTimeoutMs: gateway?.keepAliveTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.keepAliveTimeoutMs,
+  };
+}
 
 export interface GatewayOptions {
   state: LiveState;
@@ -20,6 +46,9 @@ export interface GatewayOptions {
   host: string;
   port: number;
   maxBodyBytes: number;
+  connections: ConnectionLimits;
+  /** Whether a credential may be sent upstream (never the gateway's own token). */
+  allowCredential: CredentialFilter;
   version: string;
   log: (line: string) => void;
 }
@@ -62,7 +91,7 @@ async function handleChat(options: GatewayOptions, format: ApiFormat, req: Incom
     hints: { ...(anthropicVersion ? { anthropicVersion } : {}), ...(anthropicBeta ? { anthropicBeta } : {}) },
     signal: controller.signal,
   };
-  return dispatchChat(options.state, options.pools, request, res);
+  return dispatchChat(options, request, res);
 }
 
 async function route(options: GatewayOptions & { tokenMatches: (token: string | undefined) => boolean }, req: IncomingMessage, res: ServerResponse, path: string): Promise<DispatchOutcome> {
@@ -70,7 +99,8 @@ async function route(options: GatewayOptions & { tokenMatches: (token: string | 
   if (path === "/health" && method === "GET") {
     await options.state.current(); // notice a broken (or repaired) file without waiting for a model request
     const problems = options.state.problems();
-    sendJson(res, 200, { ok: problems.length === 0, version: options.version, uptime: Math.round(process.uptime()), problems });
+    const usage = options.state.usageStatus();
+    sendJson(res, 200, { ok: problems.length === 0, version: options.version, uptime: Math.round(process.uptime()), problems, usage });
     return { status: 200 };
   }
   const chatFormat = CHAT_ROUTES[path];
@@ -100,7 +130,9 @@ function logLine(req: IncomingMessage, path: string, outcome: DispatchOutcome, s
   const parts = [new Date().toISOString(), req.method ?? "-", path, String(outcome.status), `${ms.toFixed(1)}ms`];
   if (outcome.model) parts.push(`model=${outcome.model}`);
   if (outcome.profile) parts.push(`profile=${outcome.profile}`);
+  if (outcome.fallbackFor) parts.push(`fallback-for=${outcome.fallbackFor}`);
   if (outcome.failed) parts.push(`failed=${outcome.failed.join(",")}`);
+  if (outcome.note) parts.push(`note="${outcome.note}"`);
   return redactSecrets(parts.join(" "));
 }
 
@@ -113,7 +145,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     res.shouldKeepAlive = false;
     res.once("finish", () => server.closeIdleConnections());
   };
-  const server = createServer((req, res) => {
+  const limits = options.connections;
+  // Node insists that the headers deadline is not after the whole request's.
+  const requestTimeout = Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs);
+  const server = createServer({ headersTimeout: limits.headersTimeoutMs, requestTimeout }, (req, res) => {
+    // A connection that is serving a request is never idle, however long the model takes.
+    req.socket.setTimeout(0);
     const started = process.hrtime.bigint();
     active.add(res);
     res.once("close", () => active.delete(res));
@@ -127,6 +164,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       })
       .then((outcome) => options.log(logLine(req, path, outcome, started)));
   });
+  server.maxConnections = limits.maxConnections;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  // Node's own timeouts start with the first byte of a request; a connection that never sends one
+  // would stay open forever (and a few thousand of them exhaust the process).
+  server.on("connection", (socket) => socket.setTimeout(limits.headersTimeoutMs));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => resolve());

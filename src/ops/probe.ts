@@ -11,7 +11,7 @@ import { buildCatalog } from "../providers/catalog.ts";
 import { classifyFailure, isClaudeCodeOnlyError } from "../providers/classify-failure.ts";
 import { formatModelRef, resolveModelSettings } from "../providers/model-ref.ts";
 import { chatEndpoint, knownProviderIds, resolveProvider, type ProviderSpec } from "../providers/registry.ts";
-import { UpstreamPools, upstreamErrorMessage } from "../providers/upstream.ts";
+import { ERROR_BODY_LIMIT, UpstreamPools, readCapped, upstreamErrorMessage } from "../providers/upstream.ts";
 import { upstreamHeaders } from "../providers/wire.ts";
 import type { StateContext } from "../state/context.ts";
 
@@ -121,7 +121,7 @@ async function probeOne(pools: UpstreamPools, target: Target, options: ProbeOpti
   try {
     const model = result.model.slice(spec.id.length + 1);
     const response = await pools.request(chatEndpoint(spec), upstreamHeaders(spec, secret, {}, false), probeBody(spec, model, options.maxTokens), signal);
-    const text = await response.body.text();
+    const text = (await readCapped(response.body, ERROR_BODY_LIMIT)).bytes.toString("utf8");
     result.latencyMs = Math.round(performance.now() - started);
     if (response.status < 400) {
       result.status = "ok";

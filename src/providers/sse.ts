@@ -13,14 +13,27 @@ export interface SseTransformer {
   end(): string;
 }
 
+/** An upstream sent a line longer than the gateway will hold in memory. */
+export class SseLineTooLongError extends Error {
+  constructor(readonly limit: number) {
+    super(`an event-stream line over ${limit} characters`);
+    this.name = "SseLineTooLongError";
+  }
+}
+
 export class SseParser {
   /** The unterminated tail of the stream, kept as pieces so a huge line costs no re-scans. */
   private pending: string[] = [];
+  private pendingLength = 0;
+  private eventLength = 0;
   /** A chunk ended in "\r": a "\n" starting the next chunk belongs to the same line break. */
   private afterCR = false;
   private atStart = true;
   private eventName: string | undefined;
   private dataLines: string[] = [];
+
+  /** `maxLineLength` bounds the memory one line may take (a stream without line breaks would otherwise grow forever). */
+  constructor(private readonly maxLineLength = Number.POSITIVE_INFINITY) {}
 
   push(chunk: string): SseEvent[] {
     if (this.atStart && chunk.length > 0) {
@@ -32,11 +45,12 @@ export class SseParser {
       if (chunk.startsWith("\n")) chunk = chunk.slice(1);
     }
     if (!/[\r\n]/.test(chunk)) {
-      if (chunk.length > 0) this.pending.push(chunk);
+      if (chunk.length > 0) this.keep(chunk);
       return [];
     }
     const text = this.pending.join("") + chunk;
     this.pending = [];
+    this.pendingLength = 0;
     return this.takeLines(text);
   }
 
@@ -45,6 +59,7 @@ export class SseParser {
     const events: SseEvent[] = [];
     const tail = this.pending.join("");
     this.pending = [];
+    this.pendingLength = 0;
     if (tail.length > 0) this.takeLine(tail, events);
     this.takeLine("", events);
     return events;
@@ -59,9 +74,15 @@ export class SseParser {
       start = match.index + match[0].length;
     }
     const rest = text.slice(start);
-    if (rest.length > 0) this.pending.push(rest);
+    if (rest.length > 0) this.keep(rest);
     this.afterCR = rest.length === 0 && text.endsWith("\r");
     return events;
+  }
+
+  private keep(piece: string): void {
+    this.pendingLength += piece.length;
+    if (this.pendingLength > this.maxLineLength) throw new SseLineTooLongError(this.maxLineLength);
+    this.pending.push(piece);
   }
 
   private takeLine(line: string, events: SseEvent[]): void {
@@ -71,6 +92,7 @@ export class SseParser {
       }
       this.eventName = undefined;
       this.dataLines = [];
+      this.eventLength = 0;
       return;
     }
     if (line.startsWith(":")) return; // a comment, e.g. a keep-alive
@@ -78,7 +100,12 @@ export class SseParser {
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? "" : line.slice(colon + 1);
     if (value.startsWith(" ")) value = value.slice(1);
-    if (field === "data") this.dataLines.push(value);
+    if (field === "data") {
+      // An event that never ends (data lines without the blank line) is bounded the same way.
+      this.eventLength += value.length;
+      if (this.eventLength > this.maxLineLength) throw new SseLineTooLongError(this.maxLineLength);
+      this.dataLines.push(value);
+    }
     else if (field === "event") this.eventName = value;
     // id and retry mean nothing to a one-shot relay; unknown fields are ignored by the spec.
   }

@@ -19,10 +19,63 @@ export function upstreamTimeouts(config: OpenClawConfig): UpstreamTimeouts {
   };
 }
 
+/** Bounds on what the gateway holds in memory from one upstream answer. */
+export interface RelayLimits {
+  /** A whole non-streamed answer. */
+  maxResponseBytes: number;
+  /** One line (or one event) of a stream the gateway translates. */
+  maxSseLineBytes: number;
+}
+
+export const DEFAULT_RELAY_LIMITS: RelayLimits = { maxResponseBytes: 64 * 1024 * 1024, maxSseLineBytes: 16 * 1024 * 1024 };
+
+/** `gateway.maxResponseBytes` / `gateway.maxSseLineBytes` (our extensions), or the defaults. */
+export function relayLimits(config: OpenClawConfig): RelayLimits {
+  return {
+    maxResponseBytes: config.gateway?.maxResponseBytes ?? DEFAULT_RELAY_LIMITS.maxResponseBytes,
+    maxSseLineBytes: config.gateway?.maxSseLineBytes ?? DEFAULT_RELAY_LIMITS.maxSseLineBytes,
+  };
+}
+
 export interface UpstreamResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: AsyncIterable<Buffer> & { text(): Promise<string>; arrayBuffer(): Promise<ArrayBuffer>; destroy(error?: Error): void };
+  body: AsyncIterable<Buffer> & { destroy(error?: Error): void };
+}
+
+/** How much of an upstream error body is kept: enough for any real message, never 400 MB. */
+export const ERROR_BODY_LIMIT = 64 * 1024;
+
+export interface CappedBody {
+  bytes: Buffer;
+  /** The body went on past the limit; the rest was not read. */
+  truncated: boolean;
+}
+
+/**
+ * Reads a body up to `limit` bytes and stops there (destroying the rest), so a
+ * huge or endless upstream answer cannot take the gateway's memory with it.
+ */
+export async function readCapped(body: UpstreamResponse["body"], limit: number): Promise<CappedBody> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const room = limit - size;
+    if (chunk.length > room) {
+      if (room > 0) chunks.push(chunk.subarray(0, room));
+      body.destroy();
+      return { bytes: Buffer.concat(chunks, limit), truncated: true };
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  return { bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size), truncated: false };
+}
+
+/** The first value of a response header. */
+export function responseHeader(response: Pick<UpstreamResponse, "headers">, name: string): string | undefined {
+  const value = response.headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 export class UpstreamPools {

@@ -89,6 +89,12 @@ const GatewaySchema = z.lazy(() =>
     connectTimeoutMs: positiveInt,
     upstreamTimeoutMs: positiveInt,
     shutdownGraceMs: positiveInt,
+    maxResponseBytes: positiveInt,
+    maxSseLineBytes: positiveInt,
+    maxConnections: positiveInt,
+    headersTimeoutMs: positiveInt,
+    requestTimeoutMs: positiveInt,
+    keepAliveTimeoutMs: positiveInt,
   }),
 );
 

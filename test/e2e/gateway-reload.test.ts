@@ -90,7 +90,9 @@ describe("CLI changes apply to the very next request", () => {
     });
     const noneBody = await none.text();
     clientVisible.push(noneBody);
-    assert.equal(none.status, 503, noneBody);
+    // Not retryable: only the user can fix it, and the answer says how.
+    assert.equal(none.status, 401, noneBody);
+    assert.equal(JSON.parse(noneBody).error.type, "authentication_error");
     assert.match(noneBody, /paste-api-key --provider anthropic/);
     assert.equal(world.anthropic.requests.length, 0);
 

@@ -22,6 +22,8 @@ export interface Scripted {
   delayMs?: number;
   /** Never answer (for timeouts). */
   hang?: boolean;
+  /** Answer by hand, for upstreams that misbehave (cut bodies, endless lines, HTML pages). */
+  raw?: (res: ServerResponse, request: SeenRequest) => void;
 }
 
 export interface FakeProvider {
@@ -121,6 +123,7 @@ export async function startFakeProvider(flavour: Flavour): Promise<FakeProvider>
     const queue = scripts.get(seen.credential ?? "") ?? [];
     const answer: Scripted = (queue.length > 1 ? queue.shift() : queue[0]) ?? {};
     if (answer.hang) return;
+    if (answer.raw) return answer.raw(res, seen);
     if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
     const status = answer.status ?? 200;
     const model = seen.body?.model ?? "unknown";

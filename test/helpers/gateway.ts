@@ -2,7 +2,7 @@
 // home and fake upstream providers, for end-to-end tests.
 import { spawn, type ChildProcess } from "node:child_process";
 import assert from "node:assert/strict";
-import { CLI, cliEnv, makeHome, writeJson, type TempHome } from "./cli.ts";
+import { CLI, cliEnv, makeHome, readJson, writeJson, type TempHome } from "./cli.ts";
 import { startFakeProvider, type FakeProvider } from "./fake-upstream.ts";
 
 export const GATEWAY_TOKEN = "test-gateway-token-0123456789abcdef";
@@ -125,4 +125,64 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
 
 export function apiKeyProfile(provider: string, key: string) {
   return { type: "api_key", provider, key };
+}
+
+/** A raw POST to the gateway, with status, headers and body exactly as sent. */
+export async function postJson(world: GatewayWorld, path: string, body: object, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; text: string; json: any }> {
+  const response = await fetch(`${world.gateway.url}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${GATEWAY_TOKEN}`, "content-type": "application/json", ...(path === "/v1/messages" ? { "anthropic-version": "2023-06-01" } : {}), ...headers },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+/** The credentials a fake saw since `mark` (an index into its request list). */
+export function seenSince(fake: FakeProvider, mark: number): (string | undefined)[] {
+  return fake.requests.slice(mark).map((request) => request.credential);
+}
+
+export interface HealthReport {
+  ok: boolean;
+  problems: { message: string }[];
+  usage: { pending: number; writing: boolean; writes: number; lastError?: string };
+}
+
+export async function health(world: GatewayWorld): Promise<HealthReport> {
+  const response = await fetch(`${world.gateway.url}/health`);
+  assert.equal(response.status, 200);
+  return (await response.json()) as HealthReport;
+}
+
+/**
+ * Waits until the gateway has written its usage stats: a write completed after
+ * `writesBefore` (from an earlier health report) and nothing is pending or in flight.
+ */
+export async function usageWritten(world: GatewayWorld, writesBefore: number, timeoutMs = 5000): Promise<HealthReport> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const report = await health(world);
+    if (report.usage.writes > writesBefore && report.usage.pending === 0 && !report.usage.writing) return report;
+    if (Date.now() > deadline) assert.fail(`the gateway did not finish writing usage stats: ${JSON.stringify(report.usage)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** The persisted store once `ready(store)` holds. */
+export function storeWhen(world: GatewayWorld, what: string, ready: (store: any) => boolean, timeoutMs = 3000): Promise<any> {
+  return waitFor(
+    what,
+    () => {
+      const store = readJson(world.home.storePath);
+      return ready(store) ? store : undefined;
+    },
+    timeoutMs,
+  );
 }

@@ -1,6 +1,7 @@
 // `openclaw gateway [run] [--port] [--bind] [--token]`: the foreground server.
 import { LiveState } from "../../../gateway/live-state.ts";
-import { startGateway } from "../../../gateway/server.ts";
+import { connectionLimits, startGateway } from "../../../gateway/server.ts";
+import { withoutGatewayToken } from "../../../gateway/credential-guard.ts";
 import { configuredToken, generateAndStoreToken, isLoopback, type GatewayToken } from "../../../gateway/token.ts";
 import { UpstreamPools, upstreamTimeouts } from "../../../providers/upstream.ts";
 import { statusDocument } from "../../../gateway/status-route.ts";
@@ -106,7 +107,18 @@ export async function run(options: GatewayRunOptions, io: CliIO): Promise<number
   registerSecret(token.token);
   const gateway = ctx.config.gateway;
   const pools = new UpstreamPools(upstreamTimeouts(ctx.config));
-  const server = await startGateway({ state, pools, token: token.token, host, port, maxBodyBytes: gateway?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, version: VERSION, log });
+  const server = await startGateway({
+    state,
+    pools,
+    token: token.token,
+    host,
+    port,
+    maxBodyBytes: gateway?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    connections: connectionLimits(ctx.config),
+    allowCredential: withoutGatewayToken(token.token, (line) => printErrorLine(io, line)),
+    version: VERSION,
+    log,
+  });
   printLine(io, `Gateway listening on ${server.url}`);
   printLine(io, describeToken(token, ctx.display(ctx.configPath)));
   printLine(io, `Health: ${server.url}/health  (OpenAI: ${server.url}/v1/chat/completions, Anthropic: ${server.url}/v1/messages)`);

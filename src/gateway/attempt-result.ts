@@ -1,0 +1,40 @@
+// What one attempt at an upstream request can come to, shared by the code that
+// sends it (forward.ts), relays its answer (relay.ts) and decides what next (dispatch.ts).
+import type { FailureReason } from "../auth/failure-reason.ts";
+import { redactSecrets } from "../auth/redact.ts";
+import type { ProviderSpec } from "../providers/registry.ts";
+import type { ClientHints } from "../providers/wire.ts";
+import type { ApiFormat } from "./api-errors.ts";
+
+export interface ChatRequest {
+  format: ApiFormat;
+  body: Record<string, unknown>;
+  stream: boolean;
+  hints: ClientHints;
+  signal: AbortSignal;
+}
+
+export type AttemptResult =
+  /** `cut`: the upstream broke off after part of the answer reached the client (who got an error event). */
+  | { kind: "sent"; status: number; cut?: string }
+  /** The upstream refused the request itself (e.g. 400): retrying elsewhere would not help. `body` is set when it can be relayed as is. */
+  | { kind: "rejected"; status: number; message: string; body?: string; contentType?: string }
+  /** `upstreamFault`: the provider (or something in front of it) broke the protocol; not the credential's doing. */
+  | { kind: "failed"; reason: FailureReason; status?: number; message: string; retryAfterMs?: number; claudeCodeOnly?: boolean; upstreamFault?: boolean }
+  /** The client left. `answered`: the upstream had already answered (the credential worked). */
+  | { kind: "aborted"; answered: boolean };
+
+export function providerFormat(spec: ProviderSpec): ApiFormat {
+  return spec.api === "anthropic-messages" ? "anthropic" : "openai";
+}
+
+/** A failure that is the provider's (or a proxy's) fault, said with where to look. */
+export function upstreamFault(spec: ProviderSpec, what: string): AttemptResult {
+  return {
+    kind: "failed",
+    reason: "unknown",
+    upstreamFault: true,
+    message: redactSecrets(`${spec.id} ${what}; check models.providers.${spec.id}.baseUrl (${spec.baseUrl}) and any proxy in between`),
+  };
+}
+

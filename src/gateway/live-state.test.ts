@@ -1,0 +1,157 @@
+// The gateway's live state in-process, where the order of events can be set
+// exactly: a usage record and a credential change racing, and the gateway's
+// memory against the file it writes.
+import { afterEach, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { recordFailure, recordSuccess } from "../auth/cooldown.ts";
+import { credentialFingerprint } from "../auth/fingerprint.ts";
+import { profileAvailability } from "../auth/cooldown.ts";
+import { resolveProvider } from "../providers/registry.ts";
+import { credentialPlan } from "./candidates.ts";
+import { LiveState, type UsageChange } from "./live-state.ts";
+
+const KEY_OLD = "sk-ant-api03-" + "o".repeat(40) + "-old-" + "1".repeat(40);
+const KEY_NEW = "sk-ant-api03-" + "n".repeat(40) + "-new-" + "2".repeat(40);
+const OPUS = "claude-opus-4-6";
+const PROFILE = "anthropic:default";
+
+interface Home {
+  env: Record<string, string>;
+  storePath: string;
+  cleanup(): void;
+}
+
+let opened: { state?: LiveState; home: Home }[] = [];
+afterEach(() => {
+  for (const { state, home } of opened) {
+    state?.close();
+    home.cleanup();
+  }
+  opened = [];
+});
+
+function makeHome(store: object): Home {
+  const root = mkdtempSync(join(tmpdir(), "openclaw-live-state-"));
+  const stateDir = join(root, ".openclaw");
+  const agentDir = join(stateDir, "agents", "main", "agent");
+  mkdirSync(agentDir, { recursive: true });
+  const storePath = join(agentDir, "auth-profiles.json");
+  writeFileSync(storePath, JSON.stringify(store, null, 2) + "\n", { mode: 0o600 });
+  writeFileSync(join(stateDir, "openclaw.json"), JSON.stringify({ agents: { defaults: { model: { primary: `anthropic/${OPUS}` } } } }));
+  return { env: { HOME: root, OPENCLAW_STATE_DIR: stateDir }, storePath, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+async function start(store: object): Promise<{ state: LiveState; home: Home }> {
+  const home = makeHome(store);
+  // No background flush: the test decides when usage reaches the file.
+  const state = await LiveState.start({ env: home.env, cwd: home.env.HOME!, flushDelayMs: 3_600_000 });
+  opened.push({ state, home });
+  return { state, home };
+}
+
+const apiKey = (key: string) => ({ type: "api_key", provider: "anthropic", key });
+const readStore = (home: Home) => JSON.parse(readFileSync(home.storePath, "utf8"));
+
+/** The change a request through `profileId` records, tied to the credential the snapshot held. */
+function usageFor(state: LiveState, apply: (store: Parameters<UsageChange["apply"]>[0]) => void): UsageChange {
+  const credential = state.latest().view.merged.profiles[PROFILE]!;
+  return { profileId: PROFILE, fingerprint: credentialFingerprint(credential), apply };
+}
+
+const revoked = (now: number) => (store: Parameters<UsageChange["apply"]>[0]) => recordFailure(store, { profileId: PROFILE, provider: "anthropic", reason: "auth_permanent", model: OPUS, now });
+const served = (now: number) => (store: Parameters<UsageChange["apply"]>[0]) => recordSuccess(store, { profileId: PROFILE, provider: "anthropic", model: OPUS, now });
+
+/** Serves requests until the state has picked up the file (the watch event arrives asynchronously). */
+async function reloaded(state: LiveState, ready: () => boolean): Promise<void> {
+  const deadline = Date.now() + 3000;
+  while (!ready()) {
+    if (Date.now() > deadline) assert.fail("the live state never reloaded the changed store");
+    await state.current();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe("a credential change wins over usage still waiting to be written", () => {
+  test("a key revoked upstream and replaced at once: the replacement is not disabled, in memory or on disk", async () => {
+    const now = Date.now();
+    const { state, home } = await start({ version: 1, profiles: { [PROFILE]: apiKey(KEY_OLD) } });
+    state.recordUsage(usageFor(state, revoked(now)));
+    assert.equal(profileAvailability(state.latest().view.merged, PROFILE, "anthropic", OPUS, now).usable, false, "the revoked key is disabled at once");
+
+    // `paste-api-key` writes the new key while the disable is still pending.
+    writeFileSync(home.storePath, JSON.stringify({ version: 1, profiles: { [PROFILE]: apiKey(KEY_NEW) } }));
+    await reloaded(state, () => state.latest().view.merged.profiles[PROFILE]?.type === "api_key" && (state.latest().view.merged.profiles[PROFILE] as { key?: string }).key === KEY_NEW);
+    assert.equal(profileAvailability(state.latest().view.merged, PROFILE, "anthropic", OPUS, now).usable, true, "the new key is usable");
+
+    await state.flush();
+    const store = readStore(home);
+    assert.equal(store.profiles[PROFILE].key, KEY_NEW);
+    assert.equal(store.usageStats?.[PROFILE]?.disabledUntil, undefined, "the old key's disable did not land on the new key");
+    assert.equal(state.usageStatus().pending, 0);
+  });
+
+  test("usage for a credential replaced before the request finished is not recorded at all", async () => {
+    const now = Date.now();
+    const { state, home } = await start({ version: 1, profiles: { [PROFILE]: apiKey(KEY_OLD) } });
+    const inFlight = usageFor(state, revoked(now)); // the request began with the old key
+    writeFileSync(home.storePath, JSON.stringify({ version: 1, profiles: { [PROFILE]: apiKey(KEY_NEW) } }));
+    await reloaded(state, () => (state.latest().view.merged.profiles[PROFILE] as { key?: string }).key === KEY_NEW);
+    state.recordUsage(inFlight);
+    assert.equal(profileAvailability(state.latest().view.merged, PROFILE, "anthropic", OPUS, now).usable, true);
+    assert.equal(state.usageStatus().pending, 0, "nothing to write");
+  });
+
+  test("after logout, pending usage does not re-create usageStats or lastGood", async () => {
+    const now = Date.now();
+    const { state, home } = await start({ version: 1, profiles: { [PROFILE]: apiKey(KEY_OLD), "anthropic:other": apiKey(KEY_NEW) } });
+    state.recordUsage(usageFor(state, served(now)));
+    writeFileSync(home.storePath, JSON.stringify({ version: 1, profiles: { "anthropic:other": apiKey(KEY_NEW) } }));
+    await reloaded(state, () => state.latest().view.merged.profiles[PROFILE] === undefined);
+    await state.flush();
+    const store = readStore(home);
+    assert.deepEqual(Object.keys(store.profiles), ["anthropic:other"]);
+    assert.equal(store.usageStats?.[PROFILE], undefined);
+    assert.equal(store.lastGood?.anthropic, undefined);
+  });
+
+  test("usage for the same credential still reaches the file across a reload", async () => {
+    const now = Date.now();
+    const { state, home } = await start({ version: 1, profiles: { [PROFILE]: apiKey(KEY_OLD) } });
+    state.recordUsage(usageFor(state, served(now)));
+    // Someone else rewrites the store without changing this credential.
+    writeFileSync(home.storePath, JSON.stringify({ version: 1, profiles: { [PROFILE]: apiKey(KEY_OLD), "anthropic:other": apiKey(KEY_NEW) } }));
+    await reloaded(state, () => state.latest().view.merged.profiles["anthropic:other"] !== undefined);
+    await state.flush();
+    const store = readStore(home);
+    assert.equal(store.usageStats[PROFILE].lastUsed, now);
+    assert.equal(store.lastGood.anthropic, PROFILE);
+    assert.ok(store.profiles["anthropic:other"], "the other writer's profile survives");
+  });
+});
+
+describe("cooldowns agree between memory and file", () => {
+  test("planning leaves the snapshot alone; a failure after an expired window is the first step of the ladder in both", async () => {
+    const now = Date.now();
+    const expired = { cooldownUntil: now - 1_000, errorCount: 1, failureCounts: { auth: 1 }, lastFailureAt: now - 61_000 };
+    const { state, home } = await start({ version: 1, profiles: { [PROFILE]: apiKey(KEY_OLD) }, usageStats: { [PROFILE]: expired } });
+    const snapshot = await state.current();
+    const before = JSON.stringify(snapshot.view.merged);
+    const plan = credentialPlan(snapshot, resolveProvider(snapshot.ctx.config, "anthropic")!, { provider: "anthropic", model: OPUS }, now, () => true);
+    assert.deepEqual(plan.usable.map((choice) => choice.profileId), [PROFILE], "an expired window is over for planning");
+    assert.equal(JSON.stringify(snapshot.view.merged), before, "planning changed nothing");
+
+    state.recordUsage(usageFor(state, (store) => recordFailure(store, { profileId: PROFILE, provider: "anthropic", reason: "auth", now })));
+    const inMemory = state.latest().view.merged.usageStats![PROFILE]!;
+    assert.equal(inMemory.errorCount, 1);
+    assert.equal(inMemory.cooldownUntil, now + 60_000, "1 min: the first step again");
+
+    await state.flush();
+    const onDisk = readStore(home).usageStats[PROFILE];
+    assert.deepEqual(onDisk, JSON.parse(JSON.stringify(state.latest().view.merged.usageStats![PROFILE])), "memory and file agree");
+    assert.equal(onDisk.errorCount, 1);
+    assert.equal(onDisk.cooldownUntil, now + 60_000);
+  });
+});

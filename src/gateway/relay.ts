@@ -1,0 +1,128 @@
+// A successful upstream answer on its way to the client: untouched when both
+// sides speak the same API, translated otherwise. Memory is bounded (a whole
+// answer, one stream line), and until the first byte reaches the client any
+// failure can still fail over; after it, the stream ends with an error event.
+import type { ServerResponse } from "node:http";
+import { redactSecrets } from "../auth/redact.ts";
+import type { ProviderSpec } from "../providers/registry.ts";
+import { SseLineTooLongError, SseParser, type SseTransformer } from "../providers/sse.ts";
+import { createAnthropicToOpenAIStream, toOpenAIResponse } from "../providers/translate/openai-to-anthropic.ts";
+import { createOpenAIToAnthropicStream, toAnthropicResponse } from "../providers/translate/anthropic-to-openai.ts";
+import { readCapped, responseHeader, type RelayLimits, type UpstreamResponse } from "../providers/upstream.ts";
+import { ClientGoneError, ClientStream } from "./client-stream.ts";
+import { providerFormat, upstreamFault, type AttemptResult, type ChatRequest } from "./attempt-result.ts";
+
+export interface RelayInput {
+  spec: ProviderSpec;
+  /** The provider's model id. */
+  model: string;
+  request: ChatRequest;
+  response: UpstreamResponse;
+  res: ServerResponse;
+  limits: RelayLimits;
+}
+
+const FORWARDED_RESPONSE_HEADERS = ["content-type", "request-id", "x-request-id"];
+
+function forwardedHeaders(response: UpstreamResponse): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of FORWARDED_RESPONSE_HEADERS) {
+    const value = responseHeader(response, name);
+    if (value) headers[name] = value;
+  }
+  return headers;
+}
+
+/** A body that is not there when its answer was promised: a failure like any other broken promise. */
+class IncompleteAnswer extends Error {}
+
+function clientHeaders(input: RelayInput, sameFormat: boolean): Record<string, string> {
+  const headers: Record<string, string> = sameFormat ? forwardedHeaders(input.response) : { "content-type": input.request.stream ? "text/event-stream" : "application/json" };
+  if (input.request.stream) headers["cache-control"] = "no-cache";
+  return headers;
+}
+
+export async function relayAnswer(input: RelayInput): Promise<AttemptResult> {
+  const { spec, request, response, res } = input;
+  const sameFormat = providerFormat(spec) === request.format;
+  const client = new ClientStream(res, sameFormat ? response.status : 200, clientHeaders(input, sameFormat));
+  try {
+    if (!request.stream) await relayWhole(input, client, sameFormat);
+    else if (sameFormat) await relayStream(input, client);
+    else await relayTranslatedStream(input, client, streamTransformer(request, input.model));
+    return { kind: "sent", status: sameFormat ? response.status : 200 };
+  } catch (error) {
+    response.body.destroy();
+    if (request.signal.aborted || error instanceof ClientGoneError) return { kind: "aborted", answered: true };
+    const why = describeBreak(error, input.limits);
+    if (!client.started) return upstreamFault(spec, why);
+    await client.endWithError(request.format, `${spec.id} ${why}; the answer above is incomplete`);
+    return { kind: "sent", status: sameFormat ? response.status : 200, cut: why };
+  }
+}
+
+function describeBreak(error: unknown, limits: RelayLimits): string {
+  if (error instanceof IncompleteAnswer) return error.message;
+  if (error instanceof SseLineTooLongError) return `sent an event-stream line over ${limits.maxSseLineBytes} characters (gateway.maxSseLineBytes)`;
+  const err = error as Error & { code?: string };
+  return redactSecrets(`broke off the answer (${[err.code, err.message].filter(Boolean).join(": ")})`);
+}
+
+/** Non-streamed: the whole answer is read (up to the limit) before anything is written. */
+async function relayWhole(input: RelayInput, client: ClientStream, sameFormat: boolean): Promise<void> {
+  const { bytes, truncated } = await readCapped(input.response.body, input.limits.maxResponseBytes);
+  if (truncated) throw new IncompleteAnswer(`answered with more than ${input.limits.maxResponseBytes} bytes (gateway.maxResponseBytes)`);
+  if (sameFormat) {
+    // A cheap check that this is a JSON object at all; the client parses it anyway.
+    const first = bytes.find((byte) => byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09);
+    if (first !== 0x7b) throw new IncompleteAnswer(bytes.length === 0 ? "answered with an empty body" : "answered with a body that is not a JSON object");
+    client.sendWhole(bytes);
+    return;
+  }
+  let upstream: unknown;
+  try {
+    upstream = JSON.parse(bytes.toString("utf8"));
+  } catch {
+    throw new IncompleteAnswer("answered with a body that is not valid JSON");
+  }
+  let translated: unknown;
+  try {
+    translated = input.request.format === "openai" ? toOpenAIResponse(upstream as never, input.model) : toAnthropicResponse(upstream as never, input.model);
+  } catch {
+    throw new IncompleteAnswer(`answered with JSON that is not a ${providerFormat(input.spec) === "anthropic" ? "Messages" : "Chat Completions"} reply`);
+  }
+  client.sendWhole(JSON.stringify(translated));
+}
+
+async function relayStream(input: RelayInput, client: ClientStream): Promise<void> {
+  for await (const chunk of input.response.body) await client.write(chunk);
+  if (!client.started) throw new IncompleteAnswer("answered with an empty event stream");
+  client.end();
+}
+
+async function relayTranslatedStream(input: RelayInput, client: ClientStream, transformer: SseTransformer): Promise<void> {
+  const parser = new SseParser(input.limits.maxSseLineBytes);
+  const decoder = new TextDecoder();
+  let events = 0;
+  for await (const chunk of input.response.body) {
+    for (const event of parser.push(decoder.decode(chunk, { stream: true }))) {
+      events++;
+      await client.write(transformer.push(event));
+    }
+  }
+  for (const event of parser.end()) {
+    events++;
+    await client.write(transformer.push(event));
+  }
+  if (events === 0) throw new IncompleteAnswer("answered with an empty event stream");
+  await client.write(transformer.end());
+  client.end();
+}
+
+function streamTransformer(request: ChatRequest, model: string): SseTransformer {
+  if (request.format === "openai") {
+    const options = request.body.stream_options as { include_usage?: boolean } | undefined;
+    return createAnthropicToOpenAIStream(model, { includeUsage: options?.include_usage === true });
+  }
+  return createOpenAIToAnthropicStream(model);
+}
