@@ -14,6 +14,7 @@ import type { AuthStore } from "../auth/store-schema.ts";
 import { primaryAgent, resolveAgent, type AgentInfo } from "../state/agents.ts";
 import { loadStateContext, type ShellEnvReport, type StateContext } from "../state/context.ts";
 import { resolveDotenvDir, type Env } from "../state/paths.ts";
+import { statSignature } from "../state/safe-file.ts";
 import { FileWatcher } from "./file-watcher.ts";
 
 export interface GatewaySnapshot {
@@ -41,8 +42,7 @@ type UsageChange = (store: AuthStore) => void;
 
 function fileSignature(path: string): string {
   try {
-    const stats = statSync(path);
-    return `${stats.ino}:${stats.size}:${stats.mtimeMs}`;
+    return statSignature(statSync(path));
   } catch {
     return "-";
   }

@@ -5,7 +5,7 @@
 import { copyFile, rename, chmod } from "node:fs/promises";
 import { FileFormatError, errnoCode } from "./errors.ts";
 import { parseJson5Text, TextParseError } from "./json-text.ts";
-import { readTextIfExists, writeFileAtomic, FILE_MODE } from "./safe-file.ts";
+import { readTextIfExists, verifyJson, writeFileAtomic, FILE_MODE } from "./safe-file.ts";
 import { withFileLock } from "./file-lock.ts";
 import type { OpenClawConfig } from "./config-schema.ts";
 import { formatKeyPath } from "./schema-errors.ts";
@@ -123,7 +123,7 @@ export async function updateConfigFile(
     const meta = next.meta !== null && typeof next.meta === "object" ? (next.meta as Record<string, unknown>) : {};
     next.meta = { ...meta, lastTouchedVersion: VERSION, lastTouchedAt: new Date().toISOString() };
     if (current.exists) await rotateBackups(path);
-    await writeFileAtomic(path, JSON.stringify(next, null, 2) + "\n");
+    await writeFileAtomic(path, JSON.stringify(next, null, 2) + "\n", { verify: verifyJson });
     return { changed: true, config };
   });
 }
