@@ -40,6 +40,9 @@ export interface LiveStateOptions {
 
 type UsageChange = (store: AuthStore) => void;
 
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MAX_MS = 60_000;
+
 function fileSignature(path: string): string {
   try {
     return statSignature(statSync(path));
@@ -62,6 +65,8 @@ export class LiveState {
   /** A watched directory saw an event since the last check. */
   private suspect = false;
   private lastFlushError: string | undefined;
+  /** A failed usage write is tried again after `delayMs`, doubling up to RETRY_MAX_MS until one succeeds. */
+  private retry: { delayMs: number; timer: NodeJS.Timeout | undefined } | undefined;
 
   private constructor(private readonly options: LiveStateOptions) {}
 
@@ -184,12 +189,28 @@ export class LiveState {
           this.signatures.set(storePath, fileSignature(storePath));
         },
       })
-      .then(() => (this.lastFlushError = undefined))
+      .then(() => {
+        if (this.lastFlushError !== undefined) this.options.log?.("usage stats saved again");
+        this.lastFlushError = undefined;
+        clearTimeout(this.retry?.timer);
+        this.retry = undefined;
+      })
       .catch((error: Error) => {
-        // Kept in memory and retried with the next change; said once, not on every retry.
+        // Kept in memory and retried with the next change, or after a while (a full
+        // disk frees up without anyone telling us); said once, not on every retry.
         if (error.message !== this.lastFlushError) this.options.log?.(`could not save usage stats: ${error.message}`);
         this.lastFlushError = error.message;
         this.pending.unshift(...batch);
+        if (!this.retry?.timer) {
+          const retry = { delayMs: this.retry ? Math.min(this.retry.delayMs * 2, RETRY_MAX_MS) : RETRY_FIRST_MS, timer: undefined as NodeJS.Timeout | undefined };
+          const fire = () => {
+            retry.timer = undefined;
+            void this.flush();
+          };
+          // unref'd: a pending retry never keeps the process alive.
+          retry.timer = setTimeout(fire, retry.delayMs).unref();
+          this.retry = retry;
+        }
       })
       .finally(() => (this.flushing = undefined));
     await this.flushing;
