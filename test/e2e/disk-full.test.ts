@@ -168,6 +168,22 @@ describe("a full disk never truncates a file (a real tmpfs)", { skip: NOT_ROOT }
     }
   });
 
+  test("a gateway that must generate its token: exit 1, `disk full`, the config and backups byte-identical", async () => {
+    const home = fullDiskHome("token");
+    try {
+      const before = snapshotFiles(home.home);
+      // No OPENCLAW_GATEWAY_TOKEN: the first start generates one and stores it in the config.
+      const result = await runCli(["gateway", "--port", "0"], { home: home.home, timeoutMs: 15_000 });
+      outputs.push(result.stdout, result.stderr);
+      assert.equal(result.code, 1, `the gateway must not start without storing its token:\n${result.stdout}\n${result.stderr}`);
+      assert.ok(result.stderr.includes("Error: disk full: ~/.openclaw/openclaw.json was not changed\n"), result.stderr);
+      assert.doesNotMatch(result.stdout, /listening/);
+      assertFilesUnchanged(before, snapshotFiles(home.home), "gateway token generation on a full disk");
+    } finally {
+      home.cleanup();
+    }
+  });
+
   test("no inode left (the lock directory cannot be made): the same `disk full` error, nothing changed", async () => {
     const small = mountTmpfs("size=1m,nr_inodes=64");
     try {
