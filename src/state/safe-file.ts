@@ -13,7 +13,6 @@
 // with a `verify` for the file's format.
 import { close, constants, fchmod, fchown, fstat, fsync, open as openFd, readFileSync, rename, stat, unlink, write } from "node:fs";
 import { mkdir, open, readFile, readdir } from "node:fs/promises";
-import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 import { basename, dirname, join } from "node:path";
 import { DiskFullError, FileWriteError, OpenClawError, errnoCode, isDiskFullCode } from "./errors.ts";
@@ -114,7 +113,8 @@ export interface PreparedFile {
 const TEMP_SUFFIX = /^(?:\d+|(?:[\w.-]+\.)?tmp-[0-9a-f]{16})$/;
 
 export function tempPathFor(path: string): string {
-  return `${path}.tmp-${randomBytes(8).toString("hex")}`;
+  // The global Web Crypto, not node:crypto: loaded on first use, so reads (`models status`) never pay for it.
+  return `${path}.tmp-${Buffer.from(crypto.getRandomValues(new Uint8Array(8))).toString("hex")}`;
 }
 
 /**
