@@ -102,33 +102,23 @@ describe("writeFileAtomic on a disk that fails", () => {
     assertUntouched();
   });
 
-  test("EIO on fsync", async () => {
-    const ops = disk({ fsync: async () => Promise.reject(errno("EIO")) });
-    await assert.rejects(writeFileAtomic(path, NEXT, { verify: verifyJson, ops }), isDiskFull("EIO", `disk error (EIO): ${path} was not changed`));
-    assertUntouched();
-  });
-
-  test("ENOSPC on rename", async () => {
-    const ops = disk({ rename: async () => Promise.reject(errno("ENOSPC")) });
-    await assert.rejects(writeFileAtomic(path, NEXT, { verify: verifyJson, ops }), isDiskFull("ENOSPC", `disk full: ${path} was not changed`));
-    assertUntouched();
-  });
-
-  test("EDQUOT (quota used up) is a full disk, with a hint about the quota", async () => {
-    const ops = disk({ write: async () => Promise.reject(errno("EDQUOT")) });
-    await assert.rejects(writeFileAtomic(path, NEXT, { verify: verifyJson, ops }), (error: unknown) => {
-      isDiskFull("EDQUOT", `disk full: ${path} was not changed`)(error);
-      assert.match((error as DiskFullError).hint!, /quota/);
-      return true;
+  const failingCalls: { call: "open" | "write" | "fsync" | "rename"; code: string; message: (path: string) => string; hint: RegExp }[] = [
+    { call: "open", code: "ENOSPC", message: (p) => `disk full: ${p} was not changed`, hint: /Free some space/ },
+    { call: "write", code: "EDQUOT", message: (p) => `disk full: ${p} was not changed`, hint: /quota/ },
+    { call: "fsync", code: "EIO", message: (p) => `disk error (EIO): ${p} was not changed`, hint: /I\/O error/ },
+    { call: "rename", code: "ENOSPC", message: (p) => `disk full: ${p} was not changed`, hint: /Free some space/ },
+  ];
+  for (const { call, code, message, hint } of failingCalls) {
+    test(`${code} on ${call}`, async () => {
+      const ops = disk({ [call]: async () => Promise.reject(errno(code)) });
+      await assert.rejects(writeFileAtomic(path, NEXT, { verify: verifyJson, ops }), (error: unknown) => {
+        isDiskFull(code, message(path))(error);
+        assert.match((error as DiskFullError).hint!, hint);
+        return true;
+      });
+      assertUntouched();
     });
-    assertUntouched();
-  });
-
-  test("ENOSPC when creating the temp file", async () => {
-    const ops = disk({ open: async () => Promise.reject(errno("ENOSPC")) });
-    await assert.rejects(writeFileAtomic(path, NEXT, { verify: verifyJson, ops }), isDiskFull("ENOSPC", `disk full: ${path} was not changed`));
-    assertUntouched();
-  });
+  }
 
   test("content that does not parse is never renamed over the original, and the error does not quote it", async () => {
     const broken = `{"key": "${SECRET}",`;

@@ -43,14 +43,16 @@ function configDocument(openaiUrl: string, primary: string) {
   };
 }
 
-/** Every file under `root` (bytes), by relative path. */
+/** Every file under `root` (bytes) by relative path, and every dir (as `<path>/`, so a lock left behind shows). */
 function snapshotFiles(root: string): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else out.set(relative(root, path), readFileSync(path));
+      if (entry.isDirectory()) {
+        out.set(`${relative(root, path)}/`, Buffer.alloc(0));
+        walk(path);
+      } else out.set(relative(root, path), readFileSync(path));
     }
   };
   walk(root);
@@ -58,7 +60,7 @@ function snapshotFiles(root: string): Map<string, Buffer> {
 }
 
 function assertFilesUnchanged(before: Map<string, Buffer>, after: Map<string, Buffer>, what: string): void {
-  assert.deepEqual([...after.keys()].sort(), [...before.keys()].sort(), `${what}: the same files, no temp file left`);
+  assert.deepEqual([...after.keys()].sort(), [...before.keys()].sort(), `${what}: the same files and dirs, no temp file or lock left`);
   for (const [path, bytes] of before) assert.ok(Buffer.compare(bytes, after.get(path)!) === 0, `${what}: ${path} must be byte-identical`);
 }
 
@@ -112,6 +114,7 @@ describe("a full disk never truncates a file (a real tmpfs)", { skip: NOT_ROOT }
     const layout = { home, stateDir, agentDir, configPath: join(stateDir, "openclaw.json"), storePath: join(agentDir, "auth-profiles.json") };
     writeJson(layout.storePath, storeDocument());
     writeJson(layout.configPath, configDocument(fake.url, "openai/gpt-5-mini"));
+    // Five backups, each a different earlier version.
     for (let i = 0; i < 5; i++) writeJson(`${layout.configPath}.bak${i === 0 ? "" : `.${i}`}`, configDocument(fake.url, `openai/custom-model-00${i}`));
 
     const filler = join(mountDir, `${name}.filler`);
@@ -142,47 +145,28 @@ describe("a full disk never truncates a file (a real tmpfs)", { skip: NOT_ROOT }
     assert.equal(result.stdout, "", `no success lines: ${context}`);
   }
 
-  test("paste-api-key on a 200-profile store: exit 1, `disk full`, the store byte-identical", async () => {
-    const home = fullDiskHome("paste");
+  /** Runs the command on a full disk: it must fail with the disk-full error and leave every file and dir as it was. */
+  async function assertRefusedOnFullDisk(name: string, args: string[], display: string, stdin?: string): Promise<void> {
+    const home = fullDiskHome(name);
     try {
       const before = snapshotFiles(home.home);
-      const result = await runCli(["models", "auth", "paste-api-key", "--provider", "openai"], { home: home.home, stdin: NEW_KEY });
-      assertDiskFullFailure(result, "~/.openclaw/agents/main/agent/auth-profiles.json", "paste-api-key on a full disk");
-      assertFilesUnchanged(before, snapshotFiles(home.home), "paste-api-key on a full disk");
-      assert.deepEqual(readdirSync(home.agentDir), ["auth-profiles.json"], "no temp file or lock left beside the store");
+      const result = await runCli(args, { home: home.home, timeoutMs: 15_000, ...(stdin !== undefined ? { stdin } : {}) });
+      assertDiskFullFailure(result, display, `openclaw ${args.join(" ")} on a full disk`);
+      assertFilesUnchanged(before, snapshotFiles(home.home), `openclaw ${args.join(" ")} on a full disk`);
     } finally {
       home.cleanup();
     }
-  });
+  }
 
-  test("models set: exit 1, `disk full`, the config and all five backups byte-identical", async () => {
-    const home = fullDiskHome("set");
-    try {
-      const before = snapshotFiles(home.home);
-      assert.equal([...before.keys()].filter((path) => path.includes("openclaw.json.bak")).length, 5);
-      const result = await runCli(["models", "set", "openai/gpt-5.2"], { home: home.home });
-      assertDiskFullFailure(result, "~/.openclaw/openclaw.json", "models set on a full disk");
-      assertFilesUnchanged(before, snapshotFiles(home.home), "models set on a full disk");
-    } finally {
-      home.cleanup();
-    }
-  });
+  test("paste-api-key on a 200-profile store: exit 1, `disk full`, the store byte-identical", () =>
+    assertRefusedOnFullDisk("paste", ["models", "auth", "paste-api-key", "--provider", "openai"], "~/.openclaw/agents/main/agent/auth-profiles.json", NEW_KEY));
 
-  test("a gateway that must generate its token: exit 1, `disk full`, the config and backups byte-identical", async () => {
-    const home = fullDiskHome("token");
-    try {
-      const before = snapshotFiles(home.home);
-      // No OPENCLAW_GATEWAY_TOKEN: the first start generates one and stores it in the config.
-      const result = await runCli(["gateway", "--port", "0"], { home: home.home, timeoutMs: 15_000 });
-      outputs.push(result.stdout, result.stderr);
-      assert.equal(result.code, 1, `the gateway must not start without storing its token:\n${result.stdout}\n${result.stderr}`);
-      assert.ok(result.stderr.includes("Error: disk full: ~/.openclaw/openclaw.json was not changed\n"), result.stderr);
-      assert.doesNotMatch(result.stdout, /listening/);
-      assertFilesUnchanged(before, snapshotFiles(home.home), "gateway token generation on a full disk");
-    } finally {
-      home.cleanup();
-    }
-  });
+  test("models set: exit 1, `disk full`, the config and all five backups byte-identical", () =>
+    assertRefusedOnFullDisk("set", ["models", "set", "openai/gpt-5.2"], "~/.openclaw/openclaw.json"));
+
+  // No OPENCLAW_GATEWAY_TOKEN: the first start generates one and must store it in the config before listening.
+  test("a gateway that must generate its token: exit 1, `disk full`, the config and backups byte-identical", () =>
+    assertRefusedOnFullDisk("token", ["gateway", "--port", "0"], "~/.openclaw/openclaw.json"));
 
   test("no inode left (the lock directory cannot be made): the same `disk full` error, nothing changed", async () => {
     const small = mountTmpfs("size=1m,nr_inodes=64");
@@ -252,7 +236,7 @@ describe("a full disk never truncates a file (a real tmpfs)", { skip: NOT_ROOT }
           const store = JSON.parse(readFileSync(home.storePath, "utf8"));
           return store.usageStats && Object.values(store.usageStats).some((stats) => typeof (stats as { lastUsed?: unknown }).lastUsed === "number") ? store : undefined;
         },
-        20_000,
+        30_000, // the retry backs off (1 s, 2 s, 4 s, …); on a loaded machine it may be at 16 s by now
       );
       assert.equal(fake.requests.length, upstreamCalls, "no request was made meanwhile");
       assert.equal(Object.keys(saved.profiles).length, PROFILES, "every profile is still there");
