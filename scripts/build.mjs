@@ -93,7 +93,7 @@ const shared = {
   define: { __OPENCLAW_VERSION__: JSON.stringify(pkg.version) },
   // Loaded from node_modules only by the code paths that need them (a JSON5
   // config, a write, a prompt), so they never weigh on `models status`.
-  external: ["json5", "write-file-atomic", "proper-lockfile", "@clack/prompts"],
+  external: ["json5", "proper-lockfile", "@clack/prompts"],
   plugins: [lazyChildProcessForCommander, loadModulesAtRunTime],
   logLevel: "warning",
 };

@@ -31,5 +31,14 @@ export interface UpdateOptions {
    * reader uses it to adopt the result without mistaking its own write for
    * someone else's.
    */
-  onCommitted?: (store: AuthStore) => void;
+  onCommitted?: (store: AuthStore, commit: CommitInfo) => void;
+}
+
+export interface CommitInfo {
+  /**
+   * What was written, identified the way a watcher compares files (statSignature),
+   * taken from the write itself: a change that lands right after it still differs.
+   * Undefined when nothing needed writing.
+   */
+  signature?: string;
 }

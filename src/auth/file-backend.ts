@@ -1,6 +1,6 @@
 // Credentials in `<agentDir>/auth-profiles.json`, one file per agent.
 import { join } from "node:path";
-import { readTextIfExists, writeFileAtomic } from "../state/safe-file.ts";
+import { readTextIfExists, verifyJson, writeFileAtomic } from "../state/safe-file.ts";
 import { withFileLock } from "../state/file-lock.ts";
 import { isTruthy } from "../state/shell-env.ts";
 import type { Env } from "../state/paths.ts";
@@ -37,11 +37,12 @@ export function createFileBackend({ stateDir, env }: FileBackendOptions): Creden
         const before = serializeStore(snapshot.store);
         const result = await change(snapshot.store);
         const after = serializeStore(snapshot.store);
+        let signature: string | undefined;
         if (after !== before) {
-          await writeFileAtomic(path, after);
+          signature = await writeFileAtomic(path, after, { verify: verifyJson });
           if (snapshot.legacyAuthJson && !readOnlyMigrations) await retireLegacyAuthJson(snapshot.legacyAuthJson);
         }
-        options?.onCommitted?.(snapshot.store);
+        options?.onCommitted?.(snapshot.store, signature === undefined ? {} : { signature });
         return result;
       });
     },

@@ -44,10 +44,10 @@ function makeHome(store: object): Home {
   return { env: { HOME: root, OPENCLAW_STATE_DIR: stateDir }, storePath, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
-async function start(store: object): Promise<{ state: LiveState; home: Home }> {
+async function start(store: object, testHooks?: { beforeRecordingWrite?: () => void }): Promise<{ state: LiveState; home: Home }> {
   const home = makeHome(store);
   // No background flush: the test decides when usage reaches the file.
-  const state = await LiveState.start({ env: home.env, cwd: home.env.HOME!, flushDelayMs: 3_600_000 });
+  const state = await LiveState.start({ env: home.env, cwd: home.env.HOME!, flushDelayMs: 3_600_000, ...(testHooks ? { testHooks } : {}) });
   opened.push({ state, home });
   return { state, home };
 }
@@ -153,5 +153,21 @@ describe("cooldowns agree between memory and file", () => {
     assert.deepEqual(onDisk, JSON.parse(JSON.stringify(state.latest().view.merged.usageStats![PROFILE])), "memory and file agree");
     assert.equal(onDisk.errorCount, 1);
     assert.equal(onDisk.cooldownUntil, now + 60_000);
+  });
+});
+
+describe("a hand edit is never mistaken for the gateway's own write", () => {
+  test("an edit that lands between the usage write's rename and the bookkeeping is served", async () => {
+    const now = Date.now();
+    let handEdit: (() => void) | undefined;
+    const { state, home } = await start({ version: 1, profiles: { [PROFILE]: apiKey(KEY_OLD) } }, { beforeRecordingWrite: () => handEdit?.() });
+    state.recordUsage(usageFor(state, served(now)));
+    // The editor saves exactly inside the window (the injected delay makes the race certain, not lucky).
+    handEdit = () => writeFileSync(home.storePath, JSON.stringify({ version: 1, profiles: { [PROFILE]: apiKey(KEY_NEW), "anthropic:added": apiKey(KEY_OLD) } }, null, 2));
+    await state.flush();
+    handEdit = undefined;
+    await reloaded(state, () => (state.latest().view.merged.profiles[PROFILE] as { key?: string }).key === KEY_NEW);
+    assert.ok(state.latest().view.merged.profiles["anthropic:added"], "the edited store is what the gateway serves");
+    assert.deepEqual(state.problems(), []);
   });
 });

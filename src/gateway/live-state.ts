@@ -18,6 +18,7 @@ import type { AuthStore } from "../auth/store-schema.ts";
 import { primaryAgent, resolveAgent, type AgentInfo } from "../state/agents.ts";
 import { loadStateContext, type ShellEnvReport, type StateContext } from "../state/context.ts";
 import { resolveDotenvDir, type Env } from "../state/paths.ts";
+import { statSignature } from "../state/safe-file.ts";
 import { FileWatcher } from "./file-watcher.ts";
 
 export interface GatewaySnapshot {
@@ -38,6 +39,8 @@ export interface LiveStateOptions {
   agentId?: string;
   /** How long usage changes wait to be written together. */
   flushDelayMs?: number;
+  /** For tests: `beforeRecordingWrite` runs after a usage write replaced the store and before the gateway notes what it wrote. */
+  testHooks?: { beforeRecordingWrite?: () => void };
   log?: (line: string) => void;
 }
 
@@ -76,10 +79,12 @@ function applyUsage(change: UsageChange, own: AuthStore, inherited: AuthStore | 
   return true;
 }
 
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MAX_MS = 60_000;
+
 function fileSignature(path: string): string {
   try {
-    const stats = statSync(path);
-    return `${stats.ino}:${stats.size}:${stats.mtimeMs}`;
+    return statSignature(statSync(path));
   } catch {
     return "-";
   }
@@ -100,6 +105,8 @@ export class LiveState {
   private suspect = false;
   private lastFlushError: string | undefined;
   private writes = 0;
+  /** A failed usage write is tried again after `delayMs`, doubling up to RETRY_MAX_MS until one succeeds. */
+  private retry: { delayMs: number; timer: NodeJS.Timeout | undefined } | undefined;
 
   private constructor(private readonly options: LiveStateOptions) {}
 
@@ -236,24 +243,40 @@ export class LiveState {
           for (const change of batch) applyUsage(change, store, inherited());
         },
         {
-          onCommitted: (store) => {
+          onCommitted: (store, commit) => {
+            this.options.testHooks?.beforeRecordingWrite?.();
             // Adopt what is on disk now (ours and anyone else's changes), plus what came in since.
             for (const change of this.pending) applyUsage(change, store, inherited());
             const { view } = this.snapshot;
             this.snapshot = this.withMergedView({ ...this.snapshot, view: { ...view, own: { ...view.own, exists: true, store } } });
-            this.signatures.set(storePath, fileSignature(storePath));
+            // What we wrote, not what is there now: an edit that landed since must still look new.
+            if (commit.signature !== undefined) this.signatures.set(storePath, commit.signature);
           },
         },
       )
       .then(() => {
+        if (this.lastFlushError !== undefined) this.options.log?.("usage stats saved again");
         this.lastFlushError = undefined;
+        clearTimeout(this.retry?.timer);
+        this.retry = undefined;
         this.writes++;
       })
       .catch((error: Error) => {
-        // Kept in memory and retried with the next change; said once, not on every retry.
+        // Kept in memory and retried with the next change, or after a while (a full
+        // disk frees up without anyone telling us); said once, not on every retry.
         if (error.message !== this.lastFlushError) this.options.log?.(`could not save usage stats: ${error.message}`);
         this.lastFlushError = error.message;
         this.pending.unshift(...batch);
+        if (!this.retry?.timer) {
+          const retry = { delayMs: this.retry ? Math.min(this.retry.delayMs * 2, RETRY_MAX_MS) : RETRY_FIRST_MS, timer: undefined as NodeJS.Timeout | undefined };
+          const fire = () => {
+            retry.timer = undefined;
+            void this.flush();
+          };
+          // unref'd: a pending retry never keeps the process alive.
+          retry.timer = setTimeout(fire, retry.delayMs).unref();
+          this.retry = retry;
+        }
       })
       .finally(() => (this.flushing = undefined));
     await this.flushing;

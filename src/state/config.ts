@@ -1,11 +1,12 @@
 // openclaw.json: JSON5 in, `${VAR}` substituted, validated by one schema
 // (spec §2.1). Writes patch the document as written (so `${VAR}` references,
-// not their secret values, go back to disk), lock, rotate backups and replace
-// the file atomically.
-import { copyFile, rename, chmod } from "node:fs/promises";
-import { FileFormatError, errnoCode } from "./errors.ts";
+// not their secret values, go back to disk), lock, and replace the file
+// atomically keeping five backups (config-backups.ts).
+import { readFile } from "node:fs/promises";
+import { FileFormatError } from "./errors.ts";
 import { parseJson5Text, TextParseError } from "./json-text.ts";
-import { readTextIfExists, writeFileAtomic, FILE_MODE } from "./safe-file.ts";
+import { readTextIfExists, verifyJson } from "./safe-file.ts";
+import { replaceKeepingBackups } from "./config-backups.ts";
 import { withFileLock } from "./file-lock.ts";
 import type { OpenClawConfig } from "./config-schema.ts";
 import { formatKeyPath } from "./schema-errors.ts";
@@ -85,19 +86,6 @@ export async function validateConfig(document: ConfigDocument, path: string): Pr
   throw new FileFormatError(path, `Invalid config at ${path}: ${problems}.`, FIX_HINT);
 }
 
-async function rotateBackups(path: string): Promise<void> {
-  for (let i = BACKUP_COUNT - 1; i >= 1; i--) {
-    const from = i === 1 ? `${path}.bak` : `${path}.bak.${i - 1}`;
-    try {
-      await rename(from, `${path}.bak.${i}`);
-    } catch (error) {
-      if (errnoCode(error) !== "ENOENT") throw error;
-    }
-  }
-  await copyFile(path, `${path}.bak`);
-  await chmod(`${path}.bak`, FILE_MODE);
-}
-
 export interface ConfigUpdate {
   changed: boolean;
   config: OpenClawConfig;
@@ -122,8 +110,13 @@ export async function updateConfigFile(
     const config = await validateConfig(substituteEnvRefs(next, lookup, path), path);
     const meta = next.meta !== null && typeof next.meta === "object" ? (next.meta as Record<string, unknown>) : {};
     next.meta = { ...meta, lastTouchedVersion: VERSION, lastTouchedAt: new Date().toISOString() };
-    if (current.exists) await rotateBackups(path);
-    await writeFileAtomic(path, JSON.stringify(next, null, 2) + "\n");
+    // The backup is the file's bytes as they are, not a re-serialization of what we parsed.
+    const original = current.exists ? await readFile(path) : undefined;
+    await replaceKeepingBackups(path, JSON.stringify(next, null, 2) + "\n", original, {
+      count: BACKUP_COUNT,
+      verify: verifyJson,
+      verifyBackup: parseJson5Text,
+    });
     return { changed: true, config };
   });
 }

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { lstat, unlink } from "node:fs/promises";
 import { basename, dirname } from "node:path";
-import { OpenClawError, errnoCode } from "./errors.ts";
+import { DiskFullError, OpenClawError, errnoCode, isDiskFullCode } from "./errors.ts";
 import { ensureDir } from "./safe-file.ts";
 
 /** A holder refreshes its lock every half of this; silent this long, it counts as dead. */
@@ -94,6 +94,8 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>): Promi
       // ENOTDIR: proper-lockfile tried to take over OpenClaw's lock *file*.
       if (errnoCode(error) === "ENOTDIR" && attempt < 3) continue;
       if (errnoCode(error) === "ELOCKED" || errnoCode(error) === "ENOTDIR") throw new FileLockBusyError(path, error);
+      // The lock is a directory: on a full disk it may be the first thing that cannot be made.
+      if (isDiskFullCode(errnoCode(error))) throw new DiskFullError(path, errnoCode(error)!, error);
       throw new OpenClawError(`Could not lock ${path}: ${(error as Error).message}`, { cause: error });
     }
   }

@@ -150,7 +150,7 @@ describe("what only the user can fix is not retryable", () => {
 
     const missing = await rejection(clients.openai.chat.completions.create({ model: "local/m", messages: user("x") }));
     assert.ok(missing instanceof OpenAI.AuthenticationError, `got ${missing.constructor.name}`);
-    assert.equal(missing.error?.code, "no_credentials");
+    assert.equal((missing.error as { code?: string } | undefined)?.code, "no_credentials");
     assert.equal(clients.calls(), 2, "the OpenAI SDK did not retry");
 
     const disabled = await rejection(clients.openai.chat.completions.create({ model: "openai/gpt-5.2", messages: user("x") }));
