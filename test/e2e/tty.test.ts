@@ -80,6 +80,28 @@ test("paste-token on a TTY: hidden prompt, Required on empty, token stored and n
   });
 });
 
+test("paste-token on a TTY: a space inside is refused in place; `Bearer <token>` is stored without the prefix", { timeout: TEST_TIMEOUT }, async (t) => {
+  await withTty(t, async (h) => {
+    const token = "sk-or-v1-" + randomBytes(32).toString("hex");
+    const broken = `${token.slice(0, 20)} ${token.slice(20)}`;
+    const session = start(h, ["models", "auth", "paste-token", "--provider", "openrouter"]);
+    await session.waitFor(/Paste token for openrouter/);
+    let mark = session.text.length;
+    await session.send(broken);
+    await session.send(KEY.enter);
+    await session.waitFor(/The token contains a space: paste only the token, as one piece\./, 8_000, mark);
+    await session.send(KEY.backspace.repeat(broken.length), 5);
+    mark = session.text.length;
+    await session.send(`Bearer ${token}`);
+    await session.send(KEY.enter);
+    const result = await finish(session);
+    assertExit(result, 0);
+    assert.match(result.text.slice(mark), /Note: removed the `Bearer ` prefix/);
+    assert.deepEqual(readJson(h.storePath).profiles["openrouter:manual"], { type: "token", provider: "openrouter", token });
+    assertNoSecrets([result.raw, result.text], [token, token.slice(20)]);
+  });
+});
+
 test("setup-token with claude on PATH: runs it, validates the paste, stores a token without expiry", { timeout: TEST_TIMEOUT }, async (t) => {
   await withTty(t, async (h) => {
     const argsFile = join(h.home, "claude-args.txt");
