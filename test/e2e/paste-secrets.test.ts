@@ -1,9 +1,11 @@
 // What people paste is not always just the secret: the wrapping around it is
-// removed (and said), and a broken secret is refused before anything is written.
+// removed (and said), a broken secret is refused before anything is written,
+// and a provider id that is a near miss of a known one (a credential stored
+// under it would never be used) is refused unless --force.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { assertNoSecrets, inTempHome, readJson, runCli, type CliResult, type TempHome } from "../helpers/cli.ts";
+import { existsSync, readFileSync } from "node:fs";
+import { assertNoSecrets, inTempHome, readJson, runCli, writeJson, type CliResult, type TempHome } from "../helpers/cli.ts";
 
 const OPENAI_KEY = "sk-proj-" + "P".repeat(60);
 const OPENROUTER_TOKEN = "sk-or-v1-" + "R".repeat(64);
@@ -64,4 +66,45 @@ describe("pasted secrets: a broken one is refused and nothing is written", () =>
         assertNoSecrets(outputs(result), [OPENAI_KEY, half, rest]);
       }));
   }
+});
+
+describe("provider ids that look like a typo of a known one", () => {
+  test("paste-api-key and paste-token refuse `antrhopic` with a suggestion and write nothing", () =>
+    inTempHome(async (home) => {
+      for (const command of ["paste-api-key", "paste-token"]) {
+        const result = await runCli(["models", "auth", command, "--provider", "antrhopic"], { home: home.home, stdin: OPENAI_KEY });
+        assert.equal(result.code, 1, result.stderr);
+        assert.deepEqual(result.stderr.trim().split("\n"), ['Error: Unknown provider "antrhopic". Did you mean anthropic?', 'Use --force to store it for "antrhopic" anyway.']);
+        assertNoSecrets(outputs(result), [OPENAI_KEY]);
+      }
+      assert.equal(existsSync(home.storePath), false);
+      assert.equal(existsSync(home.configPath), false);
+    }));
+
+  test("--force stores it under the id as typed", () =>
+    inTempHome(async (home) => {
+      const result = await runCli(["models", "auth", "paste-token", "--provider", "antrhopic", "--force"], { home: home.home, stdin: OPENROUTER_TOKEN });
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(storedProfiles(home)["antrhopic:manual"], { type: "token", provider: "antrhopic", token: OPENROUTER_TOKEN });
+      assertNoSecrets(outputs(result), [OPENROUTER_TOKEN]);
+    }));
+
+  test("known ids from every source, and ids like none, are stored without a question", () =>
+    inTempHome(async (home) => {
+      // `openrouterx` is one letter from openrouter, but configured: it is known.
+      writeJson(home.configPath, { models: { providers: { openrouterx: { baseUrl: "http://127.0.0.1:9/v1" } } } });
+      // registry, catalog (groq), env-key table (huggingface), config, and a new id.
+      for (const provider of ["anthropic", "groq", "huggingface", "openrouterx", "mycorp-llm"]) {
+        const result = await runCli(["models", "auth", "paste-token", "--provider", provider], { home: home.home, stdin: OPENROUTER_TOKEN });
+        assert.equal(result.code, 0, `${provider}: ${result.stderr}`);
+        assert.equal(storedProfiles(home)[`${provider}:manual`]?.token, OPENROUTER_TOKEN, provider);
+      }
+      // Near misses of each source are caught.
+      for (const [typo, known] of [["gorq", "groq"], ["hugingface", "huggingface"], ["openrouterxy", "openrouterx"]]) {
+        const result = await runCli(["models", "auth", "paste-token", "--provider", typo!], { home: home.home, stdin: OPENROUTER_TOKEN });
+        assert.equal(result.code, 1, `${typo}: ${result.stderr}`);
+        assert.match(result.stderr, new RegExp(`Did you mean ${known}\\?`), typo);
+      }
+      assert.ok(!readFileSync(home.storePath, "utf8").includes("gorq"));
+    }));
 });
