@@ -53,6 +53,9 @@ function assertExit(result: PtyResult, code: number): void {
 const randomText = (length: number) => randomBytes(length).toString("base64url").slice(0, length);
 const setupToken = () => "sk-ant-oat01-" + randomText(90);
 
+/** A pattern that matches `text` exactly. */
+const literal = (text: string) => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+
 function fileText(path: string): string | undefined {
   return existsSync(path) ? readFileSync(path, "utf8") : undefined;
 }
@@ -209,6 +212,86 @@ test("models auth add: Ctrl-C at the first question stops without writing", { ti
     assert.notEqual(result.code, 0, `Ctrl-C reported success\n${result.text}`);
     assert.match(result.text, /Cancelled; nothing was changed\./);
     assert.equal(existsSync(h.stateDir), false, "~/.openclaw was created");
+  });
+});
+
+test("models auth add asks before replacing a stored profile; no (the default) writes nothing, yes replaces", { timeout: TEST_TIMEOUT }, async (t) => {
+  await withTty(t, async (h) => {
+    const old = "sk-proj-" + randomText(64);
+    writeJson(h.storePath, { version: 1, profiles: { "openai:default": { type: "api_key", provider: "openai", key: old } } });
+    const store = fileText(h.storePath);
+    /** Picks openai, API key, the default id, and waits for the question. */
+    const reachQuestion = async () => {
+      const session = start(h, ["models", "auth", "add"]);
+      await session.waitFor(/Token provider/);
+      await session.waitFor(/openrouter/);
+      await session.press(KEY.down);
+      let mark = session.text.length;
+      await session.send(KEY.enter);
+      await session.waitFor(/Token method/, 8_000, mark);
+      mark = session.text.length;
+      await session.send(KEY.enter);
+      await session.waitFor(/Profile id/, 8_000, mark);
+      mark = session.text.length;
+      await session.send(KEY.enter);
+      const masked = `${old.slice(0, 8)}...${old.slice(-8)}`;
+      await session.waitFor(literal(`Profile openai:default already exists (${masked}, api_key). Replace it?`), 8_000, mark);
+      return session;
+    };
+
+    const declined = await reachQuestion();
+    await declined.send(KEY.enter); // default: no
+    const no = await finish(declined);
+    assertExit(no, 0);
+    assert.match(no.text, /Nothing changed\./);
+    assert.ok(!no.text.includes("Paste API key"), `asked for a key after "no"\n${no.text}`);
+    assert.equal(fileText(h.storePath), store, "the store changed although the user said no");
+    assert.equal(existsSync(h.configPath), false, "openclaw.json was written although the user said no");
+    assertNoSecrets([no.raw], [old]);
+
+    const key = "sk-proj-" + randomText(64);
+    const accepted = await reachQuestion();
+    await accepted.send("y");
+    await accepted.waitFor(/Paste API key for openai/);
+    await accepted.send(key);
+    await accepted.send(KEY.enter);
+    const yes = await finish(accepted);
+    assertExit(yes, 0);
+    assert.match(yes.text, /Auth profile: openai:default \(openai\/api_key\) \(replaced the previous credential\)/);
+    assert.deepEqual(readJson(h.storePath).profiles["openai:default"], { type: "api_key", provider: "openai", key });
+    assertNoSecrets([yes.raw], [old, key]);
+  });
+});
+
+test("models auth add: a typed provider id close to a known one offers the known one", { timeout: TEST_TIMEOUT }, async (t) => {
+  await withTty(t, async (h) => {
+    const key = "sk-ant-api03-" + randomText(90);
+    const session = start(h, ["models", "auth", "add"]);
+    await session.waitFor(/custom \(type provider id\)/);
+    await session.press(KEY.up); // wraps around to the last option: custom
+    let mark = session.text.length;
+    await session.send(KEY.enter);
+    await session.waitFor(/Provider id/, 8_000, mark);
+    await session.send("antrhopic");
+    mark = session.text.length;
+    await session.send(KEY.enter);
+    await session.waitFor(/Unknown provider "antrhopic"\. Did you mean:/, 8_000, mark);
+    await session.waitFor(/antrhopic \(keep it as typed\)/, 8_000, mark);
+    mark = session.text.length;
+    await session.send(KEY.enter); // the first option: anthropic
+    await session.waitFor(/Token method/, 8_000, mark);
+    mark = session.text.length;
+    await session.send(KEY.enter); // API key
+    await session.waitFor(/anthropic:default/, 8_000, mark);
+    mark = session.text.length;
+    await session.send(KEY.enter);
+    await session.waitFor(/Paste API key for anthropic/, 8_000, mark);
+    await session.send(key);
+    await session.send(KEY.enter);
+    const result = await finish(session);
+    assertExit(result, 0);
+    assert.deepEqual(Object.keys(readJson(h.storePath).profiles), ["anthropic:default"]);
+    assertNoSecrets([result.raw], [key]);
   });
 });
 
