@@ -215,7 +215,7 @@ function buildProgram(): Command {
     command
       .option("--port <port>", "port to listen on (else OPENCLAW_GATEWAY_PORT, else gateway.port, else 18789)")
       .option("--bind <address>", "loopback (default), lan, or an address to listen on")
-      .option("--token <token>", "gateway token clients must send (default: OPENCLAW_GATEWAY_TOKEN or gateway.auth.token)")
+      .option("--token <token>", "gateway token clients must send (default: OPENCLAW_GATEWAY_TOKEN from the environment, else gateway.auth.token)")
       .addOption(agentOption());
   const gateway = defaultAction(gatewayFlags(program.command("gateway").description("Run the local model gateway in the foreground (default: run)")), (options: Record<string, string | undefined>) =>
     later(async (io) => (await import("./commands/gateway/run.ts")).run(options, io)),
@@ -223,6 +223,10 @@ function buildProgram(): Command {
   gatewayFlags(gateway.command("run").description("Run the local model gateway in the foreground")).action((options) =>
     later(async (io) => (await import("./commands/gateway/run.ts")).run(options, io)),
   );
+  gateway
+    .command("token")
+    .description("Print the gateway token clients send: whole when piped (TOKEN=$(openclaw gateway token)), masked on a terminal")
+    .action(() => later(async (io) => (await import("./commands/gateway/token.ts")).run(io)));
   return program;
 }
 

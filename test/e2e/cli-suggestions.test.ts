@@ -1,5 +1,5 @@
 // A mistyped command or flag is answered with what was probably meant, also
-// under `models`, which runs a default action of its own.
+// under `models` and `gateway`, which run a default action of their own.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
@@ -23,6 +23,10 @@ test("`models statu` suggests status (not \"too many arguments\")", async () => 
   assert.deepEqual(await refused(["models", "statu"]), ["Error: unknown command 'statu'", "(Did you mean status?)", "(add --help for usage)"]);
   // A word like no subcommand is still an unknown command, without a guess.
   assert.deepEqual(await refused(["models", "frobnicate"]), ["Error: unknown command 'frobnicate'", "(add --help for usage)"]);
+});
+
+test("`gateway tokn` suggests token", async () => {
+  assert.deepEqual(await refused(["gateway", "tokn"]), ["Error: unknown command 'tokn'", "(Did you mean token?)", "(add --help for usage)"]);
 });
 
 test("`paste-token --provier x` suggests --provider (not \"--provider not specified\")", async () => {

@@ -295,6 +295,19 @@ test("models auth add: a typed provider id close to a known one offers the known
   });
 });
 
+test("gateway token on a terminal shows the token masked, never whole, and how to get it into a variable", { timeout: TEST_TIMEOUT }, async (t) => {
+  await withTty(t, async (h) => {
+    const token = randomText(43);
+    writeJson(h.configPath, { gateway: { auth: { token } } });
+    const result = await finish(start(h, ["gateway", "token"]));
+    assertExit(result, 0);
+    assert.match(result.text, literal(`Gateway token: ${token.slice(0, 5)}...${token.slice(-5)} (gateway.auth.token in ~/.openclaw/openclaw.json)`));
+    assert.match(result.text, /Print it into a variable with: TOKEN=\$\(openclaw gateway token\)/);
+    assertNoSecrets([result.raw, result.text], [token]);
+    assert.ok(!result.raw.includes(token.slice(5, -5)), "the middle of the token was shown");
+  });
+});
+
 /** A store and config holding `openrouter:default`. */
 function seedOpenrouter(h: TtyHome): string {
   const key = "sk-or-v1-" + randomBytes(32).toString("hex");
