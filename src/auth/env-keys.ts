@@ -23,6 +23,9 @@ const PROVIDER_ENV_VARS: Record<string, readonly string[]> = {
   "google-vertex": [],
 };
 
+/** Providers this table knows a variable for (so a near-miss of one can be told apart from a new id). */
+export const ENV_KEY_PROVIDERS: readonly string[] = Object.keys(PROVIDER_ENV_VARS);
+
 /** Providers `models status` probes the environment for even when nothing else mentions them. */
 export const ENV_PROBED_PROVIDERS = [
   "anthropic",

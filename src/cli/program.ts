@@ -5,6 +5,7 @@ import { Command, Option } from "commander";
 import { VERSION } from "../version.ts";
 import { processIO, type CliIO } from "./io.ts";
 import { reportError } from "./errors.ts";
+import { didYouMean, nearMisses } from "./did-you-mean.ts";
 import { STATUS_FLAGS } from "./status-flags.ts";
 
 type Action = (io: CliIO) => Promise<number | void>;
@@ -15,7 +16,40 @@ const later = (action: Action) => {
   pending = action;
 };
 
+const forceOption = () => new Option("--force", 'store it even when the provider id looks like a typo of a known one ("antrhopic")');
 const agentOption = () => new Option("--agent <id>", "act on this agent (default: the configured default agent)");
+
+// Commander checks required options before unknown ones, so `paste-token
+// --provier x` would be told that --provider is missing instead of "Did you
+// mean --provider?". Required options are declared as plain ones, marked here,
+// and checked in a preAction hook, which runs after unknown options are rejected.
+const requiredOptions = new WeakSet<Option>();
+const required = (option: Option) => {
+  requiredOptions.add(option);
+  return option;
+};
+function checkRequiredOptions(_root: Command, action: Command): void {
+  for (const option of action.options) {
+    if (requiredOptions.has(option) && action.getOptionValue(option.attributeName()) === undefined) {
+      action.error(`error: required option '${option.flags}' not specified`, { code: "commander.missingMandatoryOptionValue" });
+    }
+  }
+}
+
+/**
+ * `models` and `gateway` have subcommands and a default action of their own,
+ * so commander takes a mistyped subcommand (`models statu`) for an argument
+ * of the default and answers "too many arguments". Let the word through and
+ * reject it as the unknown command it is, with a suggestion.
+ */
+function defaultAction<T>(command: Command, action: (options: T) => void): Command {
+  return command.allowExcessArguments().action((options: T, self: Command) => {
+    const word = self.args[0];
+    if (word === undefined) return action(options);
+    const suggestion = didYouMean(nearMisses(word, self.commands.map((sub) => sub.name())));
+    self.error(`error: unknown command '${word}'${suggestion ? `\n(${suggestion})` : ""}`, { code: "commander.unknownCommand" });
+  });
+}
 
 function statusFlags(command: Command): Command {
   for (const spec of STATUS_FLAGS) command.option(spec.flags, spec.description);
@@ -31,18 +65,20 @@ function buildProgram(): Command {
     // positional options keep it from swallowing a subcommand's --agent.
     .enablePositionalOptions()
     .showHelpAfterError("(add --help for usage)")
-    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, "Error: ")) });
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, "Error: ")) })
+    .hook("preAction", checkRequiredOptions);
 
-  const models = program
-    .command("models")
-    .description("Inspect and configure models and their credentials (default: status)")
-    .enablePositionalOptions()
-    .option("--status-json", "same as `models status --json`")
-    .option("--status-plain", "same as `models status --plain`")
-    .addOption(agentOption())
-    .action((options: { statusJson?: boolean; statusPlain?: boolean; agent?: string }) =>
+  const models = defaultAction(
+    program
+      .command("models")
+      .description("Inspect and configure models and their credentials (default: status)")
+      .enablePositionalOptions()
+      .option("--status-json", "same as `models status --json`")
+      .option("--status-plain", "same as `models status --plain`")
+      .addOption(agentOption()),
+    (options: { statusJson?: boolean; statusPlain?: boolean; agent?: string }) =>
       later(async (io) => (await import("./commands/models/status.ts")).run({ json: options.statusJson, plain: options.statusPlain, agent: options.agent }, io)),
-    );
+  );
 
   statusFlags(models.command("status").description("Show the default model, credentials and their health (reads files only, unless --probe)"))
     .option("--probe", "also send one minimal real request per credential")
@@ -127,16 +163,18 @@ function buildProgram(): Command {
   auth
     .command("paste-token")
     .description("Store a bearer token for any provider (hidden prompt, or stdin when piped)")
-    .requiredOption("--provider <name>", "provider id, e.g. anthropic or openrouter")
+    .addOption(required(new Option("--provider <name>", "provider id, e.g. anthropic or openrouter (any id; one that looks like a typo of a known one needs --force)")))
     .option("--profile-id <id>", "profile id (default: <provider>:manual)")
     .option("--expires-in <duration>", "when the token expires, e.g. 365d, 12h, 30m (a bare number means days)")
+    .addOption(forceOption())
     .addOption(agentOption())
     .action((options) => later(async (io) => (await import("./commands/auth/paste-token.ts")).run(options, io)));
   auth
     .command("paste-api-key")
     .description("Store an API key (hidden prompt, or stdin when piped)")
-    .requiredOption("--provider <name>", "provider id, e.g. anthropic or openai")
+    .addOption(required(new Option("--provider <name>", "provider id, e.g. anthropic or openai (any id; one that looks like a typo of a known one needs --force)")))
     .option("--profile-id <id>", "profile id (default: <provider>:default)")
+    .addOption(forceOption())
     .addOption(agentOption())
     .action((options) => later(async (io) => (await import("./commands/auth/paste-api-key.ts")).run(options, io)));
   auth
@@ -163,7 +201,7 @@ function buildProgram(): Command {
     const sub = order
       .command(name)
       .description(description)
-      .requiredOption("--provider <name>", "provider id")
+      .addOption(required(new Option("--provider <name>", "provider id")))
       .option("--json", "print JSON")
       .addOption(agentOption());
     if (name === "set") sub.argument("[profileIds...]", "profile ids in order");
@@ -177,14 +215,18 @@ function buildProgram(): Command {
     command
       .option("--port <port>", "port to listen on (else OPENCLAW_GATEWAY_PORT, else gateway.port, else 18789)")
       .option("--bind <address>", "loopback (default), lan, or an address to listen on")
-      .option("--token <token>", "gateway token clients must send (default: OPENCLAW_GATEWAY_TOKEN or gateway.auth.token)")
+      .option("--token <token>", "gateway token clients must send (default: OPENCLAW_GATEWAY_TOKEN from the environment, else gateway.auth.token)")
       .addOption(agentOption());
-  const gateway = gatewayFlags(program.command("gateway").description("Run the local model gateway in the foreground (default: run)")).action((options) =>
+  const gateway = defaultAction(gatewayFlags(program.command("gateway").description("Run the local model gateway in the foreground (default: run)")), (options: Record<string, string | undefined>) =>
     later(async (io) => (await import("./commands/gateway/run.ts")).run(options, io)),
   );
   gatewayFlags(gateway.command("run").description("Run the local model gateway in the foreground")).action((options) =>
     later(async (io) => (await import("./commands/gateway/run.ts")).run(options, io)),
   );
+  gateway
+    .command("token")
+    .description("Print the gateway token clients send: whole when piped (TOKEN=$(openclaw gateway token)), masked on a terminal")
+    .action(() => later(async (io) => (await import("./commands/gateway/token.ts")).run(io)));
   return program;
 }
 

@@ -13,7 +13,7 @@ import type { LiveState } from "./live-state.ts";
 import { listModels } from "./models-route.ts";
 import { readJsonBody } from "./request-body.ts";
 import { statusDocument } from "./status-route.ts";
-import { presentedToken, tokenChecker } from "./token.ts";
+import { missingTokenMessage, presentedToken, tokenChecker } from "./token.ts";
 
 /** How many connections, and how long a client may take before it is cut off. */
 export interface ConnectionLimits {
@@ -107,7 +107,7 @@ async function route(options: GatewayOptions & { tokenMatches: (token: string | 
   const format: ApiFormat = chatFormat ?? (header(req, "anthropic-version") ? "anthropic" : "openai");
   if (!options.tokenMatches(presentedToken(req.headers))) {
     req.resume();
-    sendApiError(res, format, 401, "Missing or wrong gateway token: send `Authorization: Bearer <token>` (the token is gateway.auth.token in openclaw.json).");
+    sendApiError(res, format, 401, missingTokenMessage(format));
     return { status: 401 };
   }
   if (chatFormat && method === "POST") return handleChat(options, chatFormat, req, res);

@@ -1,9 +1,15 @@
 // The gateway's own access token (DESIGN §4.3): `--token`, else
 // OPENCLAW_GATEWAY_TOKEN, else `gateway.auth.token`; generated and stored in
 // the config on first start when none is set. Compared in constant time.
+//
+// OPENCLAW_GATEWAY_TOKEN counts only from the process environment, not from
+// the rest of the env chain (./.env, ~/.openclaw/.env, the config `env` block,
+// the login-shell import): a `.env` in whatever directory the gateway happens
+// to be started from must not choose who gets in.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { updateConfigFile } from "../state/config.ts";
 import type { StateContext } from "../state/context.ts";
+import type { ApiFormat } from "./api-errors.ts";
 
 export interface GatewayToken {
   token: string;
@@ -13,11 +19,33 @@ export interface GatewayToken {
 
 export function configuredToken(ctx: StateContext, flag: string | undefined): GatewayToken | undefined {
   if (flag?.trim()) return { token: flag.trim(), source: "flag" };
-  const env = ctx.env.value("OPENCLAW_GATEWAY_TOKEN")?.trim();
+  const env = ctx.processEnv.OPENCLAW_GATEWAY_TOKEN?.trim();
   if (env) return { token: env, source: "env" };
   const config = ctx.config.gateway?.auth?.token?.trim();
   if (config) return { token: config, source: "config" };
   return undefined;
+}
+
+/** Where the token comes from, for people (never the token itself). */
+export function describeTokenSource(token: GatewayToken, configDisplay: string): string {
+  switch (token.source) {
+    case "flag":
+      return "the one given with --token";
+    case "env":
+      return "OPENCLAW_GATEWAY_TOKEN in the environment";
+    case "config":
+      return `gateway.auth.token in ${configDisplay}`;
+    case "generated":
+      return `generated and stored as gateway.auth.token in ${configDisplay}`;
+  }
+}
+
+/** The 401 text; it names the header the caller's API uses first (Anthropic SDKs send x-api-key). */
+export function missingTokenMessage(format: ApiFormat): string {
+  const bearer = "`Authorization: Bearer <token>`";
+  const apiKey = "`x-api-key: <token>`";
+  const ways = format === "anthropic" ? `${apiKey} or ${bearer}` : `${bearer} or ${apiKey}`;
+  return `Missing or wrong gateway token: send ${ways} (the token is gateway.auth.token in openclaw.json; print it with \`openclaw gateway token\`).`;
 }
 
 /** Creates a token and stores it in `gateway.auth.token` (the config is 0600). */

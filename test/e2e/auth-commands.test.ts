@@ -142,12 +142,17 @@ describe("paste-api-key and setup-token", () => {
 
       // An earlier expiry on the same id is replaced (the new token has none).
       await runCli(["models", "auth", "paste-token", "--provider", "anthropic", "--expires-in", "1h"], { home: home.home, stdin: SETUP_TOKEN });
-      const ok = await runCli(["models", "auth", "setup-token", "--provider", "anthropic"], { home: home.home, stdin: `${SETUP_TOKEN.slice(0, 40)}\n${SETUP_TOKEN.slice(40)}\n` });
+      // A token wrapped over two lines is refused (issue 6: not joined silently), then pasted as one piece.
+      const wrapped = await runCli(["models", "auth", "setup-token", "--provider", "anthropic"], { home: home.home, stdin: `${SETUP_TOKEN.slice(0, 40)}\n${SETUP_TOKEN.slice(40)}\n` });
+      assert.equal(wrapped.code, 1);
+      assert.equal(firstErrorLine(wrapped), "Error: The setup-token contains a line break: paste it as one piece, on one line.");
+      assert.equal(typeof readJson(home.storePath).profiles["anthropic:manual"].expires, "number", "the refused token must not replace the stored one");
+      const ok = await runCli(["models", "auth", "setup-token", "--provider", "anthropic"], { home: home.home, stdin: `${SETUP_TOKEN}\n` });
       assert.equal(ok.code, 0, ok.stderr);
       assert.match(ok.stdout, /^Auth profile: anthropic:manual \(anthropic\/token\)/m);
       assert.match(ok.stdout, /use an API key instead: openclaw models auth paste-api-key --provider anthropic/);
       assert.deepEqual(readJson(home.storePath).profiles["anthropic:manual"], { type: "token", provider: "anthropic", token: SETUP_TOKEN });
-      assertNoSecrets([ok.stdout, ok.stderr], [SETUP_TOKEN]);
+      assertNoSecrets([wrapped.stdout, wrapped.stderr, ok.stdout, ok.stderr], [SETUP_TOKEN]);
     }));
 
   test("models auth add needs a terminal and says what to use instead", () =>

@@ -53,6 +53,9 @@ function assertExit(result: PtyResult, code: number): void {
 const randomText = (length: number) => randomBytes(length).toString("base64url").slice(0, length);
 const setupToken = () => "sk-ant-oat01-" + randomText(90);
 
+/** A pattern that matches `text` exactly. */
+const literal = (text: string) => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+
 function fileText(path: string): string | undefined {
   return existsSync(path) ? readFileSync(path, "utf8") : undefined;
 }
@@ -77,6 +80,28 @@ test("paste-token on a TTY: hidden prompt, Required on empty, token stored and n
     const store = readJson(h.storePath);
     assert.deepEqual(store.profiles["openrouter:manual"], { type: "token", provider: "openrouter", token });
     assert.deepEqual(readJson(h.configPath).auth.profiles["openrouter:manual"], { provider: "openrouter", mode: "token" });
+  });
+});
+
+test("paste-token on a TTY: a space inside is refused in place; `Bearer <token>` is stored without the prefix", { timeout: TEST_TIMEOUT }, async (t) => {
+  await withTty(t, async (h) => {
+    const token = "sk-or-v1-" + randomBytes(32).toString("hex");
+    const broken = `${token.slice(0, 20)} ${token.slice(20)}`;
+    const session = start(h, ["models", "auth", "paste-token", "--provider", "openrouter"]);
+    await session.waitFor(/Paste token for openrouter/);
+    let mark = session.text.length;
+    await session.send(broken);
+    await session.send(KEY.enter);
+    await session.waitFor(/The token contains a space: paste only the token, as one piece\./, 8_000, mark);
+    await session.send(KEY.backspace.repeat(broken.length), 5);
+    mark = session.text.length;
+    await session.send(`Bearer ${token}`);
+    await session.send(KEY.enter);
+    const result = await finish(session);
+    assertExit(result, 0);
+    assert.match(result.text.slice(mark), /Note: removed the `Bearer ` prefix/);
+    assert.deepEqual(readJson(h.storePath).profiles["openrouter:manual"], { type: "token", provider: "openrouter", token });
+    assertNoSecrets([result.raw, result.text], [token, token.slice(20)]);
   });
 });
 
@@ -187,6 +212,99 @@ test("models auth add: Ctrl-C at the first question stops without writing", { ti
     assert.notEqual(result.code, 0, `Ctrl-C reported success\n${result.text}`);
     assert.match(result.text, /Cancelled; nothing was changed\./);
     assert.equal(existsSync(h.stateDir), false, "~/.openclaw was created");
+  });
+});
+
+test("models auth add asks before replacing a stored profile; no (the default) writes nothing, yes replaces", { timeout: TEST_TIMEOUT }, async (t) => {
+  await withTty(t, async (h) => {
+    const old = "sk-proj-" + randomText(64);
+    writeJson(h.storePath, { version: 1, profiles: { "openai:default": { type: "api_key", provider: "openai", key: old } } });
+    const store = fileText(h.storePath);
+    /** Picks openai, API key, the default id, and waits for the question. */
+    const reachQuestion = async () => {
+      const session = start(h, ["models", "auth", "add"]);
+      await session.waitFor(/Token provider/);
+      await session.waitFor(/openrouter/);
+      await session.press(KEY.down);
+      let mark = session.text.length;
+      await session.send(KEY.enter);
+      await session.waitFor(/Token method/, 8_000, mark);
+      mark = session.text.length;
+      await session.send(KEY.enter);
+      await session.waitFor(/Profile id/, 8_000, mark);
+      mark = session.text.length;
+      await session.send(KEY.enter);
+      const masked = `${old.slice(0, 8)}...${old.slice(-8)}`;
+      await session.waitFor(literal(`Profile openai:default already exists (${masked}, api_key). Replace it?`), 8_000, mark);
+      return session;
+    };
+
+    const declined = await reachQuestion();
+    await declined.send(KEY.enter); // default: no
+    const no = await finish(declined);
+    assertExit(no, 0);
+    assert.match(no.text, /Nothing changed\./);
+    assert.ok(!no.text.includes("Paste API key"), `asked for a key after "no"\n${no.text}`);
+    assert.equal(fileText(h.storePath), store, "the store changed although the user said no");
+    assert.equal(existsSync(h.configPath), false, "openclaw.json was written although the user said no");
+    assertNoSecrets([no.raw], [old]);
+
+    const key = "sk-proj-" + randomText(64);
+    const accepted = await reachQuestion();
+    await accepted.send("y");
+    await accepted.waitFor(/Paste API key for openai/);
+    await accepted.send(key);
+    await accepted.send(KEY.enter);
+    const yes = await finish(accepted);
+    assertExit(yes, 0);
+    assert.match(yes.text, /Auth profile: openai:default \(openai\/api_key\) \(replaced the previous credential\)/);
+    assert.deepEqual(readJson(h.storePath).profiles["openai:default"], { type: "api_key", provider: "openai", key });
+    assertNoSecrets([yes.raw], [old, key]);
+  });
+});
+
+test("models auth add: a typed provider id close to a known one offers the known one", { timeout: TEST_TIMEOUT }, async (t) => {
+  await withTty(t, async (h) => {
+    const key = "sk-ant-api03-" + randomText(90);
+    const session = start(h, ["models", "auth", "add"]);
+    await session.waitFor(/custom \(type provider id\)/);
+    await session.press(KEY.up); // wraps around to the last option: custom
+    let mark = session.text.length;
+    await session.send(KEY.enter);
+    await session.waitFor(/Provider id/, 8_000, mark);
+    await session.send("antrhopic");
+    mark = session.text.length;
+    await session.send(KEY.enter);
+    await session.waitFor(/Unknown provider "antrhopic"\. Did you mean:/, 8_000, mark);
+    await session.waitFor(/antrhopic \(keep it as typed\)/, 8_000, mark);
+    mark = session.text.length;
+    await session.send(KEY.enter); // the first option: anthropic
+    await session.waitFor(/Token method/, 8_000, mark);
+    mark = session.text.length;
+    await session.send(KEY.enter); // API key
+    await session.waitFor(/anthropic:default/, 8_000, mark);
+    mark = session.text.length;
+    await session.send(KEY.enter);
+    await session.waitFor(/Paste API key for anthropic/, 8_000, mark);
+    await session.send(key);
+    await session.send(KEY.enter);
+    const result = await finish(session);
+    assertExit(result, 0);
+    assert.deepEqual(Object.keys(readJson(h.storePath).profiles), ["anthropic:default"]);
+    assertNoSecrets([result.raw], [key]);
+  });
+});
+
+test("gateway token on a terminal shows the token masked, never whole, and how to get it into a variable", { timeout: TEST_TIMEOUT }, async (t) => {
+  await withTty(t, async (h) => {
+    const token = randomText(43);
+    writeJson(h.configPath, { gateway: { auth: { token } } });
+    const result = await finish(start(h, ["gateway", "token"]));
+    assertExit(result, 0);
+    assert.match(result.text, literal(`Gateway token: ${token.slice(0, 5)}...${token.slice(-5)} (gateway.auth.token in ~/.openclaw/openclaw.json)`));
+    assert.match(result.text, /Print it into a variable with: TOKEN=\$\(openclaw gateway token\)/);
+    assertNoSecrets([result.raw, result.text], [token]);
+    assert.ok(!result.raw.includes(token.slice(5, -5)), "the middle of the token was shown");
   });
 });
 

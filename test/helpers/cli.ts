@@ -80,6 +80,16 @@ export function makeHome(): TempHome {
   };
 }
 
+/** Runs `fn` with a fresh home, always removed afterwards. */
+export async function inTempHome(fn: (home: TempHome) => Promise<void>): Promise<void> {
+  const home = makeHome();
+  try {
+    await fn(home);
+  } finally {
+    home.cleanup();
+  }
+}
+
 const TIME_FIELDS = new Set(["expires", "lastUsed", "cooldownUntil", "disabledUntil", "lastFailureAt"]);
 
 function shiftTimes(value: unknown, delta: number): unknown {

@@ -2,12 +2,15 @@
 import { loadCommandContext } from "../../command-context.ts";
 import type { CliIO } from "../../io.ts";
 import { readSecret } from "../../secret-input.ts";
+import { checkProviderSpelling } from "./provider-spelling.ts";
 import { requireProvider, resolveProfileId, saveCredential } from "./save-credential.ts";
 
 export interface PasteApiKeyOptions {
   provider?: string;
   profileId?: string;
   agent?: string;
+  /** Store it even when the provider id looks like a typo of a known one. */
+  force?: boolean;
 }
 
 export function apiKeyProblem(provider: string, key: string): string | undefined {
@@ -21,6 +24,7 @@ export async function run(options: PasteApiKeyOptions, io: CliIO): Promise<numbe
   const provider = requireProvider(options.provider);
   const profileId = resolveProfileId(provider, options.profileId, "default");
   const cc = await loadCommandContext(io, options.agent);
+  checkProviderSpelling(provider, cc.ctx.config, options.force);
   const key = await readSecret(io, {
     message: `Paste API key for ${provider}`,
     noun: "API key",

@@ -4,6 +4,7 @@ import { UsageError } from "../../errors.ts";
 import { parseDurationMs } from "../../parse-duration.ts";
 import type { CliIO } from "../../io.ts";
 import { readSecret } from "../../secret-input.ts";
+import { checkProviderSpelling } from "./provider-spelling.ts";
 import { requireProvider, resolveProfileId, saveCredential } from "./save-credential.ts";
 
 export interface PasteTokenOptions {
@@ -11,6 +12,8 @@ export interface PasteTokenOptions {
   profileId?: string;
   expiresIn?: string;
   agent?: string;
+  /** Store it even when the provider id looks like a typo of a known one. */
+  force?: boolean;
 }
 
 export function tokenProblem(provider: string, token: string): string | undefined {
@@ -32,6 +35,7 @@ export async function run(options: PasteTokenOptions, io: CliIO): Promise<number
     }
   }
   const cc = await loadCommandContext(io, options.agent);
+  checkProviderSpelling(provider, cc.ctx.config, options.force);
   const token = await readSecret(io, {
     message: `Paste token for ${provider}`,
     noun: "token",

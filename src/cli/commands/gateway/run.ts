@@ -2,12 +2,13 @@
 import { LiveState } from "../../../gateway/live-state.ts";
 import { connectionLimits, startGateway } from "../../../gateway/server.ts";
 import { withoutGatewayToken } from "../../../gateway/credential-guard.ts";
-import { configuredToken, generateAndStoreToken, isLoopback, type GatewayToken } from "../../../gateway/token.ts";
+import { configuredToken, describeTokenSource, generateAndStoreToken, isLoopback, type GatewayToken } from "../../../gateway/token.ts";
 import { UpstreamPools, upstreamTimeouts } from "../../../providers/upstream.ts";
 import { statusDocument } from "../../../gateway/status-route.ts";
 import type { OpenClawConfig } from "../../../state/config-schema.ts";
 import { VERSION } from "../../../version.ts";
 import { registerSecret } from "../../../auth/redact.ts";
+import { errnoCode, OpenClawError } from "../../../state/errors.ts";
 import { UsageError } from "../../errors.ts";
 import { printErrorLine, printLine, type CliIO } from "../../io.ts";
 
@@ -40,16 +41,23 @@ function resolveHost(flag: string | undefined, config: OpenClawConfig): string {
   return bind;
 }
 
+/** The config is JSON5, so `jq` cannot be relied on to read a stored token: name the command that can. */
 function describeToken(token: GatewayToken, display: string): string {
-  switch (token.source) {
-    case "flag":
-      return "Token: the one given with --token";
-    case "env":
-      return "Token: OPENCLAW_GATEWAY_TOKEN";
-    case "config":
-      return `Token: gateway.auth.token in ${display}`;
-    case "generated":
-      return `Token: generated and stored as gateway.auth.token in ${display}`;
+  const stored = token.source === "config" || token.source === "generated";
+  return `Token: ${describeTokenSource(token, display)}${stored ? " (print it with: openclaw gateway token)" : ""}`;
+}
+
+/** Most often a gateway already runs there: say so, and how to pick another port. */
+async function listenOrExplain<T>(host: string, port: number, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    if (errnoCode(error) !== "EADDRINUSE") throw error;
+    const origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    throw new OpenClawError(`port ${port} on ${host} is already in use; a gateway may already be running (check ${origin}/health).`, {
+      hint: "Stop it, or pick another port with --port <n> (or gateway.port / OPENCLAW_GATEWAY_PORT).",
+      cause: error,
+    });
   }
 }
 
@@ -107,18 +115,20 @@ export async function run(options: GatewayRunOptions, io: CliIO): Promise<number
   registerSecret(token.token);
   const gateway = ctx.config.gateway;
   const pools = new UpstreamPools(upstreamTimeouts(ctx.config));
-  const server = await startGateway({
-    state,
-    pools,
-    token: token.token,
-    host,
-    port,
-    maxBodyBytes: gateway?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    connections: connectionLimits(ctx.config),
-    allowCredential: withoutGatewayToken(token.token, (line) => printErrorLine(io, line)),
-    version: VERSION,
-    log,
-  });
+  const server = await listenOrExplain(host, port, () =>
+    startGateway({
+      state,
+      pools,
+      token: token.token,
+      host,
+      port,
+      maxBodyBytes: gateway?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      connections: connectionLimits(ctx.config),
+      allowCredential: withoutGatewayToken(token.token, (line) => printErrorLine(io, line)),
+      version: VERSION,
+      log,
+    }),
+  );
   printLine(io, `Gateway listening on ${server.url}`);
   printLine(io, describeToken(token, ctx.display(ctx.configPath)));
   printLine(io, `Health: ${server.url}/health  (OpenAI: ${server.url}/v1/chat/completions, Anthropic: ${server.url}/v1/messages)`);

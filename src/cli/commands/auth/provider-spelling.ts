@@ -1,0 +1,28 @@
+// A credential stored under a misspelt provider id (`antrhopic`) is never
+// used, and nothing says so until a request fails. Any provider id is allowed
+// (the product document: paste-token works for any provider), so only an id
+// that is a near miss of a known one is stopped, and `--force` keeps it.
+import { ENV_KEY_PROVIDERS, ENV_PROBED_PROVIDERS } from "../../../auth/env-keys.ts";
+import { buildCatalog } from "../../../providers/catalog.ts";
+import { knownProviderIds } from "../../../providers/registry.ts";
+import type { OpenClawConfig } from "../../../state/config-schema.ts";
+import { didYouMean, nearMisses } from "../../did-you-mean.ts";
+import { UsageError } from "../../errors.ts";
+
+/** Built-in and configured providers, the catalog's, and those with a known env variable. */
+export function knownProviders(config: OpenClawConfig): Set<string> {
+  return new Set([...knownProviderIds(config), ...buildCatalog(config).map((model) => model.provider), ...ENV_KEY_PROVIDERS, ...ENV_PROBED_PROVIDERS]);
+}
+
+/** The known providers `provider` looks like a typo of; empty when it is known or like none. */
+export function providerNearMisses(provider: string, config: OpenClawConfig): string[] {
+  return nearMisses(provider, knownProviders(config));
+}
+
+/** Throws for a near miss unless `force`; `provider` is already normalized. */
+export function checkProviderSpelling(provider: string, config: OpenClawConfig, force: boolean | undefined): void {
+  if (force) return;
+  const suggestions = providerNearMisses(provider, config);
+  if (suggestions.length === 0) return;
+  throw new UsageError(`Unknown provider "${provider}". ${didYouMean(suggestions)}`, `Use --force to store it for "${provider}" anyway.`);
+}
