@@ -38,17 +38,22 @@ test("the cooldown ladder is 1 min, 5 min, 25 min, then 1 h", () => {
   assert.deepEqual([1, 2, 3, 4, 5, 9].map(cooldownLadderMs), [60_000, 300_000, 1_500_000, 3_600_000, 3_600_000, 3_600_000]);
 });
 
-test("failures climb the ladder while no expired window has been cleared", () => {
+test("failures counted before a window opens climb the ladder; a window that ran out is a fresh start", () => {
   const s = store();
-  let at = now;
-  for (const expected of [60_000, 300_000, 1_500_000, 3_600_000, 3_600_000]) {
-    fail(s, "auth", at);
-    assert.equal(s.usageStats![ID]!.cooldownUntil! - at, expected);
-    at = s.usageStats![ID]!.cooldownUntil!; // the next failure comes the moment the window ends
-  }
-  assert.equal(s.usageStats![ID]!.errorCount, 5);
-  assert.deepEqual(s.usageStats![ID]!.failureCounts, { auth: 5 });
-  assert.equal(s.usageStats![ID]!.lastFailureAt, at - 3_600_000);
+  // Failures that do not cool down (a bad request, an unknown model) still count …
+  fail(s, "format", now);
+  fail(s, "model_not_found", now + 1);
+  fail(s, "auth", now + 2);
+  assert.equal(s.usageStats![ID]!.errorCount, 3);
+  assert.equal(s.usageStats![ID]!.cooldownUntil! - (now + 2), 1_500_000, "the third failure: 25 min");
+  // … and once the window has run out, the next failure starts again from the first step
+  // (the same on every copy of the store: memory and file agree).
+  const end = s.usageStats![ID]!.cooldownUntil!;
+  fail(s, "auth", end);
+  assert.equal(s.usageStats![ID]!.cooldownUntil! - end, 60_000);
+  assert.equal(s.usageStats![ID]!.errorCount, 1);
+  assert.deepEqual(s.usageStats![ID]!.failureCounts, { auth: 1 });
+  assert.equal(s.usageStats![ID]!.lastFailureAt, end);
 });
 
 test("an active window is neither extended nor shortened by new failures", () => {
@@ -73,17 +78,17 @@ test("Retry-After replaces the ladder, capped at 24 h", () => {
   assert.equal(u.usageStats![ID]!.cooldownUntil, now + MINUTE, "a zero Retry-After says nothing; the ladder applies");
 });
 
-test("billing and auth_permanent disable for 5 h, 10 h, 20 h, then 24 h", () => {
+test("billing and auth_permanent disable for 5 h, 10 h, 20 h, then 24 h, by how many were counted", () => {
   for (const reason of ["billing", "auth_permanent"] as const) {
-    const s = store();
-    let at = now;
-    for (const hours of [5, 10, 20, 24, 24]) {
-      fail(s, reason, at);
+    for (const [earlier, hours] of [[0, 5], [1, 10], [2, 20], [3, 24], [9, 24]] as const) {
+      const s = store();
+      // Failures of this kind counted earlier, in the failure window (e.g. during an active disable).
+      if (earlier > 0) s.usageStats = { [ID]: { errorCount: earlier, failureCounts: { [reason]: earlier }, lastFailureAt: now - MINUTE } };
+      fail(s, reason, now);
       const stats = s.usageStats![ID]!;
-      assert.equal(stats.disabledUntil! - at, hours * HOUR, `${reason} ${hours}h`);
+      assert.equal(stats.disabledUntil! - now, hours * HOUR, `${reason} after ${earlier}: ${hours}h`);
       assert.equal(stats.disabledReason, reason);
       assert.equal(stats.cooldownUntil, undefined);
-      at = stats.disabledUntil!;
     }
   }
 });
@@ -160,11 +165,11 @@ test("a rate limit with a model cools down that model only", () => {
   });
   assert.deepEqual(profileAvailability(s, ID, "anthropic", "claude-sonnet-4-6", now + 1), { usable: true });
   assert.deepEqual(profileAvailability(s, ID, "anthropic", undefined, now + 1), { usable: true });
-  // The model's own window is immutable too, and its own ladder climbs once it has run out.
+  // The model's own window is immutable too; once it has run out, the model starts afresh.
   fail(s, "rate_limit", now + 30_000, { model: "claude-opus-4-6" });
-  assert.equal(modelCooldownsOf(s.usageStats![ID])["claude-opus-4-6"]!.until, now + MINUTE);
+  assert.deepEqual(modelCooldownsOf(s.usageStats![ID])["claude-opus-4-6"], { until: now + MINUTE, reason: "rate_limit", errorCount: 2 });
   fail(s, "rate_limit", now + MINUTE, { model: "claude-opus-4-6" });
-  assert.deepEqual(modelCooldownsOf(s.usageStats![ID])["claude-opus-4-6"], { until: now + MINUTE + 1_500_000, reason: "rate_limit", errorCount: 3 });
+  assert.deepEqual(modelCooldownsOf(s.usageStats![ID])["claude-opus-4-6"], { until: now + 2 * MINUTE, reason: "rate_limit", errorCount: 1 });
   const t = store();
   fail(t, "rate_limit", now, { model: "gpt-5", retryAfterMs: 7_000 });
   assert.equal(modelCooldownsOf(t.usageStats![ID])["gpt-5"]!.until, now + 7_000);
