@@ -6,9 +6,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { generateSchemas, GENERATED_PATH } from "../scripts/gen-schemas.ts";
 import { matchesSchema } from "../src/state/json-schema-check.ts";
-import { AUTH_STORE_JSON_SCHEMA, CONFIG_JSON_SCHEMA } from "../src/generated/schemas.ts";
+import { ANTHROPIC_MESSAGES_REQUEST_JSON_SCHEMA, AUTH_STORE_JSON_SCHEMA, CONFIG_JSON_SCHEMA, OPENAI_CHAT_REQUEST_JSON_SCHEMA } from "../src/generated/schemas.ts";
 import { ConfigSchema } from "../src/state/config-schema.ts";
 import { AuthStoreSchema } from "../src/auth/store-schema.ts";
+import { OpenAIChatRequestSchema } from "../src/gateway/openai-request-schema.ts";
+import { AnthropicMessagesRequestSchema } from "../src/gateway/anthropic-request-schema.ts";
+import { ANTHROPIC_EXTRA_REQUESTS, ANTHROPIC_SDK_REQUESTS, OPENAI_SDK_REQUESTS } from "./helpers/sdk-requests.ts";
 import { FIXTURE_HOME } from "./helpers/cli.ts";
 
 test("src/generated/schemas.ts is up to date (run `npm run gen:schemas` after changing a schema)", () => {
@@ -120,4 +123,26 @@ test("the quick check and zod agree on every one-step mutation of realistic docu
     }
   }
   assert.ok(compared > 1000 && rejected > 300, `compared ${compared}, rejected ${rejected}`);
+});
+
+test("the quick check and zod agree on every one-step mutation of SDK-shaped chat requests", () => {
+  const suites: [string, unknown[], typeof CONFIG_JSON_SCHEMA, { safeParse(v: unknown): { success: boolean } }][] = [
+    ["openai request", Object.values(OPENAI_SDK_REQUESTS), OPENAI_CHAT_REQUEST_JSON_SCHEMA, OpenAIChatRequestSchema],
+    ["anthropic request", [...Object.values(ANTHROPIC_SDK_REQUESTS), ...Object.values(ANTHROPIC_EXTRA_REQUESTS)], ANTHROPIC_MESSAGES_REQUEST_JSON_SCHEMA, AnthropicMessagesRequestSchema],
+  ];
+  let compared = 0;
+  let rejected = 0;
+  for (const [name, docs, jsonSchema, zodSchema] of suites) {
+    for (const doc of docs) {
+      assert.equal(matchesSchema(jsonSchema, doc), true, `${name} base document should be valid`);
+      for (const mutated of mutations(doc)) {
+        const quick = matchesSchema(jsonSchema, mutated);
+        const zod = zodSchema.safeParse(mutated).success;
+        assert.equal(quick, zod, `${name}: quick=${quick} zod=${zod} for ${JSON.stringify(mutated).slice(0, 300)}`);
+        compared++;
+        if (!zod) rejected++;
+      }
+    }
+  }
+  assert.ok(compared > 3000 && rejected > 1000, `compared ${compared}, rejected ${rejected}`);
 });
