@@ -1,11 +1,13 @@
-// The zod-free check used on the hot path must agree with the zod schemas it
-// is generated from, and the generated file must be current.
+// The zod-free checks (matchesSchema, and compileSchema for the gateway's hot
+// path) must agree with the zod schemas they are generated from, and the
+// generated file must be current.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { generateSchemas, GENERATED_PATH } from "../scripts/gen-schemas.ts";
 import { matchesSchema } from "../src/state/json-schema-check.ts";
+import { compileSchema } from "../src/state/json-schema-compile.ts";
 import { ANTHROPIC_MESSAGES_REQUEST_JSON_SCHEMA, AUTH_STORE_JSON_SCHEMA, CONFIG_JSON_SCHEMA, OPENAI_CHAT_REQUEST_JSON_SCHEMA } from "../src/generated/schemas.ts";
 import { ConfigSchema } from "../src/state/config-schema.ts";
 import { AuthStoreSchema } from "../src/auth/store-schema.ts";
@@ -112,11 +114,13 @@ test("the quick check and zod agree on every one-step mutation of realistic docu
   let rejected = 0;
   for (const [name, docs, jsonSchema, zodSchema] of suites) {
     for (const doc of docs) {
+      const compiled = compileSchema(jsonSchema);
       assert.equal(matchesSchema(jsonSchema, doc), true, `${name} base document should be valid`);
       for (const mutated of mutations(doc)) {
         const quick = matchesSchema(jsonSchema, mutated);
         const zod = zodSchema.safeParse(mutated).success;
         assert.equal(quick, zod, `${name}: quick=${quick} zod=${zod} for ${JSON.stringify(mutated).slice(0, 300)}`);
+        assert.equal(compiled(mutated), zod, `${name}: compiled=${!zod} zod=${zod} for ${JSON.stringify(mutated).slice(0, 300)}`);
         compared++;
         if (!zod) rejected++;
       }
@@ -134,11 +138,13 @@ test("the quick check and zod agree on every one-step mutation of SDK-shaped cha
   let rejected = 0;
   for (const [name, docs, jsonSchema, zodSchema] of suites) {
     for (const doc of docs) {
+      const compiled = compileSchema(jsonSchema);
       assert.equal(matchesSchema(jsonSchema, doc), true, `${name} base document should be valid`);
       for (const mutated of mutations(doc)) {
         const quick = matchesSchema(jsonSchema, mutated);
         const zod = zodSchema.safeParse(mutated).success;
         assert.equal(quick, zod, `${name}: quick=${quick} zod=${zod} for ${JSON.stringify(mutated).slice(0, 300)}`);
+        assert.equal(compiled(mutated), zod, `${name}: compiled=${!zod} zod=${zod} for ${JSON.stringify(mutated).slice(0, 300)}`);
         compared++;
         if (!zod) rejected++;
       }

@@ -44,7 +44,7 @@ export const SUPPORTED_KEYWORDS: ReadonlySet<string> = new Set([
   "exclusiveMinimum",
 ]);
 
-function hasType(type: JsonType, value: unknown): boolean {
+export function hasType(type: JsonType, value: unknown): boolean {
   switch (type) {
     case "object":
       return value !== null && typeof value === "object" && !Array.isArray(value);
@@ -67,7 +67,7 @@ function hasAnyType(type: NonNullable<JsonSchema["type"]>, value: unknown): bool
   return typeof type === "string" ? hasType(type, value) : type.some((one) => hasType(one, value));
 }
 
-/** Compiled once per pattern: the request check runs a few on every request. */
+/** Compiled once per pattern. */
 const patterns = new Map<string, RegExp>();
 
 function matchesPattern(pattern: string, value: string): boolean {
@@ -76,6 +76,11 @@ function matchesPattern(pattern: string, value: string): boolean {
   return regex.test(value);
 }
 
+/**
+ * Walks the schema itself: cheapest for a value checked once (a config or a
+ * store at start-up). Checked again and again, a compiled schema
+ * (json-schema-compile.ts) is faster.
+ */
 export function matchesSchema(schema: JsonSchema, value: unknown): boolean {
   if (schema.type !== undefined && !hasAnyType(schema.type, value)) return false;
   if (schema.const !== undefined && value !== schema.const) return false;
