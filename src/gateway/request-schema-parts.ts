@@ -14,8 +14,8 @@ export function optional<T extends z.ZodMiniType>(schema: T) {
 }
 
 export const str = z.string();
-export const num = z.number();
-export const bool = z.boolean();
+const num = z.number();
+const bool = z.boolean();
 export const optStr = optional(str);
 export const optNum = optional(num);
 export const optBool = optional(bool);
