@@ -53,8 +53,8 @@ const lazyChildProcessForCommander = {
 // to explain an invalid file, become dist/modules/<name>-schema.js and are
 // imported dynamically by the command bundles in the same directory.
 // Modules a command loads only on a rare path: the zod schemas (to explain an
-// invalid file) and the probe (models status --probe).
-const LAZY_MODULES = ["state/config-schema.ts", "auth/store-schema.ts", "ops/probe.ts"];
+// invalid file or a malformed gateway request) and the probe (models status --probe).
+const LAZY_MODULES = ["state/config-schema.ts", "auth/store-schema.ts", "gateway/openai-request-schema.ts", "gateway/anthropic-request-schema.ts", "ops/probe.ts"];
 const moduleName = (path) => path.replace(/^\.\/commands\//, "").replace(/\.ts$/, "").replaceAll("/", "-");
 const loadModulesAtRunTime = {
   name: "load-modules-at-run-time",

@@ -8,6 +8,8 @@ import { fileURLToPath } from "node:url";
 import * as z from "zod/mini";
 import { ConfigSchema } from "../src/state/config-schema.ts";
 import { AuthStoreSchema, CredentialSchema } from "../src/auth/store-schema.ts";
+import { OpenAIChatRequestSchema } from "../src/gateway/openai-request-schema.ts";
+import { AnthropicMessagesRequestSchema } from "../src/gateway/anthropic-request-schema.ts";
 import { SUPPORTED_KEYWORDS } from "../src/state/json-schema-check.ts";
 
 export const GENERATED_PATH = join(dirname(fileURLToPath(import.meta.url)), "..", "src", "generated", "schemas.ts");
@@ -16,6 +18,8 @@ const SCHEMAS = {
   CONFIG_JSON_SCHEMA: ConfigSchema,
   AUTH_STORE_JSON_SCHEMA: AuthStoreSchema,
   CREDENTIAL_JSON_SCHEMA: CredentialSchema,
+  OPENAI_CHAT_REQUEST_JSON_SCHEMA: OpenAIChatRequestSchema,
+  ANTHROPIC_MESSAGES_REQUEST_JSON_SCHEMA: AnthropicMessagesRequestSchema,
 };
 
 /** Refuses keywords the checker would ignore, so a schema change cannot weaken the check silently. */

@@ -1,14 +1,19 @@
-// The zod-free check used on the hot path must agree with the zod schemas it
-// is generated from, and the generated file must be current.
+// The zod-free checks (matchesSchema, and compileSchema for the gateway's hot
+// path) must agree with the zod schemas they are generated from, and the
+// generated file must be current.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { generateSchemas, GENERATED_PATH } from "../scripts/gen-schemas.ts";
-import { matchesSchema } from "../src/state/json-schema-check.ts";
-import { AUTH_STORE_JSON_SCHEMA, CONFIG_JSON_SCHEMA } from "../src/generated/schemas.ts";
+import { matchesSchema, type JsonSchema } from "../src/state/json-schema-check.ts";
+import { compileSchema } from "../src/state/json-schema-compile.ts";
+import { ANTHROPIC_MESSAGES_REQUEST_JSON_SCHEMA, AUTH_STORE_JSON_SCHEMA, CONFIG_JSON_SCHEMA, OPENAI_CHAT_REQUEST_JSON_SCHEMA } from "../src/generated/schemas.ts";
 import { ConfigSchema } from "../src/state/config-schema.ts";
 import { AuthStoreSchema } from "../src/auth/store-schema.ts";
+import { OpenAIChatRequestSchema } from "../src/gateway/openai-request-schema.ts";
+import { AnthropicMessagesRequestSchema } from "../src/gateway/anthropic-request-schema.ts";
+import { ANTHROPIC_EXTRA_REQUESTS, ANTHROPIC_SDK_REQUESTS, OPENAI_SDK_REQUESTS } from "./helpers/sdk-requests.ts";
 import { FIXTURE_HOME } from "./helpers/cli.ts";
 
 test("src/generated/schemas.ts is up to date (run `npm run gen:schemas` after changing a schema)", () => {
@@ -98,26 +103,43 @@ const richStore = {
   futureField: [1, 2],
 };
 
-test("the quick check and zod agree on every one-step mutation of realistic documents", () => {
-  const aliceStore = JSON.parse(readFileSync(join(FIXTURE_HOME, ".openclaw", "agents", "main", "agent", "auth-profiles.json"), "utf8"));
-  const aliceConfig = JSON.parse(readFileSync(join(FIXTURE_HOME, ".openclaw", "openclaw.json"), "utf8"));
-  const suites: [string, unknown[], typeof CONFIG_JSON_SCHEMA, { safeParse(v: unknown): { success: boolean } }][] = [
-    ["config", [richConfig, aliceConfig, {}], CONFIG_JSON_SCHEMA, ConfigSchema],
-    ["store", [richStore, aliceStore], AUTH_STORE_JSON_SCHEMA, AuthStoreSchema],
-  ];
+type Suite = [name: string, docs: unknown[], jsonSchema: JsonSchema, zodSchema: { safeParse(v: unknown): { success: boolean } }];
+
+/** Both quick checks against zod on every one-step mutation of each document; how many were compared and refused. */
+function compareOnMutations(suites: readonly Suite[]): { compared: number; rejected: number } {
   let compared = 0;
   let rejected = 0;
   for (const [name, docs, jsonSchema, zodSchema] of suites) {
+    const compiled = compileSchema(jsonSchema);
     for (const doc of docs) {
       assert.equal(matchesSchema(jsonSchema, doc), true, `${name} base document should be valid`);
       for (const mutated of mutations(doc)) {
         const quick = matchesSchema(jsonSchema, mutated);
         const zod = zodSchema.safeParse(mutated).success;
         assert.equal(quick, zod, `${name}: quick=${quick} zod=${zod} for ${JSON.stringify(mutated).slice(0, 300)}`);
+        assert.equal(compiled(mutated), zod, `${name}: compiled=${!zod} zod=${zod} for ${JSON.stringify(mutated).slice(0, 300)}`);
         compared++;
         if (!zod) rejected++;
       }
     }
   }
+  return { compared, rejected };
+}
+
+test("the quick checks and zod agree on every one-step mutation of realistic documents", () => {
+  const aliceStore = JSON.parse(readFileSync(join(FIXTURE_HOME, ".openclaw", "agents", "main", "agent", "auth-profiles.json"), "utf8"));
+  const aliceConfig = JSON.parse(readFileSync(join(FIXTURE_HOME, ".openclaw", "openclaw.json"), "utf8"));
+  const { compared, rejected } = compareOnMutations([
+    ["config", [richConfig, aliceConfig, {}], CONFIG_JSON_SCHEMA, ConfigSchema],
+    ["store", [richStore, aliceStore], AUTH_STORE_JSON_SCHEMA, AuthStoreSchema],
+  ]);
   assert.ok(compared > 1000 && rejected > 300, `compared ${compared}, rejected ${rejected}`);
+});
+
+test("the quick checks and zod agree on every one-step mutation of SDK-shaped chat requests", () => {
+  const { compared, rejected } = compareOnMutations([
+    ["openai request", Object.values(OPENAI_SDK_REQUESTS), OPENAI_CHAT_REQUEST_JSON_SCHEMA, OpenAIChatRequestSchema],
+    ["anthropic request", [...Object.values(ANTHROPIC_SDK_REQUESTS), ...Object.values(ANTHROPIC_EXTRA_REQUESTS)], ANTHROPIC_MESSAGES_REQUEST_JSON_SCHEMA, AnthropicMessagesRequestSchema],
+  ]);
+  assert.ok(compared > 3000 && rejected > 1000, `compared ${compared}, rejected ${rejected}`);
 });

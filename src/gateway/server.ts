@@ -12,6 +12,7 @@ import type { ChatRequest } from "./attempt-result.ts";
 import type { LiveState } from "./live-state.ts";
 import { listModels } from "./models-route.ts";
 import { readJsonBody } from "./request-body.ts";
+import { isWellFormedRequest, refuseMalformedRequest } from "./request-shape.ts";
 import { statusDocument } from "./status-route.ts";
 import { missingTokenMessage, presentedToken, tokenChecker } from "./token.ts";
 
@@ -74,10 +75,7 @@ async function handleChat(options: GatewayOptions, format: ApiFormat, req: Incom
     return { status: body.status };
   }
   const value = body.value as Record<string, unknown>;
-  if (!Array.isArray(value.messages)) {
-    sendApiError(res, format, 400, "`messages` must be an array.");
-    return { status: 400 };
-  }
+  if (!isWellFormedRequest(format, value)) return refuseMalformedRequest(res, format, value);
   const controller = new AbortController();
   res.on("close", () => {
     if (!res.writableFinished) controller.abort();

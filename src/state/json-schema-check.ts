@@ -3,8 +3,11 @@
 // valid file without loading zod; zod is still what explains a failure. Tests
 // compare the two on valid and broken documents, so they cannot drift apart.
 
+export type JsonType = "object" | "array" | "string" | "number" | "integer" | "boolean" | "null";
+
 export interface JsonSchema {
-  type?: "object" | "array" | "string" | "number" | "integer" | "boolean";
+  /** One type, or several (zod writes a nullable string as ["string", "null"]). */
+  type?: JsonType | readonly JsonType[];
   properties?: Record<string, JsonSchema>;
   required?: readonly string[];
   additionalProperties?: boolean | JsonSchema;
@@ -15,6 +18,8 @@ export interface JsonSchema {
   anyOf?: readonly JsonSchema[];
   oneOf?: readonly JsonSchema[];
   minLength?: number;
+  /** An ECMAScript regular expression, unanchored as in JSON Schema. */
+  pattern?: string;
   minimum?: number;
   maximum?: number;
   exclusiveMinimum?: number;
@@ -33,12 +38,13 @@ export const SUPPORTED_KEYWORDS: ReadonlySet<string> = new Set([
   "anyOf",
   "oneOf",
   "minLength",
+  "pattern",
   "minimum",
   "maximum",
   "exclusiveMinimum",
 ]);
 
-function hasType(type: NonNullable<JsonSchema["type"]>, value: unknown): boolean {
+export function hasType(type: JsonType, value: unknown): boolean {
   switch (type) {
     case "object":
       return value !== null && typeof value === "object" && !Array.isArray(value);
@@ -52,16 +58,39 @@ function hasType(type: NonNullable<JsonSchema["type"]>, value: unknown): boolean
       return Number.isInteger(value);
     case "boolean":
       return typeof value === "boolean";
+    case "null":
+      return value === null;
   }
 }
 
+function hasAnyType(type: NonNullable<JsonSchema["type"]>, value: unknown): boolean {
+  return typeof type === "string" ? hasType(type, value) : type.some((one) => hasType(one, value));
+}
+
+/** Compiled once per pattern. */
+const patterns = new Map<string, RegExp>();
+
+function matchesPattern(pattern: string, value: string): boolean {
+  let regex = patterns.get(pattern);
+  if (!regex) patterns.set(pattern, (regex = new RegExp(pattern)));
+  return regex.test(value);
+}
+
+/**
+ * Walks the schema itself: cheapest for a value checked once (a config or a
+ * store at start-up). Checked again and again, a compiled schema
+ * (json-schema-compile.ts) is faster.
+ */
 export function matchesSchema(schema: JsonSchema, value: unknown): boolean {
-  if (schema.type !== undefined && !hasType(schema.type, value)) return false;
+  if (schema.type !== undefined && !hasAnyType(schema.type, value)) return false;
   if (schema.const !== undefined && value !== schema.const) return false;
   if (schema.enum !== undefined && !schema.enum.includes(value)) return false;
   if (schema.anyOf !== undefined && !schema.anyOf.some((option) => matchesSchema(option, value))) return false;
   if (schema.oneOf !== undefined && schema.oneOf.filter((option) => matchesSchema(option, value)).length !== 1) return false;
-  if (typeof value === "string" && schema.minLength !== undefined && value.length < schema.minLength) return false;
+  if (typeof value === "string") {
+    if (schema.minLength !== undefined && value.length < schema.minLength) return false;
+    if (schema.pattern !== undefined && !matchesPattern(schema.pattern, value)) return false;
+  }
   if (typeof value === "number") {
     if (schema.minimum !== undefined && value < schema.minimum) return false;
     if (schema.maximum !== undefined && value > schema.maximum) return false;
