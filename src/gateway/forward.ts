@@ -10,7 +10,7 @@ import type { ModelRef } from "../providers/model-ref.ts";
 import { chatEndpoint, type ProviderSpec } from "../providers/registry.ts";
 import { toAnthropicRequest } from "../providers/translate/openai-to-anthropic.ts";
 import { toOpenAIRequest } from "../providers/translate/anthropic-to-openai.ts";
-import { ERROR_BODY_LIMIT, readCapped, responseHeader, upstreamErrorMessage, type RelayLimits, type UpstreamPools, type UpstreamResponse } from "../providers/upstream.ts";
+import { ERROR_BODY_LIMIT, discardBody, readCapped, responseHeader, upstreamErrorMessage, type RelayLimits, type UpstreamPools, type UpstreamResponse } from "../providers/upstream.ts";
 import { upstreamHeaders } from "../providers/wire.ts";
 import type { CredentialChoice } from "./candidates.ts";
 import { relayAnswer } from "./relay.ts";
@@ -107,7 +107,7 @@ export async function attempt(
   }
   const broken = brokenPromise(response, request.stream);
   if (broken) {
-    response.body.destroy();
+    discardBody(response.body);
     return upstreamFault(spec, broken);
   }
   return relayAnswer({ spec, model: model.model, request, response, res, limits: context.limits });

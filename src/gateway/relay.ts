@@ -8,7 +8,7 @@ import type { ProviderSpec } from "../providers/registry.ts";
 import { SseLineTooLongError, SseParser, type SseTransformer } from "../providers/sse.ts";
 import { createAnthropicToOpenAIStream, toOpenAIResponse } from "../providers/translate/openai-to-anthropic.ts";
 import { createOpenAIToAnthropicStream, toAnthropicResponse } from "../providers/translate/anthropic-to-openai.ts";
-import { readCapped, responseHeader, type RelayLimits, type UpstreamResponse } from "../providers/upstream.ts";
+import { discardBody, readCapped, responseHeader, type RelayLimits, type UpstreamResponse } from "../providers/upstream.ts";
 import { ClientGoneError, ClientStream } from "./client-stream.ts";
 import { providerFormat, upstreamFault, type AttemptResult, type ChatRequest } from "./attempt-result.ts";
 
@@ -52,7 +52,7 @@ export async function relayAnswer(input: RelayInput): Promise<AttemptResult> {
     else await relayTranslatedStream(input, client, streamTransformer(request, input.model));
     return { kind: "sent", status: sameFormat ? response.status : 200 };
   } catch (error) {
-    response.body.destroy();
+    discardBody(response.body);
     if (request.signal.aborted || error instanceof ClientGoneError) return { kind: "aborted", answered: true };
     const why = describeBreak(error, input.limits);
     if (!client.started) return upstreamFault(spec, why);
@@ -72,10 +72,11 @@ function describeBreak(error: unknown, limits: RelayLimits): string {
 async function relayWhole(input: RelayInput, client: ClientStream, sameFormat: boolean): Promise<void> {
   const { bytes, truncated } = await readCapped(input.response.body, input.limits.maxResponseBytes);
   if (truncated) throw new IncompleteAnswer(`answered with more than ${input.limits.maxResponseBytes} bytes (gateway.maxResponseBytes)`);
+  if (bytes.length === 0) throw new IncompleteAnswer("answered with an empty body");
   if (sameFormat) {
     // A cheap check that this is a JSON object at all; the client parses it anyway.
     const first = bytes.find((byte) => byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09);
-    if (first !== 0x7b) throw new IncompleteAnswer(bytes.length === 0 ? "answered with an empty body" : "answered with a body that is not a JSON object");
+    if (first !== 0x7b) throw new IncompleteAnswer("answered with a body that is not a JSON object");
     client.sendWhole(bytes);
     return;
   }

@@ -40,7 +40,16 @@ export function relayLimits(config: OpenClawConfig): RelayLimits {
 export interface UpstreamResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: AsyncIterable<Buffer> & { destroy(error?: Error): void };
+  body: AsyncIterable<Buffer> & { destroy(error?: Error): void; on(event: "error", listener: (error: Error) => void): unknown };
+}
+
+/**
+ * Stops reading a body the gateway will not use. (Destroying an undici body
+ * emits an abort error; with nobody listening, that would end the process.)
+ */
+export function discardBody(body: UpstreamResponse["body"]): void {
+  body.on("error", () => undefined);
+  body.destroy();
 }
 
 /** How much of an upstream error body is kept: enough for any real message, never 400 MB. */
@@ -63,7 +72,7 @@ export async function readCapped(body: UpstreamResponse["body"], limit: number):
     const room = limit - size;
     if (chunk.length > room) {
       if (room > 0) chunks.push(chunk.subarray(0, room));
-      body.destroy();
+      discardBody(body);
       return { bytes: Buffer.concat(chunks, limit), truncated: true };
     }
     chunks.push(chunk);
