@@ -7,7 +7,7 @@ import OpenAI from "openai";
 import Anthropic from "@anthropic-ai/sdk";
 import { assertNoSecrets, readJson, runCli } from "../helpers/cli.ts";
 import { anthropicError, openaiError, type FakeProvider } from "../helpers/fake-upstream.ts";
-import { GATEWAY_TOKEN, apiKeyProfile, startWorld, waitFor, type GatewayWorld } from "../helpers/gateway.ts";
+import { GATEWAY_TOKEN, apiKeyProfile, health, postJson, seenSince, startWorld, storeWhen, usageWritten, waitFor, type GatewayWorld } from "../helpers/gateway.ts";
 
 const KEY_A = "sk-ant-api03-" + "a".repeat(40) + "-keyA-" + "1".repeat(40);
 const KEY_B = "sk-ant-api03-" + "b".repeat(40) + "-keyB-" + "2".repeat(40);
@@ -69,22 +69,15 @@ async function rejection<T extends Error = Error & { status?: number; headers?: 
 
 /** Raw POST to the gateway, for status and headers exactly as sent. */
 async function post(world: GatewayWorld, path: string, body: object): Promise<{ status: number; headers: Headers; json: any }> {
-  const response = await fetch(`${world.gateway.url}${path}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${GATEWAY_TOKEN}`, "content-type": "application/json", ...(path === "/v1/messages" ? { "anthropic-version": "2023-06-01" } : {}) },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  clientVisible.push(text);
-  return { status: response.status, headers: response.headers, json: JSON.parse(text) };
+  const answer = await postJson(world, path, body);
+  clientVisible.push(answer.text);
+  return answer;
 }
 
-/** The persisted store once `ready(store)` holds. */
-function storeWhen(world: GatewayWorld, what: string, ready: (store: any) => boolean): Promise<any> {
-  return waitFor(what, () => {
-    const store = readJson(world.home.storePath);
-    return ready(store) ? store : undefined;
-  });
+/** Nothing was recorded about any credential: no usage change queued, being written, or written. */
+async function assertNoUsageRecorded(world: GatewayWorld): Promise<void> {
+  const { usage } = await health(world);
+  assert.deepEqual({ pending: usage.pending, writing: usage.writing, writes: usage.writes }, { pending: 0, writing: false, writes: 0 });
 }
 
 /** `value` is `offset` after some instant in [from, to] (the gateway's clock read in between). */
@@ -94,10 +87,6 @@ function assertAfter(value: unknown, from: number, to: number, offset: number, l
   assert.ok(v >= from + offset - 50 && v <= to + offset + 50, `${label}: expected now + ${offset} ms, got now + ${v - to} ms`);
 }
 
-/** The credentials a fake saw since `mark`. */
-function seenSince(fake: FakeProvider, mark: number): (string | undefined)[] {
-  return fake.requests.slice(mark).map((request) => request.credential);
-}
 
 
 /** One profile's label in `models status` (`id=masked [window]`, comma-separated on the provider's line). */
@@ -365,8 +354,8 @@ describe("a request error is the client's to fix: no failover", () => {
     assert.ok(native instanceof Anthropic.BadRequestError, `got ${native.constructor.name}`);
     assert.deepEqual(seenSince(world.anthropic, mark), [KEY_A]);
 
-    // Nothing was held against the credentials.
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Nothing was held against the credentials: nothing was even recorded.
+    await assertNoUsageRecorded(world);
     const store = readJson(world.home.storePath);
     for (const id of ["anthropic:a", "openai:x"]) {
       const stats = store.usageStats?.[id] ?? {};
@@ -446,8 +435,8 @@ describe("every candidate cooling down", () => {
     assert.match(answer.json.error.message, /10m/);
     assert.equal(world.anthropic.requests.length, 0);
     assert.equal(world.gateway.child.exitCode, null);
-    // Nothing was tried, so nothing changes on disk.
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Nothing was tried, so nothing was recorded, and nothing changes on disk.
+    await assertNoUsageRecorded(world);
     const store = readJson(world.home.storePath);
     assert.equal(store.usageStats["anthropic:a"].cooldownUntil, now + 10 * MINUTE);
     assert.equal(store.usageStats["anthropic:b"].disabledUntil, now + 5 * HOUR);
@@ -633,9 +622,10 @@ describe("round-robin without an explicit order", () => {
     t.after(() => closeWorld(world));
     const clients = clientsFor(world);
     for (let i = 0; i < 6; i++) {
+      const writes = (await health(world)).usage.writes;
       await clients.anthropic.messages.create({ model: `anthropic/${OPUS}`, max_tokens: 8, messages: user(`rr ${i}`) });
       // Half of the requests wait for the background write, so reloads from disk are exercised too.
-      if (i % 2 === 1) await new Promise((resolve) => setTimeout(resolve, 300));
+      if (i % 2 === 1) await usageWritten(world, writes);
     }
     const seen = seenSince(world.anthropic, 0);
     assert.equal(seen.length, 6);

@@ -12,7 +12,7 @@ import OpenAI from "openai";
 import Anthropic from "@anthropic-ai/sdk";
 import { assertNoSecrets, readJson, runCli, writeJson } from "../helpers/cli.ts";
 import type { FakeProvider } from "../helpers/fake-upstream.ts";
-import { GATEWAY_TOKEN, apiKeyProfile, startWorld, waitFor, type GatewayWorld } from "../helpers/gateway.ts";
+import { GATEWAY_TOKEN, apiKeyProfile, health as healthReport, startWorld, usageWritten, waitFor, type GatewayWorld } from "../helpers/gateway.ts";
 
 const KEY_A = "sk-ant-api03-" + "a".repeat(40) + "-reloadA-" + "1".repeat(40);
 const KEY_B = "sk-ant-api03-" + "b".repeat(40) + "-reloadB-" + "2".repeat(40);
@@ -74,7 +74,6 @@ async function cli(world: GatewayWorld, args: string[], stdin?: string): Promise
   assert.equal(result.code, 0, `openclaw ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("CLI changes apply to the very next request", () => {
   let world: GatewayWorld;
@@ -102,9 +101,10 @@ describe("CLI changes apply to the very next request", () => {
     assert.equal(first.reply, "Hello from the anthropic fake: after paste");
 
     await cli(world, ["models", "auth", "paste-api-key", "--provider", "anthropic"], `${PASTED_2}\n`);
+    const writes = (await healthReport(world)).usage.writes;
     assert.equal((await ask(world)).credential, PASTED_2);
     // Usage stats written by the gateway meanwhile do not bring the old key back.
-    await sleep(300);
+    await usageWritten(world, writes);
     assert.equal((await ask(world)).credential, PASTED_2);
     assert.equal(readJson(world.home.storePath).profiles["anthropic:default"].key, PASTED_2);
   });
@@ -129,11 +129,12 @@ describe("order set / order clear apply to the very next request", () => {
     assert.equal((await ask(world, `anthropic/${OPUS}@anthropic:a`)).credential, KEY_A);
 
     await cli(world, ["models", "auth", "order", "clear", "--provider", "anthropic"]);
+    const writes = (await healthReport(world)).usage.writes;
     assert.equal((await ask(world)).credential, KEY_A);
     assert.equal((await ask(world)).credential, KEY_A);
 
     // And the gateway's background writes kept the CLI's change (no order resurrected on disk).
-    await sleep(300);
+    await usageWritten(world, writes);
     const store = readJson(world.home.storePath);
     assert.equal(store.order?.anthropic, undefined);
     assert.ok(store.usageStats["anthropic:a"].lastUsed > store.usageStats["anthropic:b"].lastUsed);
@@ -197,8 +198,9 @@ describe("a broken auth-profiles.json: the last good version keeps serving", () 
     assert.match(report.problems.map((p) => p.message).join("\n"), /auth-profiles\.json/);
     await waitFor("a log line about the broken file", () => /auth-profiles\.json/.test(world.gateway.output().stderr + world.gateway.output().stdout));
 
-    // The usage stats of those requests must not be written over the broken file (never treated as empty).
-    await sleep(400);
+    // The usage stats of those requests must not be written over the broken file (never treated as empty):
+    // the gateway tried, said why it could not, and left the file alone.
+    await waitFor("the usage write to be refused", async () => /auth-profiles\.json/.test((await healthReport(world)).usage.lastError ?? ""));
     assert.equal(readFileSync(world.home.storePath, "utf8"), BROKEN);
 
     writeJson(world.home.storePath, { version: 1, profiles: { "anthropic:a": apiKeyProfile("anthropic", FIXED_KEY) } });

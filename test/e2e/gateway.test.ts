@@ -93,10 +93,20 @@ describe("same API on both sides: the body passes through, auth and model id cha
     assert.ok(!system.includes("Claude Code"), "no injected identity");
   });
 
-  test("the gateway token never goes upstream", () => {
-    for (const seen of [...world.anthropic.requests, ...world.openai.requests]) {
-      assertNoSecrets([JSON.stringify(seen.headers)], [GATEWAY_TOKEN]);
+  test("the gateway token never goes upstream, whichever way the client sends it", async () => {
+    const marks = [world.anthropic.requests.length, world.openai.requests.length] as const;
+    const viaHeader = (name: string) => ({ headers: { [name]: name === "authorization" ? `Bearer ${GATEWAY_TOKEN}` : GATEWAY_TOKEN } });
+    for (const stream of [false, true]) {
+      for (const model of ["anthropic/claude-opus-4-6", "openai/gpt-5.2"]) {
+        const completion = await openai.chat.completions.create({ model, stream, messages: [{ role: "user", content: "token?" }] }, viaHeader("authorization"));
+        if (stream) for await (const _ of completion as AsyncIterable<unknown>);
+        const message = await anthropic.messages.create({ model, stream, max_tokens: 8, messages: [{ role: "user", content: "token?" }] }, viaHeader("x-api-key"));
+        if (stream) for await (const _ of message as AsyncIterable<unknown>);
+      }
     }
+    const seen = [...world.anthropic.requests.slice(marks[0]), ...world.openai.requests.slice(marks[1])];
+    assert.equal(seen.length, 8, "every request reached an upstream");
+    for (const request of seen) assertNoSecrets([JSON.stringify(request.headers), JSON.stringify(request.body)], [GATEWAY_TOKEN]);
   });
 });
 

@@ -107,13 +107,13 @@ export async function startWorld(setup: WorldSetup = {}): Promise<GatewayWorld> 
   };
 }
 
-/** Polls until `probe` returns something truthy (it may throw meanwhile), at most `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 3000): Promise<T> {
+/** Polls until `probe` returns (or resolves to) something truthy (it may throw meanwhile), at most `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 3000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
-      const value = probe();
+      const value = await probe();
       if (value) return value;
     } catch (error) {
       last = error;
