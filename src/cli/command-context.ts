@@ -6,6 +6,7 @@ import type { CredentialBackend } from "../auth/backend.ts";
 import { loadAgentAuthView, type AgentAuthView } from "../auth/agent-view.ts";
 import { primaryAgent, resolveAgent, type AgentInfo } from "../state/agents.ts";
 import { loadStateContext, type StateContext } from "../state/context.ts";
+import { onLockWait } from "../state/file-lock.ts";
 import { printErrorLine, type CliIO } from "./io.ts";
 
 export interface CommandContext {
@@ -24,6 +25,7 @@ export async function loadCommandContext(io: CliIO, agentId?: string): Promise<C
   });
   // OpenClaw's wording; the command still runs with what the other sources gave.
   if (ctx.shellEnv.error) printErrorLine(io, `[openclaw] shell env fallback failed: ${ctx.shellEnv.error}`);
+  onLockWait((message) => printErrorLine(io, message));
   const agent = resolveAgent(ctx, agentId);
   const primary = primaryAgent(ctx);
   return { io, ctx, backend: createFileBackend({ stateDir: ctx.stateDir, env: io.env }), agent, primary };

@@ -37,9 +37,18 @@ function processIsAlive(pid: number): boolean {
   }
 }
 
+type LockWaitReporter = (message: string) => void;
+let reportLockWait: LockWaitReporter | undefined;
+
+/** Where "waiting for another program's lock" is said: the CLI on stderr, so a wait never looks like a hang. */
+export function onLockWait(reporter: LockWaitReporter | undefined): void {
+  reportLockWait = reporter;
+}
+
 /** Waits out or clears a lock file left by OpenClaw itself; our own locks are directories. */
 async function settleForeignLock(lockPath: string): Promise<void> {
   const deadline = Date.now() + FOREIGN_LOCK_WAIT_MS;
+  let said = false;
   for (;;) {
     let stats;
     try {
@@ -62,6 +71,11 @@ async function settleForeignLock(lockPath: string): Promise<void> {
       return;
     }
     if (Date.now() > deadline) return;
+    if (!said) {
+      said = true;
+      const holder = typeof payload?.pid === "number" ? ` (pid ${payload.pid})` : "";
+      reportLockWait?.(`Waiting for ${basename(lockPath.slice(0, -".lock".length))}: OpenClaw${holder} is writing it…`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -10,7 +10,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync,
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ROOT, aliceSecrets, assertNoSecrets, copyAliceFixture, makeHome, readJson, runCli, type CliResult } from "../helpers/cli.ts";
+import { ROOT, aliceSecrets, assertNoSecrets, copyAliceFixture, makeHome, readJson, runCli, startCli, type CliResult } from "../helpers/cli.ts";
+import { waitFor } from "../helpers/gateway.ts";
 
 const WRITER = join(ROOT, "test", "helpers", "store-writer.ts");
 
@@ -255,19 +256,19 @@ describe("crashes and stale locks", () => {
       writeFileSync(lock, JSON.stringify({ pid: process.pid, createdAt: new Date().toISOString() }));
       const before = readFileSync(home.storePath);
       let finished = false;
-      const running = runCli(["models", "auth", "paste-api-key", "--provider", "openai", "--profile-id", "openai:waited"], {
+      const running = startCli(["models", "auth", "paste-api-key", "--provider", "openai", "--profile-id", "openai:waited"], {
         home: home.home,
         stdin: apiKey("waited"),
         timeoutMs: 40_000,
-      }).then((result) => {
-        finished = true;
-        return result;
       });
-      await sleep(1_500);
+      void running.done.then(() => (finished = true));
+      // The command has reached the lock and says it is waiting (an event, not a guess at how long that takes).
+      await waitFor("the command to say it waits for OpenClaw's lock", () => /Waiting for auth-profiles\.json: OpenClaw \(pid \d+\) is writing it/.test(running.output().stderr), 15_000);
+      await sleep(300);
       assert.ok(Buffer.compare(before, readFileSync(home.storePath)) === 0, "nothing may write the store while OpenClaw holds its lock");
       assert.equal(finished, false, "the command must wait for the lock, not give up or skip it");
       unlinkSync(lock);
-      const result = await running;
+      const result = await running.done;
       assert.equal(result.code, 0, result.stderr);
       assert.equal(readJson(home.storePath).profiles["openai:waited"]?.key, apiKey("waited"));
     } finally {

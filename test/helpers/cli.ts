@@ -36,25 +36,37 @@ export function cliEnv(home: string, extra: Record<string, string | undefined> =
   return env as NodeJS.ProcessEnv;
 }
 
-export function runCli(args: string[], options: RunOptions): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: options.cwd ?? options.home,
-      env: cliEnv(options.home, options.env),
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
+export interface RunningCli {
+  /** What it printed so far. */
+  output(): { stdout: string; stderr: string };
+  done: Promise<CliResult>;
+}
+
+/** Starts the CLI and lets the test watch its output while it runs. */
+export function startCli(args: string[], options: RunOptions): RunningCli {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: options.cwd ?? options.home,
+    env: cliEnv(options.home, options.env),
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => (stdout += chunk));
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  const done = new Promise<CliResult>((resolve, reject) => {
     const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 30_000);
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);
       resolve({ code: code ?? -1, stdout, stderr });
     });
-    child.stdin.end(options.stdin ?? "");
   });
+  child.stdin.end(options.stdin ?? "");
+  return { output: () => ({ stdout, stderr }), done };
+}
+
+export function runCli(args: string[], options: RunOptions): Promise<CliResult> {
+  return startCli(args, options).done;
 }
 
 export interface TempHome {
