@@ -65,7 +65,8 @@ function hasUsableSecret(credential: Credential, now: number): boolean {
       return (hasText(credential.token) || credential.tokenRef !== undefined) && !expired;
     }
     case "oauth":
-      // An expired access token is fine: it will be refreshed.
+      // An expired access token still counts as a profile of this provider (OpenClaw refreshes it
+      // here); the gateway does not refresh yet, so it skips it when it turns the profile into a secret.
       return hasText(credential.access) || hasText(credential.refresh);
   }
 }

@@ -1,6 +1,7 @@
-// The I/O a command gets (GitHub CLI style): tests hand in fakes, the real
-// entry point hands in the process. Everything written goes through the
-// secret redactor first.
+// The I/O a command gets (GitHub CLI style): the real entry point hands in
+// the process; a command never touches process.* itself, so it can run
+// against any other I/O (the end-to-end tests still drive the real process).
+// Everything written goes through the secret redactor first.
 import { redactSecrets } from "../auth/redact.ts";
 import type { Env } from "../state/paths.ts";
 
