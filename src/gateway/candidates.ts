@@ -38,8 +38,8 @@ export type CredentialFilter = (choice: CredentialChoice) => boolean;
  */
 export function resolveRequestedModel(raw: string, settings: ModelSettings, snapshot: GatewaySnapshot): ModelRef | undefined {
   const text = raw.trim();
-  if (!text) return undefined;
-  if (text === "default") return settings.primary;
+  // No model at all means the default, as `default` does.
+  if (!text || text === "default") return settings.primary;
   const lower = text.toLowerCase();
   const isAlias = Object.keys(settings.aliases).some((alias) => alias.toLowerCase() === lower) || lower in BUILTIN_ALIASES;
   if (text.includes("/") || isAlias) return resolveModelRef(text, settings.aliases);
@@ -49,17 +49,22 @@ export function resolveRequestedModel(raw: string, settings: ModelSettings, snap
 }
 
 /**
- * The requested model, then the configured fallbacks (the agent's own, else
- * `agents.defaults.model.fallbacks`; those the `agents.defaults.models`
- * allowlist admits, if there is one); without repeats. Unlike OpenClaw (spec
- * §6.7), the primary is not appended: a request is never served by a model
- * the user did not name or configure as a fallback.
+ * The requested model, then — when it is the primary — the primary's
+ * fallbacks (the agent's own, else `agents.defaults.model.fallbacks`; those
+ * the `agents.defaults.models` allowlist admits, if there is one); without
+ * repeats. Fallbacks are configured for the primary, so a request that names
+ * another model is served by that model or not at all. Unlike OpenClaw (spec
+ * §6.7), the primary is never appended: a request is never answered by a model
+ * it did not ask for, unless it asked for the primary and a fallback served.
  */
 export function modelCandidates(requested: ModelRef, settings: ModelSettings): ModelRef[] {
-  const seen = new Set<string>();
-  const out: ModelRef[] = [];
-  const fallbacks = settings.fallbacks.filter((key) => settings.allowed.length === 0 || settings.allowed.includes(key));
-  for (const ref of [requested, ...fallbacks.map((key) => resolveModelRef(key, {}))]) {
+  const primaryKey = formatModelRef(settings.primary);
+  if (formatModelRef(requested) !== primaryKey) return [requested];
+  const seen = new Set<string>([primaryKey]);
+  const out: ModelRef[] = [requested];
+  for (const key of settings.fallbacks) {
+    if (settings.allowed.length > 0 && !settings.allowed.includes(key)) continue;
+    const ref = resolveModelRef(key, {});
     if (!ref || seen.has(formatModelRef(ref))) continue;
     seen.add(formatModelRef(ref));
     out.push(ref);

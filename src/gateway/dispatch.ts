@@ -80,7 +80,7 @@ function resolveTarget(snapshot: GatewaySnapshot, raw: string): Target {
   const settings = memo(snapshot.ctx, "settings", () => resolveModelSettings(snapshot.ctx.config, snapshot.agent.entry));
   const providerSpec = (provider: string) => memo(snapshot.ctx, `provider:${provider}`, () => resolveProvider(snapshot.ctx.config, provider));
   const requested = resolveRequestedModel(ref, settings, snapshot);
-  if (!requested) return { ok: false, status: 400, message: "`model` is required: provider/model, an alias, or default." };
+  if (!requested) return { ok: false, status: 400, message: "`model` must be provider/model, an alias, or default." };
   const model = formatModelRef(requested);
   if (!providerSpec(requested.provider)) {
     return { ok: false, status: 404, model, code: "model_not_found", message: `Unknown provider "${requested.provider}" in model "${raw}". Configure it under models.providers.` };

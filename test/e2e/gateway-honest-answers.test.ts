@@ -67,10 +67,10 @@ async function rejection(promise: Promise<unknown>): Promise<Error & { status?: 
 }
 
 describe("no silent substitution: the requested model or its configured fallbacks, and the answer says which", () => {
-  test("without fallbacks, a rate-limited or credential-less model is never answered by the primary", async (t) => {
+  test("a rate-limited or credential-less model is answered by neither the primary nor the primary's fallbacks", async (t) => {
     const world = await startWorld({
       store: { version: 1, profiles: { "anthropic:a": apiKeyProfile("anthropic", KEY_A), "openai:x": apiKeyProfile("openai", OPENAI_KEY) } },
-      config: { agents: { defaults: { model: { primary: `anthropic/${OPUS}` } } } },
+      config: { agents: { defaults: { model: { primary: `anthropic/${OPUS}`, fallbacks: [`anthropic/claude-sonnet-4-6`] } } } },
       providers: ({ openai }) => ({ local: { api: "openai-completions", baseUrl: `${openai.url}/v1` } }),
     });
     t.after(() => closeWorld(world));
@@ -82,11 +82,11 @@ describe("no silent substitution: the requested model or its configured fallback
     assert.equal(noCredential.status, 401, noCredential.text);
     assert.equal(noCredential.json.error.code, "no_credentials");
     assert.match(noCredential.json.error.message, /No credentials for local.*paste-api-key --provider local/);
-    assert.equal(world.anthropic.requests.length, 0, "the primary (anthropic) was never asked");
+    assert.equal(world.anthropic.requests.length, 0, "neither the primary nor its fallback (anthropic) was asked");
     for (const answer of [limited, noCredential]) assert.equal(answer.headers.get("x-openclaw-model"), null, "an error names no model as having served it");
   });
 
-  test("a fallback serves and says so in x-openclaw-model / -profile / -fallback, streaming or not; a direct answer names itself", async (t) => {
+  test("the primary's fallback serves a request for the primary (by default, by name, or with no model) and says so in x-openclaw-model / -profile / -fallback, streaming or not; a direct answer names itself", async (t) => {
     const world = await startWorld({
       store: { version: 1, profiles: { "anthropic:a": apiKeyProfile("anthropic", KEY_A), "openai:x": apiKeyProfile("openai", OPENAI_KEY) } },
       config: { agents: { defaults: { model: { primary: `anthropic/${OPUS}`, fallbacks: ["openai/gpt-5.2"] } } } },
@@ -99,8 +99,8 @@ describe("no silent substitution: the requested model or its configured fallback
     assert.equal(direct.headers.get("x-openclaw-fallback"), null);
 
     world.anthropic.script(KEY_A, { status: 529, body: anthropicError("overloaded_error", "Overloaded") });
-    for (const stream of [false, true]) {
-      const served = await post(world, "/v1/messages", { model: "default", max_tokens: 8, stream, messages: user("fall back") });
+    for (const [model, stream] of [["default", false], ["default", true], [`anthropic/${OPUS}`, false], [undefined, true]] as const) {
+      const served = await post(world, "/v1/messages", { ...(model ? { model } : {}), max_tokens: 8, stream, messages: user("fall back") });
       assert.equal(served.status, 200, served.text);
       assert.equal(served.headers.get("x-openclaw-model"), "openai/gpt-5.2");
       assert.equal(served.headers.get("x-openclaw-profile"), "openai:x");

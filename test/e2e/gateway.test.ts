@@ -205,7 +205,7 @@ describe("gateway errors in the caller's own format", () => {
     assert.equal(((await bare.json()) as any).type, "error");
   });
 
-  test("malformed JSON 400, body over the limit 413, unknown provider 404, no model 400", async () => {
+  test("malformed JSON 400, body over the limit 413, unknown provider 404, an unreadable model 400 (and no model means the default)", async () => {
     const post = (path: string, body: string) =>
       fetch(`${world.gateway.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${GATEWAY_TOKEN}`, "content-type": "application/json" }, body });
     const bad = await post("/v1/chat/completions", "{not json");
@@ -215,8 +215,12 @@ describe("gateway errors in the caller's own format", () => {
     assert.equal(big.status, 413);
     assert.equal(((await big.json()) as any).error.type, "request_too_large");
     await assert.rejects(openai.chat.completions.create({ model: "nope/some-model", messages: [{ role: "user", content: "x" }] }), OpenAI.NotFoundError);
-    const noModel = await post("/v1/messages", JSON.stringify({ messages: [] }));
-    assert.equal(noModel.status, 400);
+    const badModel = await post("/v1/messages", JSON.stringify({ model: "/", max_tokens: 8, messages: [{ role: "user", content: "x" }] }));
+    assert.equal(badModel.status, 400);
+    // No model at all means the default, like `default`.
+    const noModel = await post("/v1/messages", JSON.stringify({ max_tokens: 8, messages: [{ role: "user", content: "x" }] }));
+    assert.equal(noModel.status, 200);
+    assert.equal(noModel.headers.get("x-openclaw-model"), "anthropic/claude-opus-4-6");
   });
 });
 
