@@ -9,6 +9,7 @@
 import { readFileSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { VERSION } from "../version.ts";
+import { fdWriter } from "./fd-output.ts";
 import { parseStatusArgs, type StatusFlagValues } from "./status-flags.ts";
 
 function rootHelpText(): string | undefined {
@@ -33,10 +34,12 @@ const args = process.argv.slice(2);
 const only = args.length === 1 ? args[0] : undefined;
 const help = only === "--help" || only === "-h" ? rootHelpText() : undefined;
 const statusOptions = args[0] === "models" && args[1] === "status" ? parseStatusArgs(args.slice(2)) : undefined;
+// Not process.stdout: building that stream would cost more than the rest of these two answers.
+const print = (text: string) => fdWriter(1, () => process.stdout).write(text);
 if (help !== undefined) {
-  process.stdout.write(help);
+  print(help);
 } else if (only === "--version" || only === "-V") {
-  process.stdout.write(`${VERSION}\n`);
+  print(`${VERSION}\n`);
 } else {
   void (statusOptions ? runStatusDirectly(statusOptions) : runProgram()).then((code) => {
     process.exitCode = code;
