@@ -35,17 +35,31 @@ if (process.argv.includes("--if-stale")) {
   }
 }
 
-// Commander loads child_process (and with it net, dgram and the stream stack)
-// at start-up only to run external subcommands, which we never use. Hand it a
-// stand-in that loads the real module on first use.
-const lazyChildProcessForCommander = {
-  name: "lazy-child-process-for-commander",
+// Built-in modules that cost start-up time but are used only on rare paths get
+// a stand-in that loads the real module on first use:
+// - commander loads child_process (and with it net, dgram and the stream stack)
+//   at start-up only to run external subcommands, which we never use;
+// - node:fs/promises (~1.5 ms: it loads readline for FileHandle.readLines) is
+//   used by our write paths only, never by `models status`.
+const LAZY_BUILTINS = [
+  { module: "node:child_process", importer: `${"node_modules"}/commander/` },
+  { module: "node:fs/promises", importer: `${src}/` },
+];
+const lazyBuiltins = {
+  name: "lazy-builtins",
   setup(b) {
-    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
-      args.importer.includes(`${"node_modules"}/commander/`) ? { path: "lazy-child-process", namespace: "openclaw-shim" } : undefined,
+    b.onResolve({ filter: /^node:/ }, (args) =>
+      LAZY_BUILTINS.some((lazy) => lazy.module === args.path && args.importer.includes(lazy.importer)) ? { path: args.path, namespace: "openclaw-lazy" } : undefined,
     );
-    b.onLoad({ filter: /.*/, namespace: "openclaw-shim" }, () => ({
-      contents: "module.exports = new Proxy({}, { get: (_t, key) => require('node:child_process')[key] });",
+    // The exports are found through the prototype, so esbuild's __toESM (which
+    // copies own properties and asks for __esModule) does not load the module.
+    b.onLoad({ filter: /.*/, namespace: "openclaw-lazy" }, (args) => ({
+      contents: `let real;
+const load = () => (real ??= require(${JSON.stringify(args.path)}));
+module.exports = Object.create(new Proxy({}, {
+  get: (_t, key) => (key === "__esModule" ? undefined : load()[key]),
+  has: (_t, key) => key in load(),
+}));`,
       loader: "js",
     }));
   },
@@ -111,7 +125,7 @@ const shared = {
   // Loaded from node_modules only by the code paths that need them (a JSON5
   // config, a write, a prompt), so they never weigh on `models status`.
   external: ["json5", "write-file-atomic", "proper-lockfile", "@clack/prompts"],
-  plugins: [lazyChildProcessForCommander, loadModulesAtRunTime],
+  plugins: [lazyBuiltins, loadModulesAtRunTime],
   logLevel: "warning",
 };
 rmSync(outdir, { recursive: true, force: true });
