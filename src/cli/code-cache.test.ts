@@ -20,19 +20,25 @@ interface Loaded {
   v8Length?: number;
 }
 
-/** Runs code-cache.ts in a new Node process: "write" makes the cache, "load" loads the bundle through it. */
-function inFreshNode(action: "write" | "load", bundle: string): Loaded {
-  const code = `
-    import { compileWithCodeCache, requireWithCodeCache, writeCodeCache } from ${JSON.stringify(MODULE)};
-    const bundle = ${JSON.stringify(bundle)};
-    let v8Length;
-    if (${JSON.stringify(action)} === "write") v8Length = await writeCodeCache(bundle, async (exports) => void exports.answer());
-    const rejected = compileWithCodeCache(bundle)?.cachedDataRejected;
-    const loaded = requireWithCodeCache(bundle);
-    console.log(JSON.stringify({ rejected, answer: loaded.answer(), where: loaded.where(), v8Length }));`;
+/** Runs an ES module body that imports code-cache.ts (as `cc`) in a new Node process; returns what it printed. */
+function inFreshNode(body: string): string {
   const env = { ...process.env };
-  delete env.NODE_OPTIONS;
-  return JSON.parse(execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], { cwd: ROOT, env, encoding: "utf8" })) as Loaded;
+  delete env.NODE_OPTIONS; // V8 uses a cache only under the flags it was made with
+  const code = `import * as cc from ${JSON.stringify(MODULE)};\n${body}`;
+  return execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], { cwd: ROOT, env, encoding: "utf8" }).trim();
+}
+
+/** "write" makes the bundle's cache, "load" loads the bundle through it. */
+function withCache(action: "write" | "load", bundle: string): Loaded {
+  return JSON.parse(
+    inFreshNode(`
+      const bundle = ${JSON.stringify(bundle)};
+      let v8Length;
+      if (${JSON.stringify(action)} === "write") v8Length = await cc.writeCodeCache(bundle, async (exports) => void exports.answer());
+      const rejected = cc.compileWithCodeCache(bundle)?.cachedDataRejected;
+      const loaded = cc.requireWithCodeCache(bundle);
+      console.log(JSON.stringify({ rejected, answer: loaded.answer(), where: loaded.where(), v8Length }));`),
+  ) as Loaded;
 }
 
 const SOURCE = `"use strict";
@@ -53,9 +59,9 @@ function withBundle(fn: (bundle: string) => void): void {
 
 test("V8 uses the cache, and the bundle sees what require() would give it", () => {
   withBundle((bundle) => {
-    assert.equal(inFreshNode("load", bundle).rejected, undefined);
-    inFreshNode("write", bundle);
-    const loaded = inFreshNode("load", bundle);
+    assert.equal(withCache("load", bundle).rejected, undefined);
+    withCache("write", bundle);
+    const loaded = withCache("load", bundle);
     assert.equal(loaded.rejected, false);
     assert.equal(loaded.answer, 42);
     assert.deepEqual(loaded.where, [bundle, dirname(bundle), true, "function"]);
@@ -64,9 +70,9 @@ test("V8 uses the cache, and the bundle sees what require() would give it", () =
 
 test("a cache made from other bytes of the same length is not used (V8 itself compares only lengths)", () => {
   withBundle((bundle) => {
-    inFreshNode("write", bundle);
+    withCache("write", bundle);
     writeFileSync(bundle, SOURCE.replace("42", "43"));
-    const loaded = inFreshNode("load", bundle);
+    const loaded = withCache("load", bundle);
     assert.equal(loaded.rejected, undefined);
     assert.equal(loaded.answer, 43);
   });
@@ -74,17 +80,18 @@ test("a cache made from other bytes of the same length is not used (V8 itself co
 
 test("a damaged cache, or one from another V8, falls back to compiling the bundle", () => {
   withBundle((bundle) => {
-    const { v8Length } = inFreshNode("write", bundle);
+    const { v8Length } = withCache("write", bundle);
     const cache = readFileSync(codeCachePath(bundle));
     for (const damaged of [cache.subarray(0, 10), Buffer.concat([Buffer.from("x"), cache.subarray(1)]), Buffer.alloc(0)]) {
       writeFileSync(codeCachePath(bundle), damaged);
-      assert.deepEqual([inFreshNode("load", bundle).rejected, inFreshNode("load", bundle).answer], [undefined, 42]);
+      const loaded = withCache("load", bundle);
+      assert.deepEqual([loaded.rejected, loaded.answer], [undefined, 42]);
     }
     // V8's data begins with its magic number and then its version hash.
     const otherVersion = Buffer.from(cache);
     otherVersion[cache.length - v8Length! + 4]! ^= 0xff;
     writeFileSync(codeCachePath(bundle), otherVersion);
-    const loaded = inFreshNode("load", bundle);
+    const loaded = withCache("load", bundle);
     assert.deepEqual([loaded.rejected, loaded.answer], [true, 42]);
   });
 });
@@ -95,10 +102,5 @@ test("the build's cache of the models status bundle is accepted by this Node", (
     t.skip("no build (npm test builds first)");
     return;
   }
-  const code = `
-    import { compileWithCodeCache } from ${JSON.stringify(MODULE)};
-    console.log(compileWithCodeCache(${JSON.stringify(bundle)})?.cachedDataRejected);`;
-  const env = { ...process.env };
-  delete env.NODE_OPTIONS;
-  assert.equal(execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], { cwd: ROOT, env, encoding: "utf8" }).trim(), "false");
+  assert.equal(inFreshNode(`console.log(cc.compileWithCodeCache(${JSON.stringify(bundle)})?.cachedDataRejected);`), "false");
 });
