@@ -44,7 +44,12 @@ const finishRun = startRun();
 
 function startProcess(args, extraEnv = {}, cpu = "0") {
   const [command, argv] = PIN ? ["taskset", ["-c", cpu, process.execPath, ...args]] : [process.execPath, args];
-  const child = spawn(command, argv, { env: { ...env, ...extraEnv }, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(command, argv, { env: { ...env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
+  // Passed on, but for the gateway's line on every stop.
+  child.stderr.on("data", (data) => {
+    const text = String(data).replace(/^SIGTERM: finishing in-flight requests, then stopping\.\n/m, "");
+    if (text) process.stderr.write(text);
+  });
   const firstLine = new Promise((resolve) => {
     let out = "";
     const onData = (data) => {
@@ -134,7 +139,12 @@ const upstreamOrigin = `http://127.0.0.1:${Number(await upstreamProcess.firstLin
 const home = mkdtempSync(join(tmpdir(), "openclaw-gw-bench-"));
 const agentDir = join(home, ".openclaw", "agents", "main", "agent");
 mkdirSync(agentDir, { recursive: true, mode: 0o700 });
-writeFileSync(join(home, ".openclaw", "openclaw.json"), JSON.stringify({ models: { providers: { openai: { baseUrl: `${upstreamOrigin}/v1` } } }, gateway: { auth: { token: TOKEN } } }), { mode: 0o600 });
+const config = {
+  agents: { defaults: { model: { primary: "openai/gpt-5.2" } } },
+  models: { providers: { openai: { baseUrl: `${upstreamOrigin}/v1` } } },
+  gateway: { auth: { token: TOKEN } },
+};
+writeFileSync(join(home, ".openclaw", "openclaw.json"), JSON.stringify(config), { mode: 0o600 });
 writeFileSync(join(agentDir, "auth-profiles.json"), JSON.stringify({ version: 1, profiles: { "openai:default": { type: "api_key", provider: "openai", key: "sk-bench-" + "k".repeat(40) } } }), { mode: 0o600 });
 const gatewayEnv = { HOME: home };
 
