@@ -3,10 +3,13 @@
 // - dist/openclaw.cjs: a tiny entry that answers --help/--version itself;
 // - dist/program.cjs: the command table (commander);
 // - dist/modules/<group>-<name>.cjs: one self-contained bundle per command,
-//   loaded on demand, so a command parses its own code and nothing else.
+//   loaded on demand, so a command parses its own code and nothing else;
+// - dist/modules/models-status.v8cache: V8's bytecode for the status bundle
+//   (src/cli/code-cache.ts), made here after a warm-up run.
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
-import { readFileSync, statSync, readdirSync, rmSync, writeFileSync, chmodSync } from "node:fs";
+import { readFileSync, statSync, readdirSync, rmSync, writeFileSync, chmodSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, dirname, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -32,17 +35,31 @@ if (process.argv.includes("--if-stale")) {
   }
 }
 
-// Commander loads child_process (and with it net, dgram and the stream stack)
-// at start-up only to run external subcommands, which we never use. Hand it a
-// stand-in that loads the real module on first use.
-const lazyChildProcessForCommander = {
-  name: "lazy-child-process-for-commander",
+// Built-in modules that cost start-up time but are used only on rare paths get
+// a stand-in that loads the real module on first use:
+// - commander loads child_process (and with it net, dgram and the stream stack)
+//   at start-up only to run external subcommands, which we never use;
+// - node:fs/promises (~1.5 ms: it loads readline for FileHandle.readLines) is
+//   used by our write paths only, never by `models status`.
+const LAZY_BUILTINS = [
+  { module: "node:child_process", importer: `${"node_modules"}/commander/` },
+  { module: "node:fs/promises", importer: `${src}/` },
+];
+const lazyBuiltins = {
+  name: "lazy-builtins",
   setup(b) {
-    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
-      args.importer.includes(`${"node_modules"}/commander/`) ? { path: "lazy-child-process", namespace: "openclaw-shim" } : undefined,
+    b.onResolve({ filter: /^node:/ }, (args) =>
+      LAZY_BUILTINS.some((lazy) => lazy.module === args.path && args.importer.includes(lazy.importer)) ? { path: args.path, namespace: "openclaw-lazy" } : undefined,
     );
-    b.onLoad({ filter: /.*/, namespace: "openclaw-shim" }, () => ({
-      contents: "module.exports = new Proxy({}, { get: (_t, key) => require('node:child_process')[key] });",
+    // The exports are found through the prototype, so esbuild's __toESM (which
+    // copies own properties and asks for __esModule) does not load the module.
+    b.onLoad({ filter: /.*/, namespace: "openclaw-lazy" }, (args) => ({
+      contents: `let real;
+const load = () => (real ??= require(${JSON.stringify(args.path)}));
+module.exports = Object.create(new Proxy({}, {
+  get: (_t, key) => (key === "__esModule" ? undefined : load()[key]),
+  has: (_t, key) => key in load(),
+}));`,
       loader: "js",
     }));
   },
@@ -72,6 +89,20 @@ const loadModulesAtRunTime = {
   },
 };
 
+// The bundle the entry compiles with a V8 code cache (src/cli/code-cache.ts):
+// the one monitoring runs every few minutes.
+const CODE_CACHED = "modules/models-status";
+const ES_ONLY_PACKAGES = ["@clack/prompts"];
+const refuseEsOnlyPackages = {
+  name: "refuse-es-only-packages",
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) => {
+      if (ES_ONLY_PACKAGES.includes(args.path)) throw new Error(`${args.importer} loads ${args.path}, an ES module, from a code-cached bundle (it is compiled by vm.Script, see below)`);
+      return undefined;
+    });
+  },
+};
+
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 // The command modules are exactly those the command table and the entry load.
 const commandEntries = [
@@ -94,7 +125,7 @@ const shared = {
   // Loaded from node_modules only by the code paths that need them (a JSON5
   // config, a write, a prompt), so they never weigh on `models status`.
   external: ["json5", "proper-lockfile", "@clack/prompts"],
-  plugins: [lazyChildProcessForCommander, loadModulesAtRunTime],
+  plugins: [lazyBuiltins, loadModulesAtRunTime],
   logLevel: "warning",
 };
 rmSync(outdir, { recursive: true, force: true });
@@ -103,13 +134,27 @@ rmSync(outdir, { recursive: true, force: true });
 // The command bundles keep `import()` for what they load lazily (@clack/prompts
 // is ES-only); the entry and the command table load command bundles with
 // require(), which is synchronous and cheaper.
+const { [CODE_CACHED]: cachedBundle, ...commandBundles } = Object.fromEntries(
+  commandEntries.map((file) => [`modules/${moduleName("./" + relative(join(src, "cli"), file))}`, file]),
+);
 await build({
   ...shared,
   entryPoints: {
-    ...Object.fromEntries(commandEntries.map((file) => [`modules/${moduleName("./" + relative(join(src, "cli"), file))}`, file])),
+    ...commandBundles,
     ...Object.fromEntries(LAZY_MODULES.map((file) => [`modules/${file.split("/").pop().replace(/\.ts$/, "")}`, join(src, file)])),
   },
   outdir,
+});
+// The code-cached bundle is compiled by vm.Script, which has no loader for
+// import() on Node 20 without an experimental flag, so its lazy loads become
+// require(): fine for the CommonJS packages and bundles it loads, fatal for an
+// ES-only package, which the build therefore refuses.
+await build({
+  ...shared,
+  entryPoints: { [CODE_CACHED]: cachedBundle },
+  outdir,
+  supported: { "dynamic-import": false },
+  plugins: [...shared.plugins, refuseEsOnlyPackages],
 });
 await build({
   ...shared,
@@ -121,3 +166,37 @@ chmodSync(entryFile, 0o755);
 // The root help, written by the command table itself, for entry.ts's fast path.
 const help = execFileSync(process.execPath, [entryFile, "--help"], { encoding: "utf8", env: { ...process.env, COLUMNS: "80" } });
 writeFileSync(join(outdir, "root-help.txt"), help);
+
+// The code cache: bytecode V8 made while `models status` ran on a state like
+// the benchmark's (50 profiles of every kind, cooldowns, a .env) in each output
+// mode. It is made by a clean child process (no NODE_OPTIONS: V8 accepts a
+// cache only under the flags it was made with) with this Node; under another
+// Node V8 refuses it and the bundle compiles as usual.
+const { writeBenchState } = await import("../bench/fixture.mjs");
+const warmHome = mkdtempSync(join(tmpdir(), "openclaw-build-"));
+try {
+  writeBenchState(warmHome, { profiles: 50 });
+  const maker = await build({
+    stdin: {
+      contents: `
+        import { writeCodeCache } from "./code-cache.ts";
+        const warmUp = async (status) => { for (const options of [{ check: true }, { json: true }, { plain: true }, {}]) await status.runInProcess(options); };
+        void writeCodeCache(process.env.OPENCLAW_CODE_CACHED, warmUp);`,
+      resolveDir: join(src, "cli"),
+      loader: "ts",
+    },
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    write: false,
+    logLevel: "warning",
+  });
+  execFileSync(process.execPath, ["-e", maker.outputFiles[0].text], {
+    cwd: warmHome,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { PATH: process.env.PATH, HOME: warmHome, NO_COLOR: "1", OPENCLAW_CODE_CACHED: join(outdir, `${CODE_CACHED}.cjs`) },
+  });
+} finally {
+  rmSync(warmHome, { recursive: true, force: true });
+}

@@ -3,6 +3,7 @@
 // against any other I/O (the end-to-end tests still drive the real process).
 // Everything written goes through the secret redactor first.
 import { redactSecrets } from "../auth/redact.ts";
+import { fdWriter, isTerminal } from "./fd-output.ts";
 import type { Env } from "../state/paths.ts";
 
 export interface Writable {
@@ -21,24 +22,51 @@ export interface CliIO {
   now(): number;
 }
 
-export function processIO(): CliIO {
+export interface ProcessIOOptions {
+  /**
+   * Print with fd-output.ts instead of `process.stdout`: for a command whose
+   * only output is its result and that never prompts (`models status`).
+   */
+  directStdout?: boolean;
+}
+
+let quietOnEpipe = false;
+function stdoutStream(): NodeJS.WriteStream {
   // `openclaw … | head` closes the pipe early: stop quietly, like any Unix tool.
-  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw error;
-  });
+  if (!quietOnEpipe) {
+    quietOnEpipe = true;
+    process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
+  return process.stdout;
+}
+
+export function processIO(options: ProcessIOOptions = {}): CliIO {
+  // Getters: process.stdin/stdout/stderr each build a Node stream on first use
+  // (fd-output.ts says what that costs), so a command pays only for those it uses.
+  const direct = options.directStdout ? fdWriter(1, stdoutStream) : undefined;
   return {
     env: process.env,
     cwd: process.cwd(),
-    stdout: process.stdout,
-    stderr: process.stderr,
+    get stdout() {
+      return direct ?? stdoutStream();
+    },
+    get stderr() {
+      return process.stderr;
+    },
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks).toString("utf8");
     },
-    stdinIsTTY: Boolean(process.stdin.isTTY),
-    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    get stdinIsTTY() {
+      return Boolean(process.stdin.isTTY);
+    },
+    get stdoutIsTTY() {
+      return direct ? isTerminal(1) : Boolean(stdoutStream().isTTY);
+    },
     now: () => Date.now(),
   };
 }
@@ -57,6 +85,7 @@ export function printErrorLine(io: CliIO, text: string): void {
 
 /** Colour only on a terminal and never with NO_COLOR (DESIGN §4.2). */
 export function colorizer(io: CliIO): (code: number, text: string) => string {
-  const on = io.stdoutIsTTY && io.env.NO_COLOR === undefined && io.env.TERM !== "dumb";
+  // The terminal check last: it is the only one that may cost a system call.
+  const on = io.env.NO_COLOR === undefined && io.env.TERM !== "dumb" && io.stdoutIsTTY;
   return on ? (code, text) => `\u001b[${code}m${text}\u001b[0m` : (_code, text) => text;
 }

@@ -139,7 +139,7 @@ function formatProbes(report: ProbeReport): string[] {
 
 /** For the entry's fast path: real process I/O, errors reported like every other command. */
 export async function runInProcess(options: StatusOptions): Promise<number> {
-  const io = processIO();
+  const io = processIO({ directStdout: true });
   try {
     return await run(options, io);
   } catch (error) {
