@@ -3,13 +3,13 @@
 // every answer says which; what only the user can fix is a non-retryable 4xx
 // with the fix; only "everything is cooling down" is a 429, with the earliest
 // Retry-After; and the gateway's own token never goes upstream.
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import OpenAI from "openai";
 import Anthropic from "@anthropic-ai/sdk";
 import { assertNoSecrets, readJson } from "../helpers/cli.ts";
 import { anthropicError, openaiError } from "../helpers/fake-upstream.ts";
-import { GATEWAY_TOKEN, apiKeyProfile, health, postJson, seenSince, startWorld, usageWritten, waitFor, type GatewayWorld } from "../helpers/gateway.ts";
+import { GATEWAY_TOKEN, apiKeyProfile, watchForLeaks, health, seenSince, startWorld, usageWritten, waitFor, type GatewayWorld } from "../helpers/gateway.ts";
 
 const KEY_A = "sk-ant-api03-" + "a".repeat(40) + "-honestA-" + "1".repeat(40);
 const KEY_B = "sk-ant-api03-" + "b".repeat(40) + "-honestB-" + "2".repeat(40);
@@ -23,23 +23,7 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const user = (text: string) => [{ role: "user" as const, content: text }];
 
-const clientVisible: string[] = [];
-const gatewayOutput: string[] = [];
-after(() => {
-  assertNoSecrets(clientVisible, SECRETS);
-  assertNoSecrets(gatewayOutput, SECRETS);
-});
-
-async function closeWorld(world: GatewayWorld): Promise<void> {
-  const output = await world.close();
-  gatewayOutput.push(output.stdout, output.stderr);
-}
-
-async function post(world: GatewayWorld, path: string, body: object) {
-  const answer = await postJson(world, path, body);
-  clientVisible.push(answer.text);
-  return answer;
-}
+const { clientVisible, closeWorld, post } = watchForLeaks(SECRETS);
 
 /** SDK clients in their default settings (retries on), counting the HTTP calls they make. */
 function countingClients(world: GatewayWorld) {
@@ -106,9 +90,7 @@ describe("no silent substitution: the requested model or its configured fallback
       assert.equal(served.headers.get("x-openclaw-profile"), "openai:x");
       assert.equal(served.headers.get("x-openclaw-fallback"), `anthropic/${OPUS}`);
     }
-    const { stdout, stderr } = world.gateway.output();
     await waitFor("a request log naming the fallback", () => /model=openai\/gpt-5\.2 profile=openai:x fallback-for=anthropic\/claude-opus-4-6/.test(world.gateway.output().stdout));
-    gatewayOutput.push(stdout, stderr);
   });
 
   test("an environment key is named by its variable, never by its value", async (t) => {

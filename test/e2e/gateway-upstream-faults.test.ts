@@ -2,7 +2,7 @@
 // a 2xx that is not what was asked for, a body cut short, answers too big to
 // hold, connections that never send a request, and a client that stalls and
 // leaves mid-stream. None of them may cost a 500, a hang, or unbounded memory.
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, type Socket } from "node:net";
 import { request as httpRequest } from "node:http";
@@ -11,7 +11,7 @@ import OpenAI from "openai";
 import Anthropic from "@anthropic-ai/sdk";
 import { assertNoSecrets, readJson } from "../helpers/cli.ts";
 import { anthropicMessage, anthropicStream } from "../helpers/fake-upstream.ts";
-import { GATEWAY_TOKEN, apiKeyProfile, health, postJson, seenSince, startWorld, usageWritten, waitFor, type GatewayWorld } from "../helpers/gateway.ts";
+import { GATEWAY_TOKEN, apiKeyProfile, watchForLeaks, health, seenSince, startWorld, usageWritten, waitFor, type GatewayWorld } from "../helpers/gateway.ts";
 
 const KEY_A = "sk-ant-api03-" + "a".repeat(40) + "-faultA-" + "1".repeat(40);
 const KEY_B = "sk-ant-api03-" + "b".repeat(40) + "-faultB-" + "2".repeat(40);
@@ -25,23 +25,7 @@ const TWO_KEYS = {
 };
 const CONFIG = { agents: { defaults: { model: { primary: `anthropic/${OPUS}` } } } };
 
-const clientVisible: string[] = [];
-const gatewayOutput: string[] = [];
-after(() => {
-  assertNoSecrets(clientVisible, SECRETS);
-  assertNoSecrets(gatewayOutput, SECRETS);
-});
-
-async function closeWorld(world: GatewayWorld): Promise<void> {
-  const output = await world.close();
-  gatewayOutput.push(output.stdout, output.stderr);
-}
-
-async function post(world: GatewayWorld, path: string, body: object) {
-  const answer = await postJson(world, path, body);
-  clientVisible.push(answer.text);
-  return answer;
-}
+const { clientVisible, closeWorld, post } = watchForLeaks(SECRETS);
 
 const messages = (stream = false) => ({ model: `anthropic/${OPUS}`, max_tokens: 8, stream, messages: user("x") });
 

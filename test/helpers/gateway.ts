@@ -2,7 +2,8 @@
 // home and fake upstream providers, for end-to-end tests.
 import { spawn, type ChildProcess } from "node:child_process";
 import assert from "node:assert/strict";
-import { CLI, cliEnv, makeHome, readJson, writeJson, type TempHome } from "./cli.ts";
+import { after } from "node:test";
+import { CLI, assertNoSecrets, cliEnv, makeHome, readJson, writeJson, type TempHome } from "./cli.ts";
 import { startFakeProvider, type FakeProvider } from "./fake-upstream.ts";
 
 export const GATEWAY_TOKEN = "test-gateway-token-0123456789abcdef";
@@ -185,4 +186,35 @@ export function storeWhen(world: GatewayWorld, what: string, ready: (store: any)
     },
     timeoutMs,
   );
+}
+
+export interface LeakWatch {
+  /** Everything a client got to see (answers, error messages); checked at the end. */
+  clientVisible: string[];
+  /** Stops a world and keeps what its gateway printed, for the same check. */
+  closeWorld(world: GatewayWorld): Promise<void>;
+  /** postJson, remembering the answer as client-visible. */
+  post(world: GatewayWorld, path: string, body: object): ReturnType<typeof postJson>;
+}
+
+/** For a test file: collects what clients saw and gateways printed, and checks after all its tests that no secret is in any of it. */
+export function watchForLeaks(secrets: readonly string[]): LeakWatch {
+  const clientVisible: string[] = [];
+  const gatewayOutput: string[] = [];
+  after(() => {
+    assertNoSecrets(clientVisible, secrets);
+    assertNoSecrets(gatewayOutput, secrets);
+  });
+  return {
+    clientVisible,
+    closeWorld: async (world) => {
+      const output = await world.close();
+      gatewayOutput.push(output.stdout, output.stderr);
+    },
+    post: async (world, path, body) => {
+      const answer = await postJson(world, path, body);
+      clientVisible.push(answer.text);
+      return answer;
+    },
+  };
 }
