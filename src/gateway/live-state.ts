@@ -182,11 +182,13 @@ export class LiveState {
     return this.snapshot;
   }
 
-  /** Stops watching and drops the pending write timer (callers that want the usage on disk flush first). */
+  /** Stops watching and drops the pending write and retry timers (callers that want the usage on disk flush first). */
   close(): void {
     this.watcher?.close();
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
+    clearTimeout(this.retry?.timer);
+    this.retry = undefined;
   }
 
   private async reload(): Promise<void> {
