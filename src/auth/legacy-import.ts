@@ -7,6 +7,7 @@ import { rename } from "node:fs/promises";
 import { FileFormatError, errnoCode } from "../state/errors.ts";
 import { parseJsonText, TextParseError } from "../state/json-text.ts";
 import { readTextIfExists } from "../state/safe-file.ts";
+import { hasOwnKey, ownValue, setOwnValue } from "../state/own-keys.ts";
 import type { AuthStore, Credential } from "./store-schema.ts";
 import { matchesSchema } from "../state/json-schema-check.ts";
 import { CREDENTIAL_JSON_SCHEMA } from "../generated/schemas.ts";
@@ -58,11 +59,11 @@ export async function importLegacyStores(agentDir: string, oauthJsonPath: string
   for (const [provider, raw] of Object.entries(flat ?? {})) {
     if (raw === null || typeof raw !== "object") continue;
     const entry = raw as Record<string, unknown>;
-    const type = entry.type as Credential["type"];
-    if (!(type in KEPT_FIELDS)) continue;
-    const credential = { type, provider: provider.trim(), ...pick(entry, KEPT_FIELDS[type]) };
+    const type = entry.type;
+    if (typeof type !== "string" || !hasOwnKey(KEPT_FIELDS, type)) continue;
+    const credential = { type, provider: provider.trim(), ...pick(entry, KEPT_FIELDS[type as Credential["type"]]) };
     if (!matchesSchema(CREDENTIAL_JSON_SCHEMA, credential)) continue;
-    store.profiles[`${provider.trim()}:default`] = credential as Credential;
+    setOwnValue(store.profiles, `${provider.trim()}:default`, credential as Credential);
     importedAuthJson = true;
   }
   if (importedAuthJson) sources.push(authJsonPath);
@@ -71,10 +72,10 @@ export async function importLegacyStores(agentDir: string, oauthJsonPath: string
   let importedOAuth = false;
   for (const [provider, raw] of Object.entries(oauth ?? {})) {
     const id = `${provider.trim()}:default`;
-    if (raw === null || typeof raw !== "object" || store.profiles[id]) continue;
+    if (raw === null || typeof raw !== "object" || ownValue(store.profiles, id)) continue;
     const credential = { ...(raw as Record<string, unknown>), type: "oauth", provider: provider.trim() };
     if (!matchesSchema(CREDENTIAL_JSON_SCHEMA, credential)) continue;
-    store.profiles[id] = credential as Credential;
+    setOwnValue(store.profiles, id, credential as Credential);
     importedOAuth = true;
   }
   if (importedOAuth) sources.push(oauthJsonPath);

@@ -160,3 +160,12 @@ test("the store is not changed, and odd ids are not mistaken for profiles", () =
   assert.deepEqual(store, before);
   assert.deepEqual(order({}).ordered, []);
 });
+
+test("ids that are Object.prototype members are ordinary: absent ones are skipped, stored ones are used", () => {
+  const profiles = { "anthropic:a": apiKey() };
+  assert.deepEqual(order({ profiles, order: { anthropic: ["constructor", "toString", "__proto__", "anthropic:a"] } }).ordered, ["anthropic:a"]);
+  const stored = JSON.parse('{"__proto__": {"type": "api_key", "provider": "anthropic", "key": "k"}, "constructor": {"type": "token", "provider": "anthropic", "token": "t"}}');
+  const result = order({ profiles: stored, usageStats: JSON.parse('{"__proto__": {"cooldownUntil": 1}}') });
+  assert.deepEqual(result.ordered, ["constructor", "__proto__"]);
+  assert.deepEqual(order({ profiles: stored, order: { anthropic: ["__proto__", "constructor"] } }).ordered, ["__proto__", "constructor"]);
+});

@@ -3,6 +3,7 @@
 // neither. Expired windows already count as over here; dropping them from the
 // file is clearExpiredCooldowns' job, done by whoever holds the store's lock.
 import type { AuthMode, OpenClawConfig } from "../state/config-schema.ts";
+import { ownValue } from "../state/own-keys.ts";
 import { profileAvailability } from "./cooldown.ts";
 import { normalizeProviderId } from "./provider-id.ts";
 import type { AuthStore, Credential, CredentialType } from "./store-schema.ts";
@@ -29,11 +30,6 @@ export interface ProfileOrderInput {
   model?: string;
   now: number;
   preferredProfile?: string;
-}
-
-/** A record's own entry: ids come from files, and `{}` already "has" `constructor`. */
-function own<T>(record: Record<string, T> | undefined, key: string): T | undefined {
-  return record && Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 /** The value under a provider key, comparing keys the way OpenClaw does (normalised). */
@@ -71,9 +67,9 @@ function hasUsableSecret(credential: Credential, now: number): boolean {
 }
 
 function isEligible(input: ProfileOrderInput, provider: string, profileId: string): boolean {
-  const credential = own(input.store.profiles, profileId);
+  const credential = ownValue(input.store.profiles, profileId);
   if (!credential || normalizeProviderId(credential.provider) !== provider) return false;
-  const metadata = own(input.config.auth?.profiles, profileId);
+  const metadata = ownValue(input.config.auth?.profiles, profileId);
   if (metadata && (normalizeProviderId(metadata.provider) !== provider || !modeFitsType(metadata.mode, credential.type))) return false;
   return hasUsableSecret(credential, input.now);
 }
@@ -101,7 +97,7 @@ function candidateIds(input: ProfileOrderInput, provider: string): Candidates {
   const base = explicitOrder ?? (configured.length > 0 ? configured : storeProfilesOf(input.store, provider));
   let ids = base.filter((id) => isEligible(input, provider, id));
   // Drift repair: the config names profiles the store no longer has (e.g. a re-login under a new id).
-  if (ids.length === 0 && configured.length > 0 && base.every((id) => own(input.store.profiles, id) === undefined)) {
+  if (ids.length === 0 && configured.length > 0 && base.every((id) => ownValue(input.store.profiles, id) === undefined)) {
     ids = storeProfilesOf(input.store, provider).filter((id) => isEligible(input, provider, id));
   }
   return { ids: [...new Set(ids)], explicit: explicitOrder !== undefined };

@@ -6,6 +6,7 @@ import { recordFailure, recordSuccess } from "../auth/cooldown.ts";
 import { normalizeProviderId } from "../auth/provider-id.ts";
 import { formatModelRef, resolveModelSettings, splitProfileSuffix, type ModelRef, type ModelSettings } from "../providers/model-ref.ts";
 import { redactSecrets } from "../auth/redact.ts";
+import { ownValue } from "../state/own-keys.ts";
 import { resolveProvider, type ProviderSpec } from "../providers/registry.ts";
 import { upstreamErrorMessage, upstreamTimeouts, type UpstreamPools } from "../providers/upstream.ts";
 import { sendApiError } from "./api-errors.ts";
@@ -43,7 +44,7 @@ function relayRejection(res: ServerResponse, request: ChatRequest, spec: Provide
 }
 
 function validatePin(snapshot: GatewaySnapshot, pin: string, provider: string): string | undefined {
-  const credential = snapshot.view.merged.profiles[pin];
+  const credential = ownValue(snapshot.view.merged.profiles, pin);
   if (!credential) return `Auth profile "${pin}" not found.`;
   const owner = normalizeProviderId(credential.provider);
   return owner === provider ? undefined : `Auth profile "${pin}" is for ${owner}, not ${provider}.`;

@@ -1,6 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { substituteEnvRefs, validateConfig } from "./config.ts";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readConfigFile, substituteEnvRefs, validateConfig } from "./config.ts";
 import { FileFormatError } from "./errors.ts";
 
 const lookup = (values: Record<string, string>) => (name: string) => values[name];
@@ -45,3 +48,13 @@ test("unknown sections (channels, plugins, …) written by OpenClaw are accepted
   const doc = { channels: { telegram: { token: "x" } }, messages: { ackReactionScope: "group-mentions" }, agents: { defaults: { maxConcurrent: 4 } } };
   assert.deepEqual(await validateConfig(doc, "/c.json"), doc);
 });
+
+test("keys named like Object.prototype members survive substitution and validation as entries (issue 6)", async () => {
+  const doc = JSON.parse('{"auth": {"profiles": {"__proto__": {"provider": "openai", "mode": "api_key"}, "constructor": {"provider": "x", "mode": "token"}}}, "env": {"vars": {"__proto__": "${KEY}"}}}');
+  const substituted = substituteEnvRefs(doc, lookup({ KEY: "v" }), "/c.json");
+  assert.deepEqual(Object.keys((substituted.auth as { profiles: object }).profiles), ["__proto__", "constructor"]);
+  assert.equal(Object.getOwnPropertyDescriptor((substituted.env as { vars: object }).vars, "__proto__")?.value, "v");
+  const config = await validateConfig(substituted, "/c.json");
+  assert.deepEqual(Object.keys(config.auth!.profiles!), ["__proto__", "constructor"]);
+});
+

@@ -5,6 +5,7 @@
 import { copyFile, rename, chmod } from "node:fs/promises";
 import { FileFormatError, errnoCode } from "./errors.ts";
 import { parseJson5Text, TextParseError } from "./json-text.ts";
+import { setOwnValue } from "./own-keys.ts";
 import { readTextIfExists, writeFileAtomic, FILE_MODE } from "./safe-file.ts";
 import { withFileLock } from "./file-lock.ts";
 import type { OpenClawConfig } from "./config-schema.ts";
@@ -67,7 +68,7 @@ export function substituteEnvRefs(document: ConfigDocument, lookup: (name: strin
     if (Array.isArray(value)) return value.map((item, index) => visit(item, [...keyPath, index]));
     if (value !== null && typeof value === "object") {
       const out: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(value)) out[key] = visit(item, [...keyPath, key]);
+      for (const [key, item] of Object.entries(value)) setOwnValue(out, key, visit(item, [...keyPath, key]));
       return out;
     }
     return value;
@@ -77,12 +78,16 @@ export function substituteEnvRefs(document: ConfigDocument, lookup: (name: strin
 
 /** Checks the substituted document; zod (loaded only then) explains what is wrong. */
 export async function validateConfig(document: ConfigDocument, path: string): Promise<OpenClawConfig> {
-  if (matchesSchema(CONFIG_JSON_SCHEMA, document)) return document as OpenClawConfig;
-  const [{ ConfigSchema }, { formatIssues }] = await Promise.all([import("./config-schema.ts"), import("./schema-errors.ts")]);
-  const result = ConfigSchema.safeParse(document);
-  if (result.success) return result.data;
-  const problems = formatIssues(result.error.issues, document, 3).join("; ");
-  throw new FileFormatError(path, `Invalid config at ${path}: ${problems}.`, FIX_HINT);
+  if (!matchesSchema(CONFIG_JSON_SCHEMA, document)) {
+    const [{ ConfigSchema }, { formatIssues }] = await Promise.all([import("./config-schema.ts"), import("./schema-errors.ts")]);
+    const result = ConfigSchema.safeParse(document);
+    if (!result.success) {
+      const problems = formatIssues(result.error.issues, document, 3).join("; ");
+      throw new FileFormatError(path, `Invalid config at ${path}: ${problems}.`, FIX_HINT);
+    }
+    // Otherwise the document itself, not zod's copy: zod leaves out a `__proto__` key, an id like any other.
+  }
+  return document as OpenClawConfig;
 }
 
 async function rotateBackups(path: string): Promise<void> {

@@ -17,7 +17,7 @@ export function formatKeyPath(path: readonly PropertyKey[]): string {
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   let current: unknown = data;
   for (const key of path) {
-    if (current === null || typeof current !== "object") return undefined;
+    if (current === null || typeof current !== "object" || !Object.hasOwn(current, key)) return undefined;
     current = (current as Record<PropertyKey, unknown>)[key];
   }
   return current;

@@ -9,26 +9,16 @@ import {
   assertNoSecrets,
   copyAliceFixture,
   fixtureOutput,
-  makeHome,
+  inHome,
   readJson,
   runCli,
   writeJson,
   type CliResult,
-  type TempHome,
 } from "../helpers/cli.ts";
 
 const SETUP_TOKEN = "sk-ant-oat01-" + "Q".repeat(95);
 const ANTHROPIC_KEY = "sk-ant-api03-" + "K".repeat(90);
 const OPENROUTER_TOKEN = "sk-or-v1-" + "R".repeat(64);
-
-async function inHome(fn: (home: TempHome) => Promise<void>): Promise<void> {
-  const home = makeHome();
-  try {
-    await fn(home);
-  } finally {
-    home.cleanup();
-  }
-}
 
 function firstErrorLine(result: CliResult): string {
   return result.stderr.split("\n")[0]!;

@@ -80,6 +80,16 @@ export function makeHome(): TempHome {
   };
 }
 
+/** Runs `fn` with a fresh temp home, removed afterwards whatever happens. */
+export async function inHome(fn: (home: TempHome) => Promise<void>): Promise<void> {
+  const home = makeHome();
+  try {
+    await fn(home);
+  } finally {
+    home.cleanup();
+  }
+}
+
 const TIME_FIELDS = new Set(["expires", "lastUsed", "cooldownUntil", "disabledUntil", "lastFailureAt"]);
 
 function shiftTimes(value: unknown, delta: number): unknown {

@@ -5,6 +5,7 @@ import { authStorePath } from "../../../auth/store.ts";
 import type { AuthStore } from "../../../auth/store-schema.ts";
 import { FileLockBusyError } from "../../../state/file-lock.ts";
 import { OpenClawError } from "../../../state/errors.ts";
+import { ownValue } from "../../../state/own-keys.ts";
 import { loadAuthView, loadCommandContext, type CommandContext } from "../../command-context.ts";
 import { UsageError } from "../../errors.ts";
 import { printErrorLine, printJson, printLine, type CliIO } from "../../io.ts";
@@ -88,7 +89,7 @@ export async function run(options: OrderOptions, io: CliIO): Promise<number> {
   if (ids.length === 0) throw new UsageError("Missing profile ids. Provide one or more profile ids.");
   const view = await loadAuthView(cc);
   for (const id of ids) {
-    const credential = view.merged.profiles[id];
+    const credential = ownValue(view.merged.profiles, id);
     if (!credential) throw new UsageError(`Auth profile "${id}" not found in ${cc.agent.dir}.`, "See: openclaw models auth list");
     const owner = normalizeProviderId(credential.provider);
     if (owner !== provider) throw new UsageError(`Auth profile "${id}" is for ${owner}, not ${provider}.`);

@@ -1,0 +1,64 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FileFormatError } from "../state/errors.ts";
+import { importLegacyStores } from "./legacy-import.ts";
+import { emptyStore, mergeStores, parseStoreText, serializeStore } from "./store.ts";
+
+const PATH = "/home/u/.openclaw/agents/main/agent/auth-profiles.json";
+const KEY = "sk-proj-storeTestKey0123456789abcdef";
+
+function storeText(sections: string): string {
+  return `{ "version": 1, "profiles": { "openai:a": { "type": "api_key", "provider": "openai", "key": "${KEY}" } }${sections ? `, ${sections}` : ""} }`;
+}
+
+async function problemOf(text: string): Promise<string> {
+  try {
+    await parseStoreText(PATH, text);
+  } catch (error) {
+    assert.ok(error instanceof FileFormatError, String(error));
+    assert.equal(error.path, PATH);
+    assert.ok(!error.message.includes(KEY), "never quotes a secret");
+    return error.message;
+  }
+  assert.fail("the store should have been refused");
+}
+
+test("profiles named like Object.prototype members load, merge and are written back unchanged", async () => {
+  const text = `{"version": 1, "profiles": {
+    "__proto__": {"type": "api_key", "provider": "openai", "key": "k1", "mode": "api_key"},
+    "constructor": {"type": "token", "provider": "anthropic", "token": "t1"},
+    "toString": {"type": "api_key", "provider": "openai", "apiKey": "k2"}
+  }, "order": {"openai": ["__proto__", "toString"], "__proto__": ["constructor"]},
+  "usageStats": {"__proto__": {"lastUsed": 5}}}`;
+  const store = await parseStoreText(PATH, text);
+  assert.equal(Object.getPrototypeOf(store.profiles), Object.prototype);
+  assert.deepEqual(Object.keys(store.profiles), ["__proto__", "constructor", "toString"]);
+  // The legacy `mode`/`apiKey` spellings are still understood for these ids.
+  assert.equal(Object.getOwnPropertyDescriptor(store.profiles, "toString")?.value.key, "k2");
+  const written = JSON.parse(serializeStore(store));
+  assert.deepEqual(Object.keys(written.profiles), ["__proto__", "constructor", "toString"]);
+  assert.deepEqual(Object.keys(written.order), ["openai", "__proto__"]);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(written.usageStats, "__proto__")?.value, { lastUsed: 5 });
+  const merged = mergeStores(emptyStore(), store);
+  assert.deepEqual(Object.keys(merged.profiles), ["__proto__", "constructor", "toString"]);
+});
+
+async function inLegacyDir(authJson: string, fn: (dir: string, oauthJson: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "openclaw-legacy-"));
+  try {
+    writeFileSync(join(dir, "auth.json"), authJson);
+    await fn(dir, join(dir, "oauth.json"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test("legacy auth.json: a `type` that is a property name is skipped, not a crash", () =>
+  inLegacyDir(JSON.stringify({ openai: { type: "constructor", key: "k" }, anthropic: { type: "api_key", key: "k2" } }), async (dir, oauthJson) => {
+    const imported = await importLegacyStores(dir, oauthJson, emptyStore());
+    assert.deepEqual(imported?.store.profiles, { "anthropic:default": { type: "api_key", provider: "anthropic", key: "k2" } });
+  }));
+
