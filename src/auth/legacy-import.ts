@@ -7,6 +7,7 @@ import { rename } from "node:fs/promises";
 import { FileFormatError, errnoCode } from "../state/errors.ts";
 import { parseJsonText, TextParseError } from "../state/json-text.ts";
 import { readTextIfExists } from "../state/safe-file.ts";
+import { hiddenCharactersProblem } from "../state/hidden-characters.ts";
 import { hasOwnKey, ownValue, setOwnValue } from "../state/own-keys.ts";
 import type { AuthStore, Credential } from "./store-schema.ts";
 import { matchesSchema } from "../state/json-schema-check.ts";
@@ -29,10 +30,20 @@ async function readLegacyMap(path: string): Promise<Record<string, unknown> | un
     doc = await parseJsonText(text);
   } catch (error) {
     const reason = error instanceof TextParseError ? error.message : String(error);
-    throw new FileFormatError(path, `Cannot import legacy credentials from ${path}: ${reason}.`, "Fix or move the file away; openclaw did not change it.");
+    throw new FileFormatError(path, `Cannot import legacy credentials from ${path}: ${reason}.`, LEGACY_HINT);
   }
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) return undefined;
   return doc as Record<string, unknown>;
+}
+
+const LEGACY_HINT = "Fix or move the file away; openclaw did not change it.";
+
+/** The `<provider>:default` id an entry becomes; refused if it hides characters (state/hidden-characters.ts). */
+function legacyProfileId(provider: string, path: string): string {
+  const id = `${provider.trim()}:default`;
+  const problem = hiddenCharactersProblem(id);
+  if (problem) throw new FileFormatError(path, `Cannot import legacy credentials from ${path}: ${problem}.`, LEGACY_HINT);
+  return id;
 }
 
 function pick(entry: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
@@ -63,7 +74,7 @@ export async function importLegacyStores(agentDir: string, oauthJsonPath: string
     if (typeof type !== "string" || !hasOwnKey(KEPT_FIELDS, type)) continue;
     const credential = { type, provider: provider.trim(), ...pick(entry, KEPT_FIELDS[type as Credential["type"]]) };
     if (!matchesSchema(CREDENTIAL_JSON_SCHEMA, credential)) continue;
-    setOwnValue(store.profiles, `${provider.trim()}:default`, credential as Credential);
+    setOwnValue(store.profiles, legacyProfileId(provider, authJsonPath), credential as Credential);
     importedAuthJson = true;
   }
   if (importedAuthJson) sources.push(authJsonPath);
@@ -71,7 +82,7 @@ export async function importLegacyStores(agentDir: string, oauthJsonPath: string
   const oauth = await readLegacyMap(oauthJsonPath);
   let importedOAuth = false;
   for (const [provider, raw] of Object.entries(oauth ?? {})) {
-    const id = `${provider.trim()}:default`;
+    const id = legacyProfileId(provider, oauthJsonPath);
     if (raw === null || typeof raw !== "object" || ownValue(store.profiles, id)) continue;
     const credential = { ...(raw as Record<string, unknown>), type: "oauth", provider: provider.trim() };
     if (!matchesSchema(CREDENTIAL_JSON_SCHEMA, credential)) continue;

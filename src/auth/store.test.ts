@@ -46,6 +46,21 @@ test("profiles named like Object.prototype members load, merge and are written b
   assert.deepEqual(Object.keys(merged.profiles), ["__proto__", "constructor", "toString"]);
 });
 
+test("profile ids with control or bidi-override characters are refused wherever the store names one", async () => {
+  const cases: [string, RegExp][] = [
+    [`{ "version": 1, "profiles": { "openai:\\u202ea": { "type": "api_key", "provider": "openai", "key": "${KEY}" } } }`, /profile id "openai:\\u202Ea" in profiles contains/],
+    [storeText('"order": { "openai": ["openai:a", "openai:\\u0000"] }'), /profile id "openai:\\u0000" in order\.openai contains/],
+    [storeText('"lastGood": { "openai": "openai:\\u2067a" }'), /profile id "openai:\\u2067a" in lastGood\.openai contains/],
+    [storeText('"usageStats": { "openai:\\u200fa": {} }'), /profile id "openai:\\u200Fa" in usageStats contains/],
+  ];
+  for (const [text, message] of cases) {
+    const problem = await problemOf(text);
+    assert.match(problem, message);
+    assert.match(problem, /^Invalid auth store \/home\/u\/\.openclaw\/agents\/main\/agent\/auth-profiles\.json: /);
+    assert.doesNotMatch(problem, /[\u0000\u200f\u202e\u2067]/);
+  }
+});
+
 async function inLegacyDir(authJson: string, fn: (dir: string, oauthJson: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "openclaw-legacy-"));
   try {
@@ -60,5 +75,10 @@ test("legacy auth.json: a `type` that is a property name is skipped, not a crash
   inLegacyDir(JSON.stringify({ openai: { type: "constructor", key: "k" }, anthropic: { type: "api_key", key: "k2" } }), async (dir, oauthJson) => {
     const imported = await importLegacyStores(dir, oauthJson, emptyStore());
     assert.deepEqual(imported?.store.profiles, { "anthropic:default": { type: "api_key", provider: "anthropic", key: "k2" } });
+  }));
+
+test("legacy auth.json: a provider key with hidden characters is refused, not imported as a profile id", () =>
+  inLegacyDir(JSON.stringify({ "open\u202eai": { type: "api_key", key: "k" } }), async (dir, oauthJson) => {
+    await assert.rejects(importLegacyStores(dir, oauthJson, emptyStore()), (error: unknown) => error instanceof FileFormatError && /profile id "open\\u202Eai:default" contains/.test(error.message));
   }));
 

@@ -10,6 +10,7 @@ import { setOwnValue } from "../state/own-keys.ts";
 import { AUTH_STORE_JSON_SCHEMA } from "../generated/schemas.ts";
 import type { AuthStore, Credential } from "./store-schema.ts";
 import { registerSecret } from "./redact.ts";
+import { hiddenCharacterIdProblem } from "./store-checks.ts";
 
 export const AUTH_PROFILE_FILENAME = "auth-profiles.json";
 export const AUTH_STORE_VERSION = 1;
@@ -86,6 +87,8 @@ export async function parseStoreText(path: string, text: string): Promise<AuthSt
   if (!isPlainObject(doc)) throw new FileFormatError(path, `Invalid auth store ${path}: expected a JSON object at the top level.`, STORE_HINT);
   const coerced = coerceStoreDocument(doc);
   const store = matchesSchema(AUTH_STORE_JSON_SCHEMA, coerced) ? (coerced as AuthStore) : await explainInvalidStore(path, coerced);
+  const hiddenId = hiddenCharacterIdProblem(store);
+  if (hiddenId) throw new FileFormatError(path, `Invalid auth store ${path}: ${hiddenId}.`, STORE_HINT);
   registerStoreSecrets(store);
   return store;
 }

@@ -6,6 +6,7 @@ import { recordFailure, recordSuccess } from "../auth/cooldown.ts";
 import { normalizeProviderId } from "../auth/provider-id.ts";
 import { formatModelRef, resolveModelSettings, splitProfileSuffix, type ModelRef, type ModelSettings } from "../providers/model-ref.ts";
 import { redactSecrets } from "../auth/redact.ts";
+import { hiddenCharactersProblem } from "../state/hidden-characters.ts";
 import { ownValue } from "../state/own-keys.ts";
 import { resolveProvider, type ProviderSpec } from "../providers/registry.ts";
 import { upstreamErrorMessage, upstreamTimeouts, type UpstreamPools } from "../providers/upstream.ts";
@@ -65,6 +66,8 @@ function resolveTarget(snapshot: GatewaySnapshot, raw: string): Target {
   if (!providerSpec(requested.provider)) {
     return { ok: false, status: 404, model, code: "model_not_found", message: `Unknown provider "${requested.provider}" in model "${raw}". Configure it under models.providers.` };
   }
+  const hiddenPin = pin ? hiddenCharactersProblem(pin) : undefined;
+  if (hiddenPin) return { ok: false, status: 400, model, message: `Invalid model "${model}@…": ${hiddenPin}.` };
   const pinProblem = pin ? validatePin(snapshot, pin, requested.provider) : undefined;
   if (pinProblem) return { ok: false, status: 404, model, message: pinProblem };
   return { ok: true, requested, pin, settings, providerSpec };

@@ -58,3 +58,12 @@ test("keys named like Object.prototype members survive substitution and validati
   assert.deepEqual(Object.keys(config.auth!.profiles!), ["__proto__", "constructor"]);
 });
 
+test("profile ids with control or bidi-override characters in auth.profiles or auth.order are refused, escaped", async () => {
+  await assert.rejects(validateConfig({ auth: { profiles: { "openai:\u202Ea": { provider: "openai", mode: "api_key" } } } }, "/c.json"), {
+    message: /^Invalid config at \/c\.json: profile id "openai:\\u202Ea" in auth\.profiles contains a control or bidirectional-override character \(U\+202E\)/,
+  });
+  await assert.rejects(validateConfig({ auth: { order: { openai: ["openai:a", "openai:\u0008"] } } }, "/c.json"), {
+    message: /profile id "openai:\\u0008" in auth\.order\.openai contains/,
+  });
+});
+

@@ -5,6 +5,7 @@
 import { copyFile, rename, chmod } from "node:fs/promises";
 import { FileFormatError, errnoCode } from "./errors.ts";
 import { parseJson5Text, TextParseError } from "./json-text.ts";
+import { hiddenCharactersProblem } from "./hidden-characters.ts";
 import { setOwnValue } from "./own-keys.ts";
 import { readTextIfExists, writeFileAtomic, FILE_MODE } from "./safe-file.ts";
 import { withFileLock } from "./file-lock.ts";
@@ -87,7 +88,25 @@ export async function validateConfig(document: ConfigDocument, path: string): Pr
     }
     // Otherwise the document itself, not zod's copy: zod leaves out a `__proto__` key, an id like any other.
   }
-  return document as OpenClawConfig;
+  const config = document as OpenClawConfig;
+  const hiddenId = hiddenCharacterIdInAuth(config);
+  if (hiddenId) throw new FileFormatError(path, `Invalid config at ${path}: ${hiddenId}.`, FIX_HINT);
+  return config;
+}
+
+/** Profile ids in `auth.profiles` and `auth.order` must read as what they are (see hidden-characters.ts). */
+function hiddenCharacterIdInAuth(config: OpenClawConfig): string | undefined {
+  for (const id of Object.keys(config.auth?.profiles ?? {})) {
+    const problem = hiddenCharactersProblem(id, "auth.profiles");
+    if (problem) return problem;
+  }
+  for (const [provider, ids] of Object.entries(config.auth?.order ?? {})) {
+    for (const id of ids) {
+      const problem = hiddenCharactersProblem(id, `auth.order.${provider}`);
+      if (problem) return problem;
+    }
+  }
+  return undefined;
 }
 
 async function rotateBackups(path: string): Promise<void> {

@@ -189,6 +189,11 @@ const INVALID_STORES: BrokenFile[] = [
     position: /(?:^|[\s:])profiles: expected/,
   },
   {
+    name: "a profile id with a right-to-left override (issue 6)",
+    text: JSON.stringify({ version: 1, profiles: { "openai:a": { type: "api_key", provider: "openai", key: API_KEY }, "openai:\u202Eb": { type: "api_key", provider: "openai", key: API_KEY } } }, null, 2) + "\n",
+    position: /profile id "openai:\\u202Eb" in profiles contains a control or bidirectional-override character \(U\+202E\)/,
+  },
+  {
     name: "an order entry that is not a list",
     text: JSON.stringify({ version: 1, profiles: { "openai:a": { type: "api_key", provider: "openai", key: API_KEY } }, order: { openai: "openai:a" } }, null, 2) + "\n",
     position: /order\.openai\b/,
@@ -287,6 +292,11 @@ const BROKEN_CONFIGS: (BrokenFile & { env?: Record<string, string> })[] = [
   { name: "bad JSON5 (a missing comma)", text: badJson5, position: at(badJson5, badJson5.indexOf("auth:")) },
   { name: "an unterminated object", text: '{\n  agents: { defaults: { model: "openai/gpt-5" } },\n', position: /line 3, column 1\b/ },
   { name: "agents.defaults.model: 42", text: "{\n  agents: { defaults: { model: 42 } },\n}\n", position: /agents\.defaults\.model\b/ },
+  {
+    name: "a profile id with a bidi isolate in auth.profiles (issue 6)",
+    text: '{\n  auth: { profiles: { "openai:\\u2066a": { provider: "openai", mode: "api_key" } } },\n}\n',
+    position: /profile id "openai:\\u2066a" in auth\.profiles contains a control or bidirectional-override character \(U\+2066\)/,
+  },
   {
     name: "a ${MISSING_VAR} reference",
     text: '{\n  models: { providers: { openai: { apiKey: "${MISSING_VAR}" } } },\n}\n',

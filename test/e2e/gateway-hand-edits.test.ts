@@ -96,5 +96,13 @@ describe("ids that are JavaScript property names, in requests", () => {
     const completion = await client.chat.completions.create({ model: `anthropic/${OPUS}`, messages: [{ role: "user", content: "x" }] });
     assert.equal(completion.choices[0]!.finish_reason, "stop");
   });
+
+  test("a pin with a right-to-left override is a 400 naming it escaped", async () => {
+    const answer = await messages(world, `anthropic/${OPUS}@anthropic:\u202Ea`);
+    assert.equal(answer.status, 400, JSON.stringify(answer.body));
+    assert.equal(answer.body.error.type, "invalid_request_error");
+    assert.match(answer.body.error.message, /profile id "anthropic:\\u202Ea" contains a control or bidirectional-override character \(U\+202E\)/);
+    assert.doesNotMatch(answer.body.error.message, /\u202E/);
+  });
 });
 

@@ -136,3 +136,28 @@ describe("ids that are JavaScript property names are ordinary ids", () => {
     }));
 });
 
+describe("profile ids with control or bidi-override characters are refused on the command line", () => {
+  const RLO = "\u202E";
+  const cases: { name: string; args: string[]; stdin?: string }[] = [
+    { name: "paste-api-key --profile-id", args: ["models", "auth", "paste-api-key", "--provider", "openai", "--profile-id", `openai:${RLO}krow`], stdin: NEW_KEY },
+    { name: "paste-token --profile-id", args: ["models", "auth", "paste-token", "--provider", "openai", "--profile-id", `openai:a\u0007`], stdin: NEW_KEY },
+    { name: "order set", args: ["models", "auth", "order", "set", "--provider", "openai", `openai:${RLO}krow`] },
+    { name: "logout", args: ["models", "auth", "logout", `openai:\u200Ea`, "--yes"] },
+  ];
+  for (const invocation of cases) {
+    test(`${invocation.name}: a usage error naming the id with the character escaped; nothing written`, () =>
+      inHome(async (home) => {
+        writeJson(home.storePath, { version: 1, profiles: { "openai:a": { type: "api_key", provider: "openai", key: OPENAI_KEY } } });
+        writeJson(home.configPath, {});
+        const storeBefore = readFileSync(home.storePath);
+        const configBefore = readFileSync(home.configPath);
+        const result = await runCli(invocation.args, { home: home.home, ...(invocation.stdin ? { stdin: invocation.stdin } : {}) });
+        assert.equal(result.code, 1, result.stdout);
+        assert.match(firstLine(result.stderr), /^Error: Profile id "openai:[^"]*\\u(202E|0007|200E)[^"]*" contains a control or bidirectional-override character \(U\+(202E|0007|200E)\)/);
+        assert.doesNotMatch(result.stderr, /[\u0007\u200e\u202e]/, "the raw character is never printed");
+        assert.deepEqual(readFileSync(home.storePath), storeBefore);
+        assert.deepEqual(readFileSync(home.configPath), configBefore);
+      }));
+  }
+});
+

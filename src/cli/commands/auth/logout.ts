@@ -7,6 +7,7 @@ import { hasOwnKey } from "../../../state/own-keys.ts";
 import { loadAuthView, loadCommandContext } from "../../command-context.ts";
 import { CancelledError, UsageError } from "../../errors.ts";
 import { printLine, type CliIO } from "../../io.ts";
+import { profileIdArgument } from "../../profile-id-argument.ts";
 
 export interface LogoutOptions {
   profileId: string;
@@ -49,7 +50,7 @@ async function confirmRemoval(profileId: string): Promise<boolean> {
 }
 
 export async function run(options: LogoutOptions, io: CliIO): Promise<number> {
-  const profileId = options.profileId.trim();
+  const profileId = profileIdArgument(options.profileId);
   const cc = await loadCommandContext(io, options.agent);
   const view = await loadAuthView(cc);
   const inOwnStore = hasOwnKey(view.own.store.profiles, profileId);

@@ -9,6 +9,7 @@ import { ownValue } from "../../../state/own-keys.ts";
 import { loadAuthView, loadCommandContext, type CommandContext } from "../../command-context.ts";
 import { UsageError } from "../../errors.ts";
 import { printErrorLine, printJson, printLine, type CliIO } from "../../io.ts";
+import { profileIdArgument } from "../../profile-id-argument.ts";
 import type { AgentAuthView } from "../../../auth/agent-view.ts";
 
 export interface OrderOptions {
@@ -85,7 +86,7 @@ export async function run(options: OrderOptions, io: CliIO): Promise<number> {
     return 0;
   }
 
-  const ids = [...new Set(options.profileIds.map((id) => id.trim()).filter(Boolean))];
+  const ids = [...new Set(options.profileIds.map(profileIdArgument).filter(Boolean))];
   if (ids.length === 0) throw new UsageError("Missing profile ids. Provide one or more profile ids.");
   const view = await loadAuthView(cc);
   for (const id of ids) {

@@ -11,6 +11,7 @@ import { hasOwnKey, setOwnValue } from "../../../state/own-keys.ts";
 import type { CommandContext } from "../../command-context.ts";
 import { UsageError } from "../../errors.ts";
 import { printLine } from "../../io.ts";
+import { profileIdArgument } from "../../profile-id-argument.ts";
 
 export function requireProvider(raw: string | undefined): string {
   const provider = normalizeProviderId(raw ?? "");
@@ -22,7 +23,7 @@ export function requireProvider(raw: string | undefined): string {
 
 /** `<provider>:<name>`, defaulting the name; a profile id must not claim another provider. */
 export function resolveProfileId(provider: string, requested: string | undefined, defaultName: string): string {
-  const profileId = requested?.trim() || `${provider}:${defaultName}`;
+  const profileId = (requested !== undefined ? profileIdArgument(requested) : "") || `${provider}:${defaultName}`;
   if (/\s/.test(profileId) || !/^[^:]+:.+$/.test(profileId)) {
     throw new UsageError(`--profile-id must look like "${provider}:<name>", e.g. "${provider}:work"; got "${profileId}".`);
   }
