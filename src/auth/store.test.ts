@@ -46,6 +46,16 @@ test("profiles named like Object.prototype members load, merge and are written b
   assert.deepEqual(Object.keys(merged.profiles), ["__proto__", "constructor", "toString"]);
 });
 
+test("a number that reads as infinity is refused in words, wherever it is", async () => {
+  assert.equal(
+    await problemOf(storeText('"usageStats": { "openai:a": { "cooldownUntil": 1e999 } }')),
+    `Invalid auth store ${PATH}: usageStats["openai:a"].cooldownUntil: expected a time in milliseconds since 1970, got a number too large to represent (it reads as infinity).`,
+  );
+  assert.match(await problemOf(storeText('"usageStats": { "openai:a": { "failureCounts": { "rate_limit": -1e999 } } }')), /failureCounts\.rate_limit: expected a number, got a number too large to represent \(it reads as minus infinity\)\.$/);
+  assert.match(await problemOf(storeText('"extra": [1, 2, 1e999]')), /: extra\[2\]: expected a number, got a number too large/);
+  assert.match(await problemOf(storeText("").replace('"version": 1', '"version": 1e999')), /: version: expected a number, got a number too large/);
+});
+
 test("profile ids with control or bidi-override characters are refused wherever the store names one", async () => {
   const cases: [string, RegExp][] = [
     [`{ "version": 1, "profiles": { "openai:\\u202ea": { "type": "api_key", "provider": "openai", "key": "${KEY}" } } }`, /profile id "openai:\\u202Ea" in profiles contains/],
@@ -59,6 +69,13 @@ test("profile ids with control or bidi-override characters are refused wherever 
     assert.match(problem, /^Invalid auth store \/home\/u\/\.openclaw\/agents\/main\/agent\/auth-profiles\.json: /);
     assert.doesNotMatch(problem, /[\u0000\u200f\u202e\u2067]/);
   }
+});
+
+test("a duplicate profile id is an error naming it and its line", async () => {
+  assert.equal(
+    await problemOf(`{\n  "version": 1,\n  "profiles": {\n    "openai:a": {"type": "api_key", "provider": "openai", "key": "${KEY}"},\n    "openai:a": {"type": "api_key", "provider": "openai", "key": "${KEY}x"}\n  }\n}`),
+    `Invalid auth store ${PATH}: duplicate key "openai:a" in profiles at line 5, column 5 (the second one would silently replace the first).`,
+  );
 });
 
 async function inLegacyDir(authJson: string, fn: (dir: string, oauthJson: string) => Promise<void>): Promise<void> {
@@ -82,3 +99,7 @@ test("legacy auth.json: a provider key with hidden characters is refused, not im
     await assert.rejects(importLegacyStores(dir, oauthJson, emptyStore()), (error: unknown) => error instanceof FileFormatError && /profile id "open\\u202Eai:default" contains/.test(error.message));
   }));
 
+test("legacy auth.json: a provider written twice is refused, naming it and its position", () =>
+  inLegacyDir('{"openai": {"type": "api_key", "key": "a"}, "openai": {"type": "api_key", "key": "b"}}', async (dir, oauthJson) => {
+    await assert.rejects(importLegacyStores(dir, oauthJson, emptyStore()), { message: /^Cannot import legacy credentials from .*auth\.json: duplicate key "openai" at the top level at line 1, column 45/ });
+  }));

@@ -4,7 +4,7 @@
 // goes over it.
 import { join } from "node:path";
 import { FileFormatError } from "../state/errors.ts";
-import { parseJsonText, TextParseError } from "../state/json-text.ts";
+import { JsonContentError, parseJsonText, TextParseError } from "../state/json-text.ts";
 import { matchesSchema } from "../state/json-schema-check.ts";
 import { setOwnValue } from "../state/own-keys.ts";
 import { AUTH_STORE_JSON_SCHEMA } from "../generated/schemas.ts";
@@ -81,6 +81,7 @@ export async function parseStoreText(path: string, text: string): Promise<AuthSt
   try {
     doc = await parseJsonText(text);
   } catch (error) {
+    if (error instanceof JsonContentError) throw new FileFormatError(path, `Invalid auth store ${path}: ${error.message}.`, STORE_HINT);
     const reason = error instanceof TextParseError ? error.message : String(error);
     throw new FileFormatError(path, `Cannot read auth store ${path}: ${reason}.`, STORE_HINT);
   }

@@ -67,3 +67,21 @@ test("profile ids with control or bidi-override characters in auth.profiles or a
   });
 });
 
+test("a duplicate key or a number that reads as infinity in openclaw.json is explained, with no value quoted", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "openclaw-config-"));
+  try {
+    const path = join(dir, "openclaw.json");
+    writeFileSync(path, '{\n  gateway: { port: 1 },\n  "gateway": { port: 2 },\n}\n');
+    await assert.rejects(readConfigFile(path), {
+      message: `Invalid config at ${path}: duplicate key "gateway" at the top level at line 3, column 3 (the second one would silently replace the first).`,
+    });
+    await assert.rejects(validateConfig({ gateway: { port: Infinity } }, "/c.json"), {
+      message: "Invalid config at /c.json: gateway.port: expected a number, got a number too large to represent (it reads as infinity).",
+    });
+    await assert.rejects(validateConfig({ auth: { cooldowns: { billingMaxHours: -Infinity } } }, "/c.json"), {
+      message: /auth\.cooldowns\.billingMaxHours: expected a number, got a number too large to represent \(it reads as minus infinity\)\.$/,
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -4,7 +4,7 @@
 // the file atomically.
 import { copyFile, rename, chmod } from "node:fs/promises";
 import { FileFormatError, errnoCode } from "./errors.ts";
-import { parseJson5Text, TextParseError } from "./json-text.ts";
+import { JsonContentError, parseJson5Text, TextParseError } from "./json-text.ts";
 import { hiddenCharactersProblem } from "./hidden-characters.ts";
 import { setOwnValue } from "./own-keys.ts";
 import { readTextIfExists, writeFileAtomic, FILE_MODE } from "./safe-file.ts";
@@ -34,6 +34,7 @@ export async function readConfigFile(path: string): Promise<ConfigFile> {
   try {
     doc = await parseJson5Text(text);
   } catch (error) {
+    if (error instanceof JsonContentError) throw new FileFormatError(path, `Invalid config at ${path}: ${error.message}.`, FIX_HINT);
     const reason = error instanceof TextParseError ? error.message : String(error);
     throw new FileFormatError(path, `Cannot read config ${path}: ${reason}.`, FIX_HINT);
   }

@@ -136,6 +136,44 @@ describe("ids that are JavaScript property names are ordinary ids", () => {
     }));
 });
 
+describe("numbers that read as infinity are explained in words", () => {
+  test("models status on Alice's store with `expires: 1e999`: names the field and says what is wrong", () =>
+    inHome(async (home) => {
+      copyAliceFixture(home);
+      const text = readFileSync(home.storePath, "utf8");
+      const edited = text.replace(/("anthropic:manual": \{[^}]*"expires": )\d+/, "$11e999");
+      assert.notEqual(edited, text);
+      writeFileSync(home.storePath, edited);
+      const result = await runCli(["models", "status"], { home: home.home });
+      assert.equal(result.code, 1);
+      assert.equal(
+        result.stderr,
+        'Error: Invalid auth store ~/.openclaw/agents/main/agent/auth-profiles.json: profiles["anthropic:manual"].expires: expected a time in milliseconds since 1970, got a number too large to represent (it reads as infinity).\n' +
+          "Fix the file by hand; openclaw did not change it.\n",
+      );
+      assert.equal(readFileSync(home.storePath, "utf8"), edited);
+    }));
+
+  test("any non-finite number in the store is refused, also where the schema does not look (JSON.stringify would write it back as null)", () =>
+    inHome(async (home) => {
+      writeJson(home.storePath, { version: 1, profiles: {} });
+      const cases: [string, RegExp][] = [
+        ['"usageStats": { "openai:a": { "cooldownUntil": -1e999 } }', /usageStats\["openai:a"\]\.cooldownUntil: expected a time in milliseconds since 1970, got a number too large to represent \(it reads as minus infinity\)/],
+        ['"usageStats": { "openai:a": { "modelCooldowns": { "gpt-5": { "until": 1e400 } } } }', /usageStats\["openai:a"\]\.modelCooldowns\.gpt-5\.until: expected a time in milliseconds since 1970/],
+        ['"usageStats": { "openai:a": { "errorCount": 9e999 } }', /usageStats\["openai:a"\]\.errorCount: expected a number, got a number too large to represent/],
+      ];
+      for (const [section, message] of cases) {
+        const text = `{ "version": 1, "profiles": { "openai:a": { "type": "api_key", "provider": "openai", "key": "${OPENAI_KEY}" } }, ${section} }\n`;
+        writeFileSync(home.storePath, text);
+        const result = await runCli(["models", "status", "--json"], { home: home.home });
+        assert.equal(result.code, 1, section);
+        assert.match(firstLine(result.stderr), message);
+        assert.equal(result.stdout, "");
+        assertNoSecrets([result.stderr], SECRETS);
+      }
+    }));
+});
+
 describe("profile ids with control or bidi-override characters are refused on the command line", () => {
   const RLO = "\u202E";
   const cases: { name: string; args: string[]; stdin?: string }[] = [
