@@ -212,8 +212,14 @@ describe("order get/set/clear", () => {
       const getJson = await runCli(["models", "auth", "order", "get", "--provider", "anthropic", "--json"], { home: home.home });
       assert.equal(getJson.stdout.trimEnd(), fixtureOutput("models-auth-order-get--json.txt").text.trimEnd().split("/home/alice").join(home.home));
 
+      const storeBeforeSet = readJson(home.storePath);
       const set = await runCli(["models", "auth", "order", "set", "--provider", "anthropic", "anthropic:work", "anthropic:manual", "anthropic:work"], { home: home.home });
       assert.equal(set.stdout.trimEnd(), fixtureOutput("models-auth-order-set.txt").text.trimEnd());
+      // What it printed is what it stored (deduplicated), and nothing else in the store changed.
+      assert.deepEqual(readJson(home.storePath), { ...storeBeforeSet, order: { anthropic: ["anthropic:work", "anthropic:manual"] } });
+      const reversed = await runCli(["models", "auth", "order", "set", "--provider", "anthropic", "anthropic:manual", "anthropic:work"], { home: home.home });
+      assert.equal(reversed.code, 0, reversed.stderr);
+      assert.deepEqual(readJson(home.storePath).order, { anthropic: ["anthropic:manual", "anthropic:work"] });
 
       const clear = await runCli(["models", "auth", "order", "clear", "--provider", "anthropic"], { home: home.home });
       assert.equal(clear.stdout.trimEnd(), "Cleared per-agent order override.");
