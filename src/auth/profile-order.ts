@@ -3,7 +3,7 @@
 // neither. Expired windows already count as over here; dropping them from the
 // file is clearExpiredCooldowns' job, done by whoever holds the store's lock.
 import type { AuthMode, OpenClawConfig } from "../state/config-schema.ts";
-import { ownValue } from "../state/own-keys.ts";
+import { hasOwnKey, ownValue } from "../state/own-keys.ts";
 import { profileAvailability } from "./cooldown.ts";
 import { normalizeProviderId } from "./provider-id.ts";
 import type { AuthStore, Credential, CredentialType } from "./store-schema.ts";
@@ -82,6 +82,16 @@ function nonEmpty(list: string[] | undefined): string[] | undefined {
   return list && list.length > 0 ? list : undefined;
 }
 
+/**
+ * An explicit order without the ids the store lacks (a hand edit, or a profile
+ * removed by another tool); undefined when none is left, so the next base list
+ * applies instead of nothing at all. OpenClaw 2026.2.26 keeps them and then
+ * has no credential to offer; danglingOrderEntries() says which were skipped.
+ */
+function storedIds(list: string[] | undefined, store: AuthStore): string[] | undefined {
+  return nonEmpty(list?.filter((id) => hasOwnKey(store.profiles, id)));
+}
+
 interface Candidates {
   ids: string[];
   explicit: boolean;
@@ -90,7 +100,7 @@ interface Candidates {
 /** Steps 2–5: the base list, filtered, drift-repaired and deduplicated. */
 function candidateIds(input: ProfileOrderInput, provider: string): Candidates {
   // An empty list is treated as absent, as the store loader does for `order`.
-  const explicitOrder = nonEmpty(forProvider(input.store.order, provider)) ?? nonEmpty(forProvider(input.config.auth?.order, provider));
+  const explicitOrder = storedIds(forProvider(input.store.order, provider), input.store) ?? storedIds(forProvider(input.config.auth?.order, provider), input.store);
   const configured = Object.entries(input.config.auth?.profiles ?? {})
     .filter(([, metadata]) => normalizeProviderId(metadata.provider) === provider)
     .map(([id]) => id);

@@ -4,10 +4,11 @@
 // warning instead of answering "No credentials".
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
 import OpenAI from "openai";
 import { assertNoSecrets } from "../helpers/cli.ts";
 import { anthropicMessage, type SeenRequest } from "../helpers/fake-upstream.ts";
-import { GATEWAY_TOKEN, apiKeyProfile, startWorld, type GatewayWorld } from "../helpers/gateway.ts";
+import { GATEWAY_TOKEN, apiKeyProfile, startWorld, waitFor, type GatewayWorld } from "../helpers/gateway.ts";
 
 const KEY_A = "sk-ant-api03-" + "a".repeat(40) + "-handEditsA-" + "1".repeat(40);
 const PROTO_KEY = "sk-proj-" + "p".repeat(30) + "-handEditsProto-" + "2".repeat(30);
@@ -106,3 +107,41 @@ describe("ids that are JavaScript property names, in requests", () => {
   });
 });
 
+describe("an order entry naming a profile that is not stored", () => {
+  let world: GatewayWorld;
+  before(async () => {
+    world = await startWorld({
+      store: { version: 1, profiles: { "anthropic:a": apiKeyProfile("anthropic", KEY_A) }, order: { anthropic: ["anthropic:gone", "anthropic:a"] } },
+      config: { agents: { defaults: { model: { primary: `anthropic/${OPUS}` } } } },
+    });
+  });
+  after(async () => {
+    const output = await world.close();
+    assertNoSecrets([output.stdout, output.stderr], SECRETS);
+  });
+
+  test("[gone, a]: served by a, and the gateway log says gone is skipped", async () => {
+    const answer = await messages(world, `anthropic/${OPUS}`);
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal(world.anthropic.requests.at(-1)!.credential, KEY_A);
+    assert.match(world.gateway.output().stderr, /warning: order\.anthropic in auth-profiles\.json names anthropic:gone, which is not a stored profile; it is skipped/);
+  });
+
+  test("[gone] only: the order counts as absent, so the stored profile still serves (not 503 No credentials)", async () => {
+    const warnings = () => world.gateway.output().stderr.split("names anthropic:gone").length - 1;
+    const warningsBefore = warnings();
+    writeFileSync(world.home.storePath, JSON.stringify({ version: 1, profiles: { "anthropic:a": apiKeyProfile("anthropic", KEY_A) }, order: { anthropic: ["anthropic:gone"] } }, null, 2), {
+      mode: 0o600,
+    });
+    // /health reloads changed files before it answers, so the next request sees the hand edit for sure.
+    const health = await fetch(`${world.gateway.url}/health`);
+    assert.equal(((await health.json()) as { ok: boolean }).ok, true);
+    const mark = world.anthropic.requests.length;
+    const answer = await messages(world, `anthropic/${OPUS}`);
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal(world.anthropic.requests.length, mark + 1);
+    assert.equal(world.anthropic.requests.at(-1)!.credential, KEY_A);
+    // The reload warned again, once.
+    await waitFor("the reload's warning", () => warnings() === warningsBefore + 1);
+  });
+});

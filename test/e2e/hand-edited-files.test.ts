@@ -199,3 +199,37 @@ describe("profile ids with control or bidi-override characters are refused on th
   }
 });
 
+describe("an order entry naming a profile that is not stored is skipped with a warning", () => {
+  test("models status warns on stderr about store and config order entries; --json and --check keep their shape", () =>
+    inHome(async (home) => {
+      writeJson(home.storePath, {
+        version: 1,
+        profiles: { "anthropic:a": { type: "api_key", provider: "anthropic", key: PROTO_KEY } },
+        order: { anthropic: ["anthropic:gone", "anthropic:a"] },
+      });
+      writeJson(home.configPath, { auth: { order: { anthropic: ["anthropic:a", "anthropic:old"] } } });
+      const status = await runCli(["models", "status"], { home: home.home });
+      assert.equal(status.code, 0, status.stderr);
+      assert.deepEqual(status.stderr.trimEnd().split("\n"), [
+        "Warning: order.anthropic in auth-profiles.json names anthropic:gone, which is not a stored profile; it is skipped. Fix: openclaw models auth order set --provider anthropic <profile ids> (or order clear --provider anthropic)",
+        "Warning: auth.order.anthropic in openclaw.json names anthropic:old, which is not a stored profile; it is skipped. Fix: remove it from auth.order.anthropic in openclaw.json",
+      ]);
+      const check = await runCli(["models", "status", "--check"], { home: home.home });
+      assert.equal(check.code, 0);
+      assert.equal(check.stdout, status.stdout);
+      const json = await runCli(["models", "status", "--json"], { home: home.home });
+      assert.equal(json.code, 0);
+      assert.equal(json.stderr, "");
+      assert.equal(JSON.parse(json.stdout).auth.providers[0].provider, "anthropic");
+      assertNoSecrets([status.stdout, status.stderr, json.stdout], SECRETS);
+    }));
+
+  test("a store without dangling entries prints no warning", () =>
+    inHome(async (home) => {
+      copyAliceFixture(home);
+      const status = await runCli(["models", "status"], { home: home.home });
+      assert.equal(status.code, 0);
+      assert.equal(status.stderr, "");
+      assertNoSecrets([status.stdout], aliceSecrets());
+    }));
+});
