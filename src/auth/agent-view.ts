@@ -1,6 +1,7 @@
 // What one agent can use: its own store, plus the default agent's profiles
 // read-through when it is another agent (spec §1.4; OpenClaw 2026.2.26 copied
 // the main store into the sub-agent instead, which forked the two).
+import { hasOwnKey } from "../state/own-keys.ts";
 import type { CredentialBackend, StoreSnapshot } from "./backend.ts";
 import { mergeStores } from "./store.ts";
 import type { AuthStore } from "./store-schema.ts";
@@ -24,6 +25,6 @@ export async function loadAgentAuthView(backend: CredentialBackend, agentDir: st
     own,
     inherited,
     merged,
-    isInherited: (profileId) => inherited !== undefined && !(profileId in own.store.profiles) && profileId in inherited.store.profiles,
+    isInherited: (profileId) => inherited !== undefined && !hasOwnKey(own.store.profiles, profileId) && hasOwnKey(inherited.store.profiles, profileId),
   };
 }

@@ -2,13 +2,14 @@
 // provider and mode (never the secret), and `auth.order[provider]` lists ids.
 import type { ConfigDocument } from "../state/config.ts";
 import type { AuthMode } from "../state/config-schema.ts";
+import { ownValue, setOwnValue } from "../state/own-keys.ts";
 import { normalizeProviderId } from "./provider-id.ts";
 
 function objectAt(parent: Record<string, unknown>, key: string): Record<string, unknown> {
-  const existing = parent[key];
+  const existing = ownValue(parent, key);
   if (existing !== null && typeof existing === "object" && !Array.isArray(existing)) return existing as Record<string, unknown>;
   const created: Record<string, unknown> = {};
-  parent[key] = created;
+  setOwnValue(parent, key, created);
   return created;
 }
 
@@ -23,12 +24,12 @@ export interface ProfileMetadata {
 export function applyAuthProfileConfig(doc: ConfigDocument, meta: ProfileMetadata): void {
   const auth = objectAt(doc, "auth");
   const profiles = objectAt(auth, "profiles");
-  const previous = profiles[meta.profileId];
+  const previous = ownValue(profiles, meta.profileId);
   const entry: Record<string, unknown> = previous !== null && typeof previous === "object" ? { ...(previous as object) } : {};
   entry.provider = meta.provider;
   entry.mode = meta.mode;
   if (meta.email) entry.email = meta.email;
-  profiles[meta.profileId] = entry;
+  setOwnValue(profiles, meta.profileId, entry);
   const order = auth.order as Record<string, unknown> | undefined;
   if (!order || typeof order !== "object") return;
   const key = Object.keys(order).find((candidate) => normalizeProviderId(candidate) === normalizeProviderId(meta.provider));

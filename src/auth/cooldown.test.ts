@@ -249,3 +249,18 @@ test("success resets the profile, remembers it as last good, and clears only tha
   assert.deepEqual(s.lastGood, { anthropic: ID, openrouter: "openrouter:default" });
   assert.equal(s.usageStats["openrouter:default"]!.lastUsed, now);
 });
+
+test("usage of profiles named like Object.prototype members is recorded as their own entry (issue 6)", () => {
+  for (const profileId of ["__proto__", "constructor", "toString"]) {
+    const s: AuthStore = { version: 1, profiles: JSON.parse(`{"${profileId}": {"type": "api_key", "provider": "anthropic", "key": "k"}}`) };
+    assert.deepEqual(profileAvailability(s, profileId, "anthropic", "m", now), { usable: true }, `${profileId}: nothing recorded yet`);
+    recordFailure(s, { profileId, provider: "anthropic", reason: "rate_limit", now });
+    // `usageStats["__proto__"] = {}` would have set the prototype and lost the entry.
+    assert.equal(Object.getPrototypeOf(s.usageStats), Object.prototype, profileId);
+    assert.deepEqual(Object.keys(s.usageStats!), [profileId]);
+    assert.equal(Object.getOwnPropertyDescriptor(s.usageStats, profileId)?.value.cooldownUntil, now + MINUTE, profileId);
+    assert.equal(profileAvailability(s, profileId, "anthropic", "m", now).usable, false, profileId);
+    recordFailure(s, { profileId, provider: "anthropic", reason: "rate_limit", model: "toString", now });
+    assert.deepEqual(Object.keys(modelCooldownsOf(Object.getOwnPropertyDescriptor(s.usageStats, profileId)?.value)), ["toString"]);
+  }
+});

@@ -6,6 +6,7 @@
 // in `usageStats[id].modelCooldowns[model]` and the profile keeps serving its
 // other models. OpenClaw 2026.2.26 ignores the field (usageStats is open).
 import type { OpenClawConfig } from "../state/config-schema.ts";
+import { ownValue, setOwnValue } from "../state/own-keys.ts";
 import type { FailureReason } from "./failure-reason.ts";
 import { normalizeProviderId } from "./provider-id.ts";
 import type { AuthStore, UsageStats } from "./store-schema.ts";
@@ -41,17 +42,12 @@ export function modelCooldownsOf(stats: UsageStats | undefined): Record<string, 
   return Object.fromEntries(Object.entries(raw).filter((entry): entry is [string, ModelCooldown] => isModelCooldown(entry[1])));
 }
 
-/** A record's own entry: ids come from files, and `{}` already "has" `constructor`. */
-function own<T>(record: Record<string, T> | undefined, key: string): T | undefined {
-  return record && Object.hasOwn(record, key) ? record[key] : undefined;
-}
-
 function statsFor(store: AuthStore, profileId: string): UsageStats {
   store.usageStats ??= {};
-  const existing = own(store.usageStats, profileId);
+  const existing = ownValue(store.usageStats, profileId);
   if (existing) return existing;
   const created: UsageStats = {};
-  store.usageStats[profileId] = created;
+  setOwnValue(store.usageStats, profileId, created);
   return created;
 }
 
@@ -153,7 +149,7 @@ function cooldownLengthMs(errorCount: number, retryAfterMs: number | undefined):
 
 function recordModelCooldown(stats: UsageStats, model: string, input: FailureRecord): void {
   const all = modelCooldownsOf(stats);
-  const previous = own(all, model);
+  const previous = ownValue(all, model);
   const errorCount = (previous?.errorCount ?? 0) + 1;
   // An active window is immutable: retries during it count but cannot stretch it.
   const until = previous && isActive(previous.until, input.now) ? previous.until : input.now + cooldownLengthMs(errorCount, input.retryAfterMs);
@@ -220,9 +216,9 @@ export function recordSuccess(store: AuthStore, input: SuccessRecord): void {
 /** Whether a profile may serve `model` now; when not, until when and why. */
 export function profileAvailability(store: AuthStore, profileId: string, provider: string, model: string | undefined, now: number): Availability {
   if (bypassesCooldown(provider)) return { usable: true };
-  const stats = own(store.usageStats, profileId);
+  const stats = ownValue(store.usageStats, profileId);
   const window = unusableWindow(profileId, provider, stats, now);
-  const modelWindow = model !== undefined ? own(modelCooldownsOf(stats), model) : undefined;
+  const modelWindow = model !== undefined ? ownValue(modelCooldownsOf(stats), model) : undefined;
   const activeModel = modelWindow && isActive(modelWindow.until, now) ? modelWindow : undefined;
   // Both may hold; the later one decides when the profile can serve this model again.
   if (activeModel && (!window || activeModel.until > window.until)) {

@@ -1,9 +1,10 @@
 // Which environment variables hold a provider's credential (spec §2.5), in the
 // order OpenClaw tries them, plus the multi-key forms used for rotation.
 import type { EnvChain, EnvValue } from "../state/env-chain.ts";
+import { lookupTable } from "../state/own-keys.ts";
 import { normalizeProviderId } from "./provider-id.ts";
 
-const PROVIDER_ENV_VARS: Record<string, readonly string[]> = {
+const PROVIDER_ENV_VARS = lookupTable<Record<string, readonly string[]>>({
   anthropic: ["ANTHROPIC_OAUTH_TOKEN", "ANTHROPIC_API_KEY"],
   "github-copilot": ["COPILOT_GITHUB_TOKEN", "GH_TOKEN", "GITHUB_TOKEN"],
   chutes: ["CHUTES_OAUTH_TOKEN", "CHUTES_API_KEY"],
@@ -21,7 +22,7 @@ const PROVIDER_ENV_VARS: Record<string, readonly string[]> = {
   huggingface: ["HUGGINGFACE_HUB_TOKEN", "HF_TOKEN"],
   // Vertex authenticates with gcloud application-default credentials, not a key.
   "google-vertex": [],
-};
+});
 
 /** Providers this table knows a variable for (so a near-miss of one can be told apart from a new id). */
 export const ENV_KEY_PROVIDERS: readonly string[] = Object.keys(PROVIDER_ENV_VARS);

@@ -7,6 +7,8 @@ import { rename } from "node:fs/promises";
 import { FileFormatError, errnoCode } from "../state/errors.ts";
 import { parseJsonText, TextParseError } from "../state/json-text.ts";
 import { readTextIfExists } from "../state/safe-file.ts";
+import { hiddenCharactersProblem } from "../state/hidden-characters.ts";
+import { hasOwnKey, ownValue, setOwnValue } from "../state/own-keys.ts";
 import type { AuthStore, Credential } from "./store-schema.ts";
 import { matchesSchema } from "../state/json-schema-check.ts";
 import { CREDENTIAL_JSON_SCHEMA } from "../generated/schemas.ts";
@@ -28,10 +30,20 @@ async function readLegacyMap(path: string): Promise<Record<string, unknown> | un
     doc = await parseJsonText(text);
   } catch (error) {
     const reason = error instanceof TextParseError ? error.message : String(error);
-    throw new FileFormatError(path, `Cannot import legacy credentials from ${path}: ${reason}.`, "Fix or move the file away; openclaw did not change it.");
+    throw new FileFormatError(path, `Cannot import legacy credentials from ${path}: ${reason}.`, LEGACY_HINT);
   }
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) return undefined;
   return doc as Record<string, unknown>;
+}
+
+const LEGACY_HINT = "Fix or move the file away; openclaw did not change it.";
+
+/** The `<provider>:default` id an entry becomes; refused if it hides characters (state/hidden-characters.ts). */
+function legacyProfileId(provider: string, path: string): string {
+  const id = `${provider.trim()}:default`;
+  const problem = hiddenCharactersProblem(id);
+  if (problem) throw new FileFormatError(path, `Cannot import legacy credentials from ${path}: ${problem}.`, LEGACY_HINT);
+  return id;
 }
 
 function pick(entry: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
@@ -58,11 +70,11 @@ export async function importLegacyStores(agentDir: string, oauthJsonPath: string
   for (const [provider, raw] of Object.entries(flat ?? {})) {
     if (raw === null || typeof raw !== "object") continue;
     const entry = raw as Record<string, unknown>;
-    const type = entry.type as Credential["type"];
-    if (!(type in KEPT_FIELDS)) continue;
-    const credential = { type, provider: provider.trim(), ...pick(entry, KEPT_FIELDS[type]) };
+    const type = entry.type;
+    if (typeof type !== "string" || !hasOwnKey(KEPT_FIELDS, type)) continue;
+    const credential = { type, provider: provider.trim(), ...pick(entry, KEPT_FIELDS[type as Credential["type"]]) };
     if (!matchesSchema(CREDENTIAL_JSON_SCHEMA, credential)) continue;
-    store.profiles[`${provider.trim()}:default`] = credential as Credential;
+    setOwnValue(store.profiles, legacyProfileId(provider, authJsonPath), credential as Credential);
     importedAuthJson = true;
   }
   if (importedAuthJson) sources.push(authJsonPath);
@@ -70,11 +82,11 @@ export async function importLegacyStores(agentDir: string, oauthJsonPath: string
   const oauth = await readLegacyMap(oauthJsonPath);
   let importedOAuth = false;
   for (const [provider, raw] of Object.entries(oauth ?? {})) {
-    const id = `${provider.trim()}:default`;
-    if (raw === null || typeof raw !== "object" || store.profiles[id]) continue;
+    const id = legacyProfileId(provider, oauthJsonPath);
+    if (raw === null || typeof raw !== "object" || ownValue(store.profiles, id)) continue;
     const credential = { ...(raw as Record<string, unknown>), type: "oauth", provider: provider.trim() };
     if (!matchesSchema(CREDENTIAL_JSON_SCHEMA, credential)) continue;
-    store.profiles[id] = credential as Credential;
+    setOwnValue(store.profiles, id, credential as Credential);
     importedOAuth = true;
   }
   if (importedOAuth) sources.push(oauthJsonPath);

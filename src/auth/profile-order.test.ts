@@ -160,3 +160,32 @@ test("the store is not changed, and odd ids are not mistaken for profiles", () =
   assert.deepEqual(store, before);
   assert.deepEqual(order({}).ordered, []);
 });
+
+test("an explicit order skips ids the store does not have (issue 6: a hand edit or a profile removed elsewhere)", () => {
+  const profiles = { "anthropic:a": apiKey(), "anthropic:b": apiKey() };
+  assert.deepEqual(order({ profiles, order: { anthropic: ["anthropic:gone", "anthropic:b"] } }).ordered, ["anthropic:b"]);
+  const config: OpenClawConfig = { auth: { order: { anthropic: ["anthropic:old", "anthropic:a"] } } };
+  assert.deepEqual(order({ profiles }, config).ordered, ["anthropic:a"]);
+});
+
+test("an explicit order with nothing stored left counts as absent: the next base list applies (spec §6.1 step 2)", () => {
+  const profiles = { "anthropic:a": apiKey(), "anthropic:b": token() };
+  // The store's order names only gone profiles: the config's order applies.
+  const config: OpenClawConfig = { auth: { order: { anthropic: ["anthropic:a"] } } };
+  assert.deepEqual(order({ profiles, order: { anthropic: ["anthropic:gone"] } }, config).ordered, ["anthropic:a"]);
+  // Neither order names a stored profile: round-robin over the store's profiles (token before api_key).
+  const stale: OpenClawConfig = { auth: { order: { anthropic: ["anthropic:old"] } } };
+  assert.deepEqual(order({ profiles, order: { anthropic: ["anthropic:gone"] } }, stale).ordered, ["anthropic:b", "anthropic:a"]);
+  // A stored but unusable profile is not dangling: the explicit order stands, and offers nothing.
+  const expired = { "anthropic:old-token": token(now - HOUR), "anthropic:a": apiKey() };
+  assert.deepEqual(order({ profiles: expired, order: { anthropic: ["anthropic:old-token"] } }).ordered, []);
+});
+
+test("ids that are Object.prototype members are ordinary: absent ones are skipped, stored ones are used", () => {
+  const profiles = { "anthropic:a": apiKey() };
+  assert.deepEqual(order({ profiles, order: { anthropic: ["constructor", "toString", "__proto__", "anthropic:a"] } }).ordered, ["anthropic:a"]);
+  const stored = JSON.parse('{"__proto__": {"type": "api_key", "provider": "anthropic", "key": "k"}, "constructor": {"type": "token", "provider": "anthropic", "token": "t"}}');
+  const result = order({ profiles: stored, usageStats: JSON.parse('{"__proto__": {"cooldownUntil": 1}}') });
+  assert.deepEqual(result.ordered, ["constructor", "__proto__"]);
+  assert.deepEqual(order({ profiles: stored, order: { anthropic: ["__proto__", "constructor"] } }).ordered, ["__proto__", "constructor"]);
+});

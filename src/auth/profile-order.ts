@@ -3,6 +3,7 @@
 // neither. Expired windows already count as over here; dropping them from the
 // file is clearExpiredCooldowns' job, done by whoever holds the store's lock.
 import type { AuthMode, OpenClawConfig } from "../state/config-schema.ts";
+import { hasOwnKey, ownValue } from "../state/own-keys.ts";
 import { profileAvailability } from "./cooldown.ts";
 import { normalizeProviderId } from "./provider-id.ts";
 import type { AuthStore, Credential, CredentialType } from "./store-schema.ts";
@@ -29,11 +30,6 @@ export interface ProfileOrderInput {
   model?: string;
   now: number;
   preferredProfile?: string;
-}
-
-/** A record's own entry: ids come from files, and `{}` already "has" `constructor`. */
-function own<T>(record: Record<string, T> | undefined, key: string): T | undefined {
-  return record && Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 /** The value under a provider key, comparing keys the way OpenClaw does (normalised). */
@@ -72,9 +68,9 @@ function hasUsableSecret(credential: Credential, now: number): boolean {
 }
 
 function isEligible(input: ProfileOrderInput, provider: string, profileId: string): boolean {
-  const credential = own(input.store.profiles, profileId);
+  const credential = ownValue(input.store.profiles, profileId);
   if (!credential || normalizeProviderId(credential.provider) !== provider) return false;
-  const metadata = own(input.config.auth?.profiles, profileId);
+  const metadata = ownValue(input.config.auth?.profiles, profileId);
   if (metadata && (normalizeProviderId(metadata.provider) !== provider || !modeFitsType(metadata.mode, credential.type))) return false;
   return hasUsableSecret(credential, input.now);
 }
@@ -87,6 +83,16 @@ function nonEmpty(list: string[] | undefined): string[] | undefined {
   return list && list.length > 0 ? list : undefined;
 }
 
+/**
+ * An explicit order without the ids the store lacks (a hand edit, or a profile
+ * removed by another tool); undefined when none is left, so the next base list
+ * applies instead of nothing at all. OpenClaw 2026.2.26 keeps them and then
+ * has no credential to offer; danglingOrderEntries() says which were skipped.
+ */
+function storedIds(list: string[] | undefined, store: AuthStore): string[] | undefined {
+  return nonEmpty(list?.filter((id) => hasOwnKey(store.profiles, id)));
+}
+
 interface Candidates {
   ids: string[];
   explicit: boolean;
@@ -95,14 +101,14 @@ interface Candidates {
 /** Steps 2–5: the base list, filtered, drift-repaired and deduplicated. */
 function candidateIds(input: ProfileOrderInput, provider: string): Candidates {
   // An empty list is treated as absent, as the store loader does for `order`.
-  const explicitOrder = nonEmpty(forProvider(input.store.order, provider)) ?? nonEmpty(forProvider(input.config.auth?.order, provider));
+  const explicitOrder = storedIds(forProvider(input.store.order, provider), input.store) ?? storedIds(forProvider(input.config.auth?.order, provider), input.store);
   const configured = Object.entries(input.config.auth?.profiles ?? {})
     .filter(([, metadata]) => normalizeProviderId(metadata.provider) === provider)
     .map(([id]) => id);
   const base = explicitOrder ?? (configured.length > 0 ? configured : storeProfilesOf(input.store, provider));
   let ids = base.filter((id) => isEligible(input, provider, id));
   // Drift repair: the config names profiles the store no longer has (e.g. a re-login under a new id).
-  if (ids.length === 0 && configured.length > 0 && base.every((id) => own(input.store.profiles, id) === undefined)) {
+  if (ids.length === 0 && configured.length > 0 && base.every((id) => ownValue(input.store.profiles, id) === undefined)) {
     ids = storeProfilesOf(input.store, provider).filter((id) => isEligible(input, provider, id));
   }
   return { ids: [...new Set(ids)], explicit: explicitOrder !== undefined };

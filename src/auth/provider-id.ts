@@ -1,11 +1,14 @@
 // Provider ids as OpenClaw spells them (spec §1.3 normalizeProviderId).
-const PROVIDER_ALIASES: Record<string, string> = {
+import { lookupTable } from "../state/own-keys.ts";
+
+// Null-prototype: "constructor" or "__proto__" is a provider id like any other, not an alias.
+const PROVIDER_ALIASES = lookupTable<Record<string, string>>({
   "z.ai": "zai",
   "z-ai": "zai",
   "opencode-zen": "opencode",
   qwen: "qwen-portal",
   "kimi-code": "kimi-coding",
-};
+});
 
 export function normalizeProviderId(provider: string): string {
   const id = provider.trim().toLowerCase();

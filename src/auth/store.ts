@@ -4,11 +4,13 @@
 // goes over it.
 import { join } from "node:path";
 import { FileFormatError } from "../state/errors.ts";
-import { parseJsonText, TextParseError } from "../state/json-text.ts";
+import { JsonContentError, parseJsonText, TextParseError } from "../state/json-text.ts";
 import { matchesSchema } from "../state/json-schema-check.ts";
+import { setOwnValue } from "../state/own-keys.ts";
 import { AUTH_STORE_JSON_SCHEMA } from "../generated/schemas.ts";
 import type { AuthStore, Credential } from "./store-schema.ts";
 import { registerSecret } from "./redact.ts";
+import { hiddenCharacterIdProblem } from "./store-checks.ts";
 
 export const AUTH_PROFILE_FILENAME = "auth-profiles.json";
 export const AUTH_STORE_VERSION = 1;
@@ -34,7 +36,7 @@ function coerceStoreDocument(doc: Record<string, unknown>): Record<string, unkno
     const profiles: Record<string, unknown> = {};
     for (const [id, entry] of Object.entries(doc.profiles)) {
       if (!isPlainObject(entry)) {
-        profiles[id] = entry;
+        setOwnValue(profiles, id, entry);
         continue;
       }
       // Users mix the store up with config `auth.profiles`: accept `mode` and `apiKey`.
@@ -43,7 +45,7 @@ function coerceStoreDocument(doc: Record<string, unknown>): Record<string, unkno
       else if (mode !== undefined) fixed.mode = mode;
       if (fixed.key === undefined && apiKey !== undefined) fixed.key = apiKey;
       else if (apiKey !== undefined) fixed.apiKey = apiKey;
-      profiles[id] = fixed;
+      setOwnValue(profiles, id, fixed);
     }
     out.profiles = profiles;
   }
@@ -51,11 +53,11 @@ function coerceStoreDocument(doc: Record<string, unknown>): Record<string, unkno
     const order: Record<string, unknown> = {};
     for (const [provider, list] of Object.entries(doc.order)) {
       if (!Array.isArray(list)) {
-        order[provider] = list;
+        setOwnValue(order, provider, list);
         continue;
       }
       const ids = list.map((id) => (typeof id === "string" ? id.trim() : id)).filter((id) => id !== "");
-      if (ids.length > 0) order[provider] = ids;
+      if (ids.length > 0) setOwnValue(order, provider, ids);
     }
     out.order = order;
   }
@@ -79,12 +81,15 @@ export async function parseStoreText(path: string, text: string): Promise<AuthSt
   try {
     doc = await parseJsonText(text);
   } catch (error) {
+    if (error instanceof JsonContentError) throw new FileFormatError(path, `Invalid auth store ${path}: ${error.message}.`, STORE_HINT);
     const reason = error instanceof TextParseError ? error.message : String(error);
     throw new FileFormatError(path, `Cannot read auth store ${path}: ${reason}.`, STORE_HINT);
   }
   if (!isPlainObject(doc)) throw new FileFormatError(path, `Invalid auth store ${path}: expected a JSON object at the top level.`, STORE_HINT);
   const coerced = coerceStoreDocument(doc);
   const store = matchesSchema(AUTH_STORE_JSON_SCHEMA, coerced) ? (coerced as AuthStore) : await explainInvalidStore(path, coerced);
+  const hiddenId = hiddenCharacterIdProblem(store);
+  if (hiddenId) throw new FileFormatError(path, `Invalid auth store ${path}: ${hiddenId}.`, STORE_HINT);
   registerStoreSecrets(store);
   return store;
 }
@@ -93,7 +98,8 @@ export async function parseStoreText(path: string, text: string): Promise<AuthSt
 async function explainInvalidStore(path: string, coerced: Record<string, unknown>): Promise<AuthStore> {
   const [{ AuthStoreSchema }, { formatIssues }] = await Promise.all([import("./store-schema.ts"), import("../state/schema-errors.ts")]);
   const result = AuthStoreSchema.safeParse(coerced);
-  if (result.success) return result.data;
+  // The document itself, not zod's copy: zod leaves out a `__proto__` key, which is a profile id like any other.
+  if (result.success) return coerced as AuthStore;
   const problems = formatIssues(result.error.issues, coerced, 3).join("; ");
   throw new FileFormatError(path, `Invalid auth store ${path}: ${problems}.`, STORE_HINT);
 }
@@ -104,11 +110,11 @@ function withoutShadowedSecrets(profiles: Record<string, Credential>): Record<st
   for (const [id, credential] of Object.entries(profiles)) {
     if (credential.type === "api_key" && credential.keyRef && credential.key !== undefined) {
       const { key: _dropped, ...rest } = credential;
-      out[id] = rest as Credential;
+      setOwnValue(out, id, rest as Credential);
     } else if (credential.type === "token" && credential.tokenRef && credential.token !== undefined) {
       const { token: _dropped, ...rest } = credential;
-      out[id] = rest as Credential;
-    } else out[id] = credential;
+      setOwnValue(out, id, rest as Credential);
+    } else setOwnValue(out, id, credential);
   }
   return out;
 }

@@ -9,6 +9,8 @@ import { profileAvailability, recordFailure, recordSuccess } from "../auth/coold
 import { normalizeProviderId } from "../auth/provider-id.ts";
 import { formatModelRef, resolveModelSettings, splitProfileSuffix, type ModelRef, type ModelSettings } from "../providers/model-ref.ts";
 import { redactSecrets } from "../auth/redact.ts";
+import { hiddenCharactersProblem } from "../state/hidden-characters.ts";
+import { ownValue } from "../state/own-keys.ts";
 import { resolveProvider, type ProviderSpec } from "../providers/registry.ts";
 import { relayLimits, upstreamTimeouts, type UpstreamPools } from "../providers/upstream.ts";
 import { sendApiError } from "./api-errors.ts";
@@ -64,7 +66,7 @@ function relayRejection(res: ServerResponse, request: ChatRequest, spec: Provide
 }
 
 function validatePin(snapshot: GatewaySnapshot, pin: string, provider: string): string | undefined {
-  const credential = snapshot.view.merged.profiles[pin];
+  const credential = ownValue(snapshot.view.merged.profiles, pin);
   if (!credential) return `Auth profile "${pin}" not found.`;
   const owner = normalizeProviderId(credential.provider);
   return owner === provider ? undefined : `Auth profile "${pin}" is for ${owner}, not ${provider}.`;
@@ -85,6 +87,8 @@ function resolveTarget(snapshot: GatewaySnapshot, raw: string): Target {
   if (!providerSpec(requested.provider)) {
     return { ok: false, status: 404, model, code: "model_not_found", message: `Unknown provider "${requested.provider}" in model "${raw}". Configure it under models.providers.` };
   }
+  const hiddenPin = pin ? hiddenCharactersProblem(pin) : undefined;
+  if (hiddenPin) return { ok: false, status: 400, model, message: `Invalid model "${model}@…": ${hiddenPin}.` };
   const pinProblem = pin ? validatePin(snapshot, pin, requested.provider) : undefined;
   if (pinProblem) return { ok: false, status: 404, model, message: pinProblem };
   return { ok: true, requested, pin, settings, providerSpec };

@@ -9,6 +9,7 @@ import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadAgentAuthView, type AgentAuthView } from "../auth/agent-view.ts";
 import type { CredentialBackend } from "../auth/backend.ts";
+import { danglingOrderEntries, describeDanglingOrderEntry } from "../auth/dangling-order.ts";
 import { SHELL_ENV_IMPORTED_KEYS, SHELL_ENV_TRIGGER_KEYS } from "../auth/env-keys.ts";
 import { createFileBackend } from "../auth/file-backend.ts";
 import { clearExpiredCooldowns } from "../auth/cooldown.ts";
@@ -131,6 +132,8 @@ export class LiveState {
     const primary = primaryAgent(ctx);
     const backend = createFileBackend({ stateDir: ctx.stateDir, env: this.options.env });
     const view = await loadAgentAuthView(backend, agent.dir, primary.dir);
+    // Said once per load: requests skip these entries (profile-order.ts) without a word.
+    for (const entry of danglingOrderEntries(view.merged, ctx.config)) this.options.log?.(`warning: ${describeDanglingOrderEntry(entry)}`);
     this.backend = backend;
     const snapshot = { ctx, agent, primary, view };
     for (const change of this.pending) applyUsage(change, view.own.store, view.inherited?.store);

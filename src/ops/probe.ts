@@ -14,6 +14,7 @@ import { chatEndpoint, knownProviderIds, resolveProvider, type ProviderSpec } fr
 import { ERROR_BODY_LIMIT, UpstreamPools, readCapped, upstreamErrorMessage } from "../providers/upstream.ts";
 import { upstreamHeaders } from "../providers/wire.ts";
 import type { StateContext } from "../state/context.ts";
+import { ownValue } from "../state/own-keys.ts";
 
 export interface ProbeOptions {
   provider?: string;
@@ -65,7 +66,7 @@ function probeModel(ctx: StateContext, provider: string): string | undefined {
 
 function profileTargets(ctx: StateContext, view: AgentAuthView, provider: string, options: ProbeOptions, now: number): Target[] {
   const store = view.merged;
-  const explicit = store.order?.[provider] ?? ctx.config.auth?.order?.[provider];
+  const explicit = ownValue(store.order, provider) ?? ownValue(ctx.config.auth?.order, provider);
   const { ordered } = resolveProfileOrder({ config: ctx.config, store, provider, now });
   const targets: Target[] = [];
   for (const [profileId, credential] of Object.entries(store.profiles)) {

@@ -16,6 +16,7 @@ import type { Credential } from "../auth/store-schema.ts";
 import { formatModelRef, providersInUse, resolveModelRef, resolveModelSettings, type ModelSettings } from "../providers/model-ref.ts";
 import type { AgentInfo } from "../state/agents.ts";
 import type { StateContext } from "../state/context.ts";
+import { ownValue } from "../state/own-keys.ts";
 
 export interface EffectiveAuth {
   kind: "profiles" | "env" | "models.json" | "missing";
@@ -121,7 +122,7 @@ function providerOverview(inputs: StatusInputs, provider: string, profiles: read
     if (credential.type === "oauth") counts.oauth++;
     else if (credential.type === "token") counts.token++;
     else counts.apiKey++;
-    const stats = view.merged.usageStats?.[profileId];
+    const stats = ownValue(view.merged.usageStats, profileId);
     const windows = [unusableWindow(profileId, credential.provider, stats, now), ...modelWindows(profileId, credential.provider, stats, now)];
     const inherited = view.isInherited(profileId) ? " [inherited]" : "";
     counts.labels.push(`${profileId}=${credentialLabel(credential)}${unusableSuffix(...windows)}${inherited}`);
@@ -196,7 +197,7 @@ export function buildStatusReport(inputs: StatusInputs): StatusReport {
   const unusableProfiles = listedIds
     .flatMap((provider) => groups.get(provider) ?? [])
     .flatMap(([profileId, credential]) => {
-      const stats = view.merged.usageStats?.[profileId];
+      const stats = ownValue(view.merged.usageStats, profileId);
       return [unusableWindow(profileId, credential.provider, stats, now), ...modelWindows(profileId, credential.provider, stats, now)];
     })
     .filter((window): window is UnusableWindow => window !== undefined);

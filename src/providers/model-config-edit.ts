@@ -2,14 +2,16 @@
 // written. `agents.defaults.model` may be a string or {primary, fallbacks};
 // edits keep whichever parts the user had.
 import type { ConfigDocument } from "../state/config.ts";
+import { ownValue, setOwnValue } from "../state/own-keys.ts";
 
 type Json = Record<string, unknown>;
 
+// Own entries only: a missing "__proto__" entry would otherwise hand back Object.prototype to edit.
 function child(parent: Json, key: string): Json {
-  const existing = parent[key];
+  const existing = ownValue(parent, key);
   if (existing !== null && typeof existing === "object" && !Array.isArray(existing)) return existing as Json;
   const created: Json = {};
-  parent[key] = created;
+  setOwnValue<unknown>(parent, key, created);
   return created;
 }
 

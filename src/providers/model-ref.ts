@@ -3,19 +3,23 @@
 // `@<profileId>` pin that may follow a reference.
 import { normalizeProviderId } from "../auth/provider-id.ts";
 import type { ModelSelection, OpenClawConfig } from "../state/config-schema.ts";
+import { lookupTable, setOwnValue } from "../state/own-keys.ts";
 
 export const DEFAULT_PROVIDER = "anthropic";
 export const DEFAULT_MODEL = "anthropic/claude-opus-4-6";
 
-/** OpenClaw 2026.2.26's default aliases; they name entries of `agents.defaults.models` that have none. */
-export const BUILTIN_ALIASES: Readonly<Record<string, string>> = {
+/**
+ * OpenClaw 2026.2.26's default aliases; they name entries of `agents.defaults.models` that have none.
+ * Null-prototype, so `name in BUILTIN_ALIASES` is false for "constructor" and other Object members.
+ */
+export const BUILTIN_ALIASES = lookupTable<Record<string, string>>({
   opus: "anthropic/claude-opus-4-6",
   sonnet: "anthropic/claude-sonnet-4-6",
   gpt: "openai/gpt-5.2",
   "gpt-mini": "openai/gpt-5-mini",
   gemini: "google/gemini-3-pro-preview",
   "gemini-flash": "google/gemini-3-flash-preview",
-};
+});
 
 export const ALIAS_PATTERN = /^[A-Za-z0-9_.:-]+$/;
 
@@ -48,7 +52,7 @@ export function configuredAliases(config: OpenClawConfig): Record<string, string
   const builtinByTarget = new Map(Object.entries(BUILTIN_ALIASES).map(([alias, target]) => [target, alias]));
   for (const [key, entry] of Object.entries(entries)) {
     const alias = entry.alias?.trim() || builtinByTarget.get(key);
-    if (alias) table[alias] = key;
+    if (alias) setOwnValue(table, alias, key);
   }
   return table;
 }

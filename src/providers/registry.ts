@@ -3,6 +3,7 @@
 // `baseUrl` also overrides a built-in's (that is how tests reach fake upstreams).
 import { normalizeProviderId } from "../auth/provider-id.ts";
 import type { OpenClawConfig } from "../state/config-schema.ts";
+import { lookupTable } from "../state/own-keys.ts";
 
 export type ProviderApi = "anthropic-messages" | "openai-completions";
 
@@ -17,11 +18,12 @@ export interface ProviderSpec {
   configApiKey: string | undefined;
 }
 
-const BUILT_IN: Record<string, { api: ProviderApi; baseUrl: string }> = {
+// Null-prototype: a provider named "constructor" is unknown, not Object's constructor.
+const BUILT_IN = lookupTable<Record<string, { api: ProviderApi; baseUrl: string }>>({
   anthropic: { api: "anthropic-messages", baseUrl: "https://api.anthropic.com" },
   openai: { api: "openai-completions", baseUrl: "https://api.openai.com/v1" },
   openrouter: { api: "openai-completions", baseUrl: "https://openrouter.ai/api/v1" },
-};
+});
 
 function asApi(value: string | undefined): ProviderApi | undefined {
   if (value === "anthropic-messages" || value === "anthropic") return "anthropic-messages";

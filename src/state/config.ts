@@ -4,7 +4,9 @@
 // atomically keeping five backups (config-backups.ts).
 import { readFile } from "node:fs/promises";
 import { FileFormatError } from "./errors.ts";
-import { parseJson5Text, TextParseError } from "./json-text.ts";
+import { JsonContentError, parseJson5Text, TextParseError } from "./json-text.ts";
+import { hiddenCharactersProblem } from "./hidden-characters.ts";
+import { setOwnValue } from "./own-keys.ts";
 import { readTextIfExists, verifyJson } from "./safe-file.ts";
 import { replaceKeepingBackups } from "./config-backups.ts";
 import { withFileLock } from "./file-lock.ts";
@@ -33,6 +35,7 @@ export async function readConfigFile(path: string): Promise<ConfigFile> {
   try {
     doc = await parseJson5Text(text);
   } catch (error) {
+    if (error instanceof JsonContentError) throw new FileFormatError(path, `Invalid config at ${path}: ${error.message}.`, FIX_HINT);
     const reason = error instanceof TextParseError ? error.message : String(error);
     throw new FileFormatError(path, `Cannot read config ${path}: ${reason}.`, FIX_HINT);
   }
@@ -68,7 +71,7 @@ export function substituteEnvRefs(document: ConfigDocument, lookup: (name: strin
     if (Array.isArray(value)) return value.map((item, index) => visit(item, [...keyPath, index]));
     if (value !== null && typeof value === "object") {
       const out: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(value)) out[key] = visit(item, [...keyPath, key]);
+      for (const [key, item] of Object.entries(value)) setOwnValue(out, key, visit(item, [...keyPath, key]));
       return out;
     }
     return value;
@@ -78,12 +81,34 @@ export function substituteEnvRefs(document: ConfigDocument, lookup: (name: strin
 
 /** Checks the substituted document; zod (loaded only then) explains what is wrong. */
 export async function validateConfig(document: ConfigDocument, path: string): Promise<OpenClawConfig> {
-  if (matchesSchema(CONFIG_JSON_SCHEMA, document)) return document as OpenClawConfig;
-  const [{ ConfigSchema }, { formatIssues }] = await Promise.all([import("./config-schema.ts"), import("./schema-errors.ts")]);
-  const result = ConfigSchema.safeParse(document);
-  if (result.success) return result.data;
-  const problems = formatIssues(result.error.issues, document, 3).join("; ");
-  throw new FileFormatError(path, `Invalid config at ${path}: ${problems}.`, FIX_HINT);
+  if (!matchesSchema(CONFIG_JSON_SCHEMA, document)) {
+    const [{ ConfigSchema }, { formatIssues }] = await Promise.all([import("./config-schema.ts"), import("./schema-errors.ts")]);
+    const result = ConfigSchema.safeParse(document);
+    if (!result.success) {
+      const problems = formatIssues(result.error.issues, document, 3).join("; ");
+      throw new FileFormatError(path, `Invalid config at ${path}: ${problems}.`, FIX_HINT);
+    }
+    // Otherwise the document itself, not zod's copy: zod leaves out a `__proto__` key, an id like any other.
+  }
+  const config = document as OpenClawConfig;
+  const hiddenId = hiddenCharacterIdInAuth(config);
+  if (hiddenId) throw new FileFormatError(path, `Invalid config at ${path}: ${hiddenId}.`, FIX_HINT);
+  return config;
+}
+
+/** Profile ids in `auth.profiles` and `auth.order` must read as what they are (see hidden-characters.ts). */
+function hiddenCharacterIdInAuth(config: OpenClawConfig): string | undefined {
+  for (const id of Object.keys(config.auth?.profiles ?? {})) {
+    const problem = hiddenCharactersProblem(id, "auth.profiles");
+    if (problem) return problem;
+  }
+  for (const [provider, ids] of Object.entries(config.auth?.order ?? {})) {
+    for (const id of ids) {
+      const problem = hiddenCharactersProblem(id, `auth.order.${provider}`);
+      if (problem) return problem;
+    }
+  }
+  return undefined;
 }
 
 export interface ConfigUpdate {

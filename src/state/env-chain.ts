@@ -3,6 +3,7 @@
 // overrides a higher one, and every value remembers where it came from, so
 // `models status` and `doctor` can say "source=~/.openclaw/.env: ANTHROPIC_API_KEY".
 import type { Env } from "./paths.ts";
+import { hasOwnKey, ownValue, setOwnValue } from "./own-keys.ts";
 
 export type EnvOrigin = "process" | "dotenv" | "config" | "shell";
 
@@ -48,7 +49,8 @@ export class EnvChain {
 
   get(name: string): EnvValue | undefined {
     for (const layer of this.layers) {
-      const value = layer.values[name];
+      // Own entries only: a SecretRef may name any variable, "constructor" included.
+      const value = ownValue(layer.values, name);
       if (present(value)) return { name, value, origin: layer.origin, source: `${layer.label}: ${name}` };
     }
     return undefined;
@@ -81,12 +83,12 @@ export function configEnvValues(block: unknown): Record<string, string> {
   const record = block as Record<string, unknown>;
   for (const [name, value] of Object.entries(record)) {
     if (name === "shellEnv" || name === "vars") continue;
-    if (typeof value === "string" && isSettable(name)) out[name] = value;
+    if (typeof value === "string" && isSettable(name)) setOwnValue(out, name, value);
   }
   const vars = record.vars;
   if (vars && typeof vars === "object" && !Array.isArray(vars)) {
     for (const [name, value] of Object.entries(vars as Record<string, unknown>)) {
-      if (typeof value === "string" && isSettable(name) && !(name in out)) out[name] = value;
+      if (typeof value === "string" && isSettable(name) && !hasOwnKey(out, name)) setOwnValue(out, name, value);
     }
   }
   return out;

@@ -17,7 +17,7 @@ export function formatKeyPath(path: readonly PropertyKey[]): string {
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   let current: unknown = data;
   for (const key of path) {
-    if (current === null || typeof current !== "object") return undefined;
+    if (current === null || typeof current !== "object" || !Object.hasOwn(current, key)) return undefined;
     current = (current as Record<PropertyKey, unknown>)[key];
   }
   return current;
@@ -29,12 +29,27 @@ export function describeType(value: unknown): string {
   if (Array.isArray(value)) return "an array";
   if (typeof value === "object") return "an object";
   if (typeof value === "string") return value.trim() === "" ? "an empty string" : "a string";
+  // `1e999` parses as Infinity: say so, rather than "expected a number, got a number".
+  if (typeof value === "number" && Number.isNaN(value)) return "NaN (not a number)";
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    return `a number too large to represent (it reads as ${value > 0 ? "infinity" : "minus infinity"})`;
+  }
   return `a ${typeof value}`;
+}
+
+// Fields of OpenClaw's files that hold a moment as milliseconds since 1970 (spec §1.3, §6.3).
+const TIME_FIELDS: ReadonlySet<string> = new Set(["expires", "lastUsed", "cooldownUntil", "disabledUntil", "lastFailureAt", "until"]);
+
+/** What a numeric field at `path` should hold, in words. */
+export function expectedNumber(path: readonly PropertyKey[]): string {
+  const last = path[path.length - 1];
+  return typeof last === "string" && TIME_FIELDS.has(last) ? "a time in milliseconds since 1970" : "a number";
 }
 
 function expectation(issue: Issue): string {
   switch (issue.code) {
     case "invalid_type":
+      if (issue.expected === "number") return expectedNumber(issue.path);
       return issue.expected === "object" ? "an object" : issue.expected === "array" ? "an array" : `a ${issue.expected}`;
     case "invalid_value":
       return `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;

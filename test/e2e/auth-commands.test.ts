@@ -9,26 +9,16 @@ import {
   assertNoSecrets,
   copyAliceFixture,
   fixtureOutput,
-  makeHome,
+  inTempHome,
   readJson,
   runCli,
   writeJson,
   type CliResult,
-  type TempHome,
 } from "../helpers/cli.ts";
 
 const SETUP_TOKEN = "sk-ant-oat01-" + "Q".repeat(95);
 const ANTHROPIC_KEY = "sk-ant-api03-" + "K".repeat(90);
 const OPENROUTER_TOKEN = "sk-or-v1-" + "R".repeat(64);
-
-async function inHome(fn: (home: TempHome) => Promise<void>): Promise<void> {
-  const home = makeHome();
-  try {
-    await fn(home);
-  } finally {
-    home.cleanup();
-  }
-}
 
 function firstErrorLine(result: CliResult): string {
   return result.stderr.split("\n")[0]!;
@@ -36,7 +26,7 @@ function firstErrorLine(result: CliResult): string {
 
 describe("paste-token", () => {
   test("stores a token from stdin under <provider>:manual and records config metadata", () =>
-    inHome(async (home) => {
+    inTempHome(async (home) => {
       const result = await runCli(["models", "auth", "paste-token", "--provider", "openrouter"], { home: home.home, stdin: `  ${OPENROUTER_TOKEN}\n` });
       assert.equal(result.code, 0, result.stderr);
       assert.deepEqual(result.stdout.trimEnd().split("\n"), [
@@ -53,7 +43,7 @@ describe("paste-token", () => {
     }));
 
   test("--expires-in sets the expiry; a bad duration is a usage error that writes nothing", () =>
-    inHome(async (home) => {
+    inTempHome(async (home) => {
       const before = Date.now();
       const ok = await runCli(["models", "auth", "paste-token", "--provider", "anthropic", "--profile-id", "anthropic:laptop", "--expires-in", "30d"], { home: home.home, stdin: SETUP_TOKEN });
       assert.equal(ok.code, 0, ok.stderr);
@@ -67,7 +57,7 @@ describe("paste-token", () => {
     }));
 
   test("refuses an empty stdin, an API key pasted as an Anthropic token, and a profile id of another provider", () =>
-    inHome(async (home) => {
+    inTempHome(async (home) => {
       const empty = await runCli(["models", "auth", "paste-token", "--provider", "openrouter"], { home: home.home, stdin: "\n" });
       assert.equal(empty.code, 1);
       assert.equal(firstErrorLine(empty), "Error: No token on stdin.");
@@ -90,7 +80,7 @@ describe("paste-token", () => {
     }));
 
   test("moves the profile to the front of an existing config order and clears the old credential's cooldown", () =>
-    inHome(async (home) => {
+    inTempHome(async (home) => {
       copyAliceFixture(home);
       const config = readJson(home.configPath);
       config.auth.order = { anthropic: ["anthropic:work", "anthropic:manual"] };
@@ -109,7 +99,7 @@ describe("paste-token", () => {
 
 describe("paste-api-key and setup-token", () => {
   test("paste-api-key stores <provider>:default as api_key; refuses a setup-token for anthropic", () =>
-    inHome(async (home) => {
+    inTempHome(async (home) => {
       const ok = await runCli(["models", "auth", "paste-api-key", "--provider", "anthropic"], { home: home.home, stdin: ANTHROPIC_KEY });
       assert.equal(ok.code, 0, ok.stderr);
       assert.match(ok.stdout, /^Auth profile: anthropic:default \(anthropic\/api_key\)$/m);
@@ -124,7 +114,7 @@ describe("paste-api-key and setup-token", () => {
     }));
 
   test("setup-token validates like OpenClaw and stores anthropic:manual without an expiry", () =>
-    inHome(async (home) => {
+    inTempHome(async (home) => {
       const cases: [string, string][] = [
         [ANTHROPIC_KEY, "Error: Expected token starting with sk-ant-oat01-"],
         ["sk-ant-oat01-short", "Error: Token looks too short; paste the full setup-token"],
@@ -156,7 +146,7 @@ describe("paste-api-key and setup-token", () => {
     }));
 
   test("models auth add needs a terminal and says what to use instead", () =>
-    inHome(async (home) => {
+    inTempHome(async (home) => {
       const result = await runCli(["models", "auth", "add"], { home: home.home });
       assert.equal(result.code, 1);
       assert.equal(firstErrorLine(result), "Error: `models auth add` is interactive and needs a terminal.");
@@ -166,7 +156,7 @@ describe("paste-api-key and setup-token", () => {
 
 describe("list, logout", () => {
   test("list shows every profile masked with health and cooldown; --json too", () =>
-    inHome(async (home) => {
+    inTempHome(async (home) => {
       copyAliceFixture(home);
       const text = await runCli(["models", "auth", "list"], { home: home.home });
       assert.equal(text.code, 0);
@@ -188,7 +178,7 @@ describe("list, logout", () => {
     }));
 
   test("logout removes the credential, its usage, its order entries, lastGood and config metadata together", () =>
-    inHome(async (home) => {
+    inTempHome(async (home) => {
       copyAliceFixture(home);
       const store = readJson(home.storePath);
       store.lastGood = { anthropic: "anthropic:work" };
@@ -220,15 +210,21 @@ describe("list, logout", () => {
 
 describe("order get/set/clear", () => {
   test("outputs match OpenClaw's, and set/clear write only the agent's store", () =>
-    inHome(async (home) => {
+    inTempHome(async (home) => {
       copyAliceFixture(home);
       const get = await runCli(["models", "auth", "order", "get", "--provider", "anthropic"], { home: home.home });
       assert.equal(get.stdout.trimEnd(), fixtureOutput("models-auth-order-get.txt").text.trimEnd());
       const getJson = await runCli(["models", "auth", "order", "get", "--provider", "anthropic", "--json"], { home: home.home });
       assert.equal(getJson.stdout.trimEnd(), fixtureOutput("models-auth-order-get--json.txt").text.trimEnd().split("/home/alice").join(home.home));
 
+      const storeBeforeSet = readJson(home.storePath);
       const set = await runCli(["models", "auth", "order", "set", "--provider", "anthropic", "anthropic:work", "anthropic:manual", "anthropic:work"], { home: home.home });
       assert.equal(set.stdout.trimEnd(), fixtureOutput("models-auth-order-set.txt").text.trimEnd());
+      // What it printed is what it stored (deduplicated), and nothing else in the store changed.
+      assert.deepEqual(readJson(home.storePath), { ...storeBeforeSet, order: { anthropic: ["anthropic:work", "anthropic:manual"] } });
+      const reversed = await runCli(["models", "auth", "order", "set", "--provider", "anthropic", "anthropic:manual", "anthropic:work"], { home: home.home });
+      assert.equal(reversed.code, 0, reversed.stderr);
+      assert.deepEqual(readJson(home.storePath).order, { anthropic: ["anthropic:manual", "anthropic:work"] });
 
       const clear = await runCli(["models", "auth", "order", "clear", "--provider", "anthropic"], { home: home.home });
       assert.equal(clear.stdout.trimEnd(), "Cleared per-agent order override.");
@@ -240,7 +236,7 @@ describe("order get/set/clear", () => {
     }));
 
   test("set refuses missing, unknown and foreign ids with OpenClaw's messages", () =>
-    inHome(async (home) => {
+    inTempHome(async (home) => {
       copyAliceFixture(home);
       const before = readFileSync(home.storePath);
       const cases: [string[], string][] = [
@@ -259,7 +255,7 @@ describe("order get/set/clear", () => {
 
 describe("agents", () => {
   test("--agent writes to that agent's own store; it still sees the default agent's profiles", () =>
-    inHome(async (home) => {
+    inTempHome(async (home) => {
       copyAliceFixture(home);
       const config = readJson(home.configPath);
       config.agents.list = [{ id: "main" }, { id: "work" }];
@@ -291,7 +287,7 @@ describe("agents", () => {
     }));
 
   test("an order inherited from the default agent is shown as such, and clearing it names the right agent", () =>
-    inHome(async (home) => {
+    inTempHome(async (home) => {
       copyAliceFixture(home);
       const config = readJson(home.configPath);
       config.agents.list = [{ id: "main" }, { id: "work" }];
@@ -312,7 +308,7 @@ describe("agents", () => {
     }));
 
   test("a legacy auth.json is imported as <provider>:default and kept as auth.json.migrated", () =>
-    inHome(async (home) => {
+    inTempHome(async (home) => {
       mkdirSync(home.agentDir, { recursive: true });
       const legacyKey = "sk-ant-api03-" + "L".repeat(80);
       writeFileSync(join(home.agentDir, "auth.json"), JSON.stringify({ anthropic: { type: "api_key", key: legacyKey } }));

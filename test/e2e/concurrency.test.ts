@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync,
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ROOT, aliceSecrets, assertNoSecrets, copyAliceFixture, makeHome, readJson, runCli, startCli, type CliResult } from "../helpers/cli.ts";
+import { ROOT, aliceSecrets, assertNoSecrets, copyAliceFixture, makeHome, readJson, runCli, startCli, writeJson, type CliResult } from "../helpers/cli.ts";
 import { waitFor } from "../helpers/gateway.ts";
 
 const WRITER = join(ROOT, "test", "helpers", "store-writer.ts");
@@ -149,6 +149,48 @@ describe("concurrent writers", () => {
       const aliases = JSON.parse(listed.stdout).aliases as Record<string, string>;
       for (let i = 0; i < n; i++) assert.equal(aliases[`a${i}`], `anthropic/test-model-${i}`);
       assert.ok(!existsSync(`${home.configPath}.lock`), "no config lock is left behind");
+    } finally {
+      home.cleanup();
+    }
+  });
+
+  test("order set racing logout, 20 rounds: the store never keeps an order entry for the removed profile", async () => {
+    // Issue 6: `order set` checked its ids before taking the lock, so a logout in
+    // between left `order.anthropic` naming a profile that was gone (7 of 20 rounds).
+    const home = makeHome();
+    try {
+      const outcomes = { orderFirst: 0, logoutFirst: 0 };
+      for (let round = 0; round < 20; round++) {
+        writeJson(home.storePath, {
+          version: 1,
+          profiles: {
+            "anthropic:a": { type: "api_key", provider: "anthropic", key: apiKey("a") },
+            "anthropic:b": { type: "api_key", provider: "anthropic", key: apiKey("b") },
+          },
+        });
+        const [order, logout] = await Promise.all([
+          runCli(["models", "auth", "order", "set", "--provider", "anthropic", "anthropic:a", "anthropic:b"], { home: home.home, timeoutMs: 60_000 }),
+          runCli(["models", "auth", "logout", "anthropic:a", "--yes"], { home: home.home, timeoutMs: 60_000 }),
+        ]);
+        assert.equal(logout.code, 0, `round ${round}: logout failed: ${logout.stderr}`);
+        const store = readJson(home.storePath);
+        assert.deepEqual(Object.keys(store.profiles), ["anthropic:b"], `round ${round}`);
+        for (const [provider, ids] of Object.entries<string[]>(store.order ?? {})) {
+          for (const id of ids) assert.ok(Object.hasOwn(store.profiles, id), `round ${round}: order.${provider} names ${id}, which is not in the store`);
+        }
+        if (order.code === 0) {
+          // The order landed first; logout then took anthropic:a out of it.
+          outcomes.orderFirst++;
+          assert.deepEqual(store.order, { anthropic: ["anthropic:b"] }, `round ${round}`);
+        } else {
+          // Logout landed first; order set, checking under the lock, found anthropic:a gone and wrote nothing.
+          outcomes.logoutFirst++;
+          assert.equal(order.stderr.split("\n")[0], `Error: Auth profile "anthropic:a" not found in ~/.openclaw/agents/main/agent.`, `round ${round}`);
+          assert.equal(store.order, undefined, `round ${round}`);
+        }
+      }
+      assert.equal(outcomes.orderFirst + outcomes.logoutFirst, 20);
+      assert.ok(!existsSync(`${home.storePath}.lock`), "no store lock is left behind");
     } finally {
       home.cleanup();
     }

@@ -149,6 +149,13 @@ interface BrokenFile {
 }
 
 const trailingComma = [...VALID_STORE_LINES.slice(0, 4), "  }", "}", ""].join("\n");
+// Issue 6: JSON.parse keeps the second "openai:a" and drops the first without a word.
+const duplicateProfile = [
+  ...VALID_STORE_LINES.slice(0, 4),
+  `    "openai:a": { "type": "api_key", "provider": "openai", "key": "${NEW_SECRET}" },`,
+  ...VALID_STORE_LINES.slice(4),
+].join("\n");
+const infiniteExpiry = VALID_STORE_LINES.join("\n").replace('"expires": 4102444800000', '"expires": 1e999');
 const truncated = VALID_STORE_LINES.join("\n").slice(0, VALID_STORE_LINES.join("\n").indexOf(API_KEY) + 12);
 const unquoted = VALID_STORE_LINES.join("\n").replace(`"${API_KEY}"`, API_KEY);
 
@@ -187,6 +194,22 @@ const INVALID_STORES: BrokenFile[] = [
     name: "profiles: []",
     text: JSON.stringify({ version: 1, profiles: [] }, null, 2) + "\n",
     position: /(?:^|[\s:])profiles: expected/,
+  },
+  {
+    name: "a profile id written twice (issue 6)",
+    text: duplicateProfile,
+    position: new RegExp(`duplicate key "openai:a" in profiles at ${at(duplicateProfile, duplicateProfile.lastIndexOf('"openai:a"')).source}`),
+  },
+  {
+    // JSON.parse reads 1e999 as Infinity; "expected a number, got a number" helped nobody.
+    name: "expires: 1e999 (issue 6)",
+    text: infiniteExpiry,
+    position: /profiles\["anthropic:t"\]\.expires: expected a time in milliseconds since 1970, got a number too large to represent \(it reads as infinity\)/,
+  },
+  {
+    name: "a profile id with a right-to-left override (issue 6)",
+    text: JSON.stringify({ version: 1, profiles: { "openai:a": { type: "api_key", provider: "openai", key: API_KEY }, "openai:\u202Eb": { type: "api_key", provider: "openai", key: API_KEY } } }, null, 2) + "\n",
+    position: /profile id "openai:\\u202Eb" in profiles contains a control or bidirectional-override character \(U\+202E\)/,
   },
   {
     name: "an order entry that is not a list",
@@ -283,10 +306,19 @@ const badJson5 = [
   "",
 ].join("\n");
 
+// Issue 6: an unquoted key and a quoted one that decode equal are the same key to JSON5.
+const duplicateJson5Key = ["{", "  agents: { defaults: { model: 'openai/gpt-5' } },", "  'agents': {},", "}", ""].join("\n");
+
 const BROKEN_CONFIGS: (BrokenFile & { env?: Record<string, string> })[] = [
   { name: "bad JSON5 (a missing comma)", text: badJson5, position: at(badJson5, badJson5.indexOf("auth:")) },
   { name: "an unterminated object", text: '{\n  agents: { defaults: { model: "openai/gpt-5" } },\n', position: /line 3, column 1\b/ },
   { name: "agents.defaults.model: 42", text: "{\n  agents: { defaults: { model: 42 } },\n}\n", position: /agents\.defaults\.model\b/ },
+  { name: "a key written twice (issue 6)", text: duplicateJson5Key, position: /duplicate key "agents" at the top level at line 3, column 3\b/ },
+  {
+    name: "a profile id with a bidi isolate in auth.profiles (issue 6)",
+    text: '{\n  auth: { profiles: { "openai:\\u2066a": { provider: "openai", mode: "api_key" } } },\n}\n',
+    position: /profile id "openai:\\u2066a" in auth\.profiles contains a control or bidirectional-override character \(U\+2066\)/,
+  },
   {
     name: "a ${MISSING_VAR} reference",
     text: '{\n  models: { providers: { openai: { apiKey: "${MISSING_VAR}" } } },\n}\n',

@@ -123,6 +123,7 @@ describe("order set / order clear apply to the very next request", () => {
     assert.equal((await ask(world)).credential, KEY_A, "the config order is explicit: no round-robin");
 
     await cli(world, ["models", "auth", "order", "set", "--provider", "anthropic", "anthropic:b", "anthropic:a"]);
+    assert.deepEqual(readJson(world.home.storePath).order, { anthropic: ["anthropic:b", "anthropic:a"] });
     assert.equal((await ask(world)).credential, KEY_B);
     assert.equal((await ask(world)).credential, KEY_B);
     // Make a the most recently used, so that only the config order (not round-robin) picks it after the clear.

@@ -1,6 +1,7 @@
 // Mappings both translation directions need: ids, stop reasons, usage, and the
 // small parsing chores (data URLs, tool-call arguments) around them.
 import { randomUUID } from "node:crypto";
+import { lookupTable } from "../../state/own-keys.ts";
 import type { AnthropicStopReason, AnthropicUsage, OpenAIFinishReason, OpenAIUsage } from "./types.ts";
 
 export function nowSeconds(): number {
@@ -32,7 +33,8 @@ export function anthropicToolUseId(id: string | undefined): string {
   return safe || `toolu_${randomSuffix()}`;
 }
 
-const FINISH_REASON_FOR_STOP: Record<AnthropicStopReason, OpenAIFinishReason> = {
+// Null-prototype tables: the keys are whatever the upstream sent ("constructor" maps to nothing).
+const FINISH_REASON_FOR_STOP = lookupTable<Record<AnthropicStopReason, OpenAIFinishReason>>({
   end_turn: "stop",
   stop_sequence: "stop",
   pause_turn: "stop",
@@ -40,20 +42,20 @@ const FINISH_REASON_FOR_STOP: Record<AnthropicStopReason, OpenAIFinishReason> = 
   model_context_window_exceeded: "length",
   tool_use: "tool_calls",
   refusal: "content_filter",
-};
+});
 
 export function openAIFinishReason(stopReason: string | null | undefined): OpenAIFinishReason {
   return FINISH_REASON_FOR_STOP[stopReason as AnthropicStopReason] ?? "stop";
 }
 
-const STOP_REASON_FOR_FINISH: Record<OpenAIFinishReason, AnthropicStopReason> = {
+const STOP_REASON_FOR_FINISH = lookupTable<Record<OpenAIFinishReason, AnthropicStopReason>>({
   stop: "end_turn",
   length: "max_tokens",
   tool_calls: "tool_use",
   function_call: "tool_use",
   // Anthropic's "refusal" promises a refusal-shaped message, which a filtered OpenAI reply is not.
   content_filter: "end_turn",
-};
+});
 
 /** `sawToolCalls` fixes upstreams that end a tool-calling turn with "stop". */
 export function anthropicStopReason(finishReason: string | null | undefined, sawToolCalls = false): AnthropicStopReason {

@@ -7,6 +7,7 @@ import { normalizeProviderId } from "../../../auth/provider-id.ts";
 import { authStorePath } from "../../../auth/store.ts";
 import { unusableWindow, type UnusableWindow } from "../../../auth/usage.ts";
 import { modelWindows } from "../../../auth/cooldown.ts";
+import { ownValue } from "../../../state/own-keys.ts";
 import { loadAuthView, loadCommandContext } from "../../command-context.ts";
 import { printJson, printLine, type CliIO } from "../../io.ts";
 
@@ -64,7 +65,7 @@ export async function run(options: ListOptions, io: CliIO): Promise<number> {
       entry.expiresAt = health.expiresAt;
       entry.remainingMs = health.remainingMs!;
     }
-    const stats = view.merged.usageStats?.[profileId];
+    const stats = ownValue(view.merged.usageStats, profileId);
     const window = unusableWindow(profileId, credential.provider, stats, now);
     if (window) entry.unusable = window;
     const perModel = modelWindows(profileId, credential.provider, stats, now);

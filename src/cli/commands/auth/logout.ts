@@ -3,9 +3,11 @@
 import { removeAuthProfileConfig } from "../../../auth/config-metadata.ts";
 import type { AuthStore } from "../../../auth/store-schema.ts";
 import { updateConfigFile } from "../../../state/config.ts";
+import { hasOwnKey } from "../../../state/own-keys.ts";
 import { loadAuthView, loadCommandContext } from "../../command-context.ts";
 import { CancelledError, UsageError } from "../../errors.ts";
 import { printLine, type CliIO } from "../../io.ts";
+import { profileIdArgument } from "../../profile-id-argument.ts";
 
 export interface LogoutOptions {
   profileId: string;
@@ -15,11 +17,11 @@ export interface LogoutOptions {
 
 export function removeProfileFromStore(store: AuthStore, profileId: string): boolean {
   let changed = false;
-  if (profileId in store.profiles) {
+  if (hasOwnKey(store.profiles, profileId)) {
     delete store.profiles[profileId];
     changed = true;
   }
-  if (store.usageStats && profileId in store.usageStats) {
+  if (store.usageStats && hasOwnKey(store.usageStats, profileId)) {
     delete store.usageStats[profileId];
     changed = true;
   }
@@ -48,11 +50,11 @@ async function confirmRemoval(profileId: string): Promise<boolean> {
 }
 
 export async function run(options: LogoutOptions, io: CliIO): Promise<number> {
-  const profileId = options.profileId.trim();
+  const profileId = profileIdArgument(options.profileId);
   const cc = await loadCommandContext(io, options.agent);
   const view = await loadAuthView(cc);
-  const inOwnStore = profileId in view.own.store.profiles;
-  const inConfig = Boolean(cc.ctx.config.auth?.profiles?.[profileId]);
+  const inOwnStore = hasOwnKey(view.own.store.profiles, profileId);
+  const inConfig = hasOwnKey(cc.ctx.config.auth?.profiles, profileId);
   if (!inOwnStore && view.isInherited(profileId)) {
     throw new UsageError(
       `Auth profile "${profileId}" belongs to the default agent (${cc.primary.id}), not ${cc.agent.id}.`,
@@ -67,7 +69,7 @@ export async function run(options: LogoutOptions, io: CliIO): Promise<number> {
 
   await cc.backend.update(cc.agent.dir, (store) => removeProfileFromStore(store, profileId));
   // Config metadata is shared by all agents; keep it while the default agent still has the profile.
-  const stillStored = cc.agent.dir !== cc.primary.dir && view.inherited !== undefined && profileId in view.inherited.store.profiles;
+  const stillStored = cc.agent.dir !== cc.primary.dir && view.inherited !== undefined && hasOwnKey(view.inherited.store.profiles, profileId);
   if (!stillStored) {
     const config = await updateConfigFile(cc.ctx.configPath, (doc) => removeAuthProfileConfig(doc, profileId), cc.ctx.env.lookup);
     if (config.changed) printLine(io, `Updated ${cc.ctx.display(cc.ctx.configPath)}`);

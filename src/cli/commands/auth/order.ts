@@ -1,13 +1,15 @@
 // `openclaw models auth order get|set|clear --provider <p> [--agent <id>] [--json]`
 // (spec §3.2): the per-agent override stored in that agent's auth-profiles.json.
 import { normalizeProviderId } from "../../../auth/provider-id.ts";
-import { authStorePath } from "../../../auth/store.ts";
+import { authStorePath, mergeStores } from "../../../auth/store.ts";
 import type { AuthStore } from "../../../auth/store-schema.ts";
 import { FileLockBusyError } from "../../../state/file-lock.ts";
 import { OpenClawError } from "../../../state/errors.ts";
+import { ownValue } from "../../../state/own-keys.ts";
 import { loadAuthView, loadCommandContext, type CommandContext } from "../../command-context.ts";
 import { UsageError } from "../../errors.ts";
 import { printErrorLine, printJson, printLine, type CliIO } from "../../io.ts";
+import { profileIdArgument } from "../../profile-id-argument.ts";
 import type { AgentAuthView } from "../../../auth/agent-view.ts";
 
 export interface OrderOptions {
@@ -27,7 +29,7 @@ function withoutProvider(store: AuthStore, provider: string): void {
   if (store.order && Object.keys(store.order).length === 0) delete store.order;
 }
 
-async function updateOrder(cc: CommandContext, change: (store: AuthStore) => void): Promise<void> {
+async function updateOrder(cc: CommandContext, change: (store: AuthStore) => void | Promise<void>): Promise<void> {
   try {
     await cc.backend.update(cc.agent.dir, change);
   } catch (error) {
@@ -84,21 +86,41 @@ export async function run(options: OrderOptions, io: CliIO): Promise<number> {
     return 0;
   }
 
-  const ids = [...new Set(options.profileIds.map((id) => id.trim()).filter(Boolean))];
+  const ids = [...new Set(options.profileIds.map(profileIdArgument).filter(Boolean))];
   if (ids.length === 0) throw new UsageError("Missing profile ids. Provide one or more profile ids.");
-  const view = await loadAuthView(cc);
+  // The ids are checked against the store as re-read under its lock, the same
+  // lock `logout` takes: a profile removed meanwhile is "not found" here rather
+  // than left named by the order. A refusal throws before anything is written.
+  await updateOrder(cc, (store) =>
+    withDefaultAgentStore(cc, (inherited) => {
+      requireOrderableIds(cc, inherited ? mergeStores(inherited, store) : store, provider, ids);
+      withoutProvider(store, provider);
+      store.order = { ...store.order, [provider]: ids };
+    }),
+  );
+  printOrder(cc, provider, { order: ids }, options, false);
+  return 0;
+}
+
+/** Every id must be a profile this agent can use (its own or read through), of `provider`. */
+function requireOrderableIds(cc: CommandContext, visible: AuthStore, provider: string, ids: readonly string[]): void {
   for (const id of ids) {
-    const credential = view.merged.profiles[id];
+    const credential = ownValue(visible.profiles, id);
     if (!credential) throw new UsageError(`Auth profile "${id}" not found in ${cc.agent.dir}.`, "See: openclaw models auth list");
     const owner = normalizeProviderId(credential.provider);
     if (owner !== provider) throw new UsageError(`Auth profile "${id}" is for ${owner}, not ${provider}.`);
   }
-  await updateOrder(cc, (store) => {
-    withoutProvider(store, provider);
-    store.order = { ...store.order, [provider]: ids };
-  });
-  printOrder(cc, provider, { order: ids }, options, false);
-  return 0;
+}
+
+/**
+ * For another agent, runs `fn` with the default agent's store (whose profiles it
+ * reads through) held under that store's lock too, so a `logout` there cannot
+ * slip in either; the default agent itself gets undefined. Writes nothing there.
+ */
+async function withDefaultAgentStore(cc: CommandContext, fn: (inherited: AuthStore | undefined) => void): Promise<void> {
+  if (cc.agent.dir === cc.primary.dir) return fn(undefined);
+  // An update that changes nothing is a read under the lock.
+  await cc.backend.update(cc.primary.dir, (primary) => fn(primary));
 }
 
 /** The order this agent runs with: its own, else the default agent's (read-through). */

@@ -7,9 +7,11 @@ import { authStorePath } from "../../../auth/store.ts";
 import type { Credential } from "../../../auth/store-schema.ts";
 import { updateConfigFile } from "../../../state/config.ts";
 import type { AuthMode } from "../../../state/config-schema.ts";
+import { hasOwnKey, setOwnValue } from "../../../state/own-keys.ts";
 import type { CommandContext } from "../../command-context.ts";
 import { UsageError } from "../../errors.ts";
 import { printLine } from "../../io.ts";
+import { profileIdArgument } from "../../profile-id-argument.ts";
 
 export function requireProvider(raw: string | undefined): string {
   const provider = normalizeProviderId(raw ?? "");
@@ -21,7 +23,7 @@ export function requireProvider(raw: string | undefined): string {
 
 /** `<provider>:<name>`, defaulting the name; a profile id must not claim another provider. */
 export function resolveProfileId(provider: string, requested: string | undefined, defaultName: string): string {
-  const profileId = requested?.trim() || `${provider}:${defaultName}`;
+  const profileId = (requested !== undefined ? profileIdArgument(requested) : "") || `${provider}:${defaultName}`;
   if (/\s/.test(profileId) || !/^[^:]+:.+$/.test(profileId)) {
     throw new UsageError(`--profile-id must look like "${provider}:<name>", e.g. "${provider}:work"; got "${profileId}".`);
   }
@@ -36,10 +38,10 @@ export async function saveCredential(cc: CommandContext, profileId: string, cred
   const { io, ctx } = cc;
   registerSecret(credential.type === "api_key" ? credential.key : credential.type === "token" ? credential.token : credential.access);
   const replaced = await cc.backend.update(cc.agent.dir, (store) => {
-    const existed = profileId in store.profiles;
-    store.profiles[profileId] = credential;
+    const existed = hasOwnKey(store.profiles, profileId);
+    setOwnValue(store.profiles, profileId, credential);
     // A new credential starts without the old one's cooldowns and disables.
-    if (store.usageStats?.[profileId]) delete store.usageStats[profileId];
+    if (store.usageStats && hasOwnKey(store.usageStats, profileId)) delete store.usageStats[profileId];
     return existed;
   });
   const config = await updateConfigFile(

@@ -2,6 +2,7 @@
 // entries of `agents.defaults.models`.
 import { compareText } from "../../../state/compare.ts";
 import { ALIAS_PATTERN, BUILTIN_ALIASES, configuredAliases } from "../../../providers/model-ref.ts";
+import { ownValue } from "../../../state/own-keys.ts";
 import { ensureModelEntry, modelEntries } from "../../../providers/model-config-edit.ts";
 import { loadCommandContext } from "../../command-context.ts";
 import { UsageError } from "../../errors.ts";
@@ -47,7 +48,7 @@ export async function remove(options: { alias: string }, io: CliIO): Promise<num
   const cc = await loadCommandContext(io);
   const explicit = Object.entries(modelEntries(cc.ctx.configFile.document)).find(([, entry]) => entry.alias === alias);
   if (!explicit) {
-    if (configuredAliases(cc.ctx.config)[alias] && BUILTIN_ALIASES[alias]) {
+    if (ownValue(configuredAliases(cc.ctx.config), alias) && ownValue(BUILTIN_ALIASES, alias)) {
       throw new UsageError(`Alias ${alias} is built in: it names ${BUILTIN_ALIASES[alias]} while that model is configured.`, "Give that model another alias with `openclaw models aliases add`.");
     }
     throw new UsageError(`Alias not found: ${alias}`);

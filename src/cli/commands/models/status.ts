@@ -1,11 +1,12 @@
 // `openclaw models status [--json|--plain] [--check] [--agent <id>]` (spec §3.1).
+import { danglingOrderEntries, describeDanglingOrderEntry } from "../../../auth/dangling-order.ts";
 import { expiryPhrase } from "../../../auth/health.ts";
 import { providerEnvVars } from "../../../auth/env-keys.ts";
 import { buildStatusReport, checkExitCode, type ProfileStatus, type StatusReport } from "../../../ops/status-report.ts";
 import type { ProbeOptions, ProbeReport } from "../../../ops/probe.ts";
 import { loadAuthView, loadCommandContext } from "../../command-context.ts";
 import { UsageError } from "../../errors.ts";
-import { colorizer, printJson, printLine, processIO, type CliIO } from "../../io.ts";
+import { colorizer, printErrorLine, printJson, printLine, processIO, type CliIO } from "../../io.ts";
 import { reportError } from "../../errors.ts";
 
 export interface StatusOptions {
@@ -119,7 +120,11 @@ export async function run(options: StatusOptions, io: CliIO): Promise<number> {
   const probes = probe ? await (await import("../../../ops/probe.ts")).runProbes(cc.ctx, view, probe) : undefined;
   if (options.json) printJson(io, probes ? { ...report, auth: { ...report.auth, probes } } : report);
   else if (options.plain) printLine(io, report.resolvedDefault);
-  else printLine(io, [...formatStatus(report, io, cc.ctx.display), ...(probes ? formatProbes(probes) : [])].join("\n"));
+  else {
+    printLine(io, [...formatStatus(report, io, cc.ctx.display), ...(probes ? formatProbes(probes) : [])].join("\n"));
+    // On stderr, so the report on stdout keeps the shape scripts (and OpenClaw's fixtures) expect.
+    for (const entry of danglingOrderEntries(view.merged, cc.ctx.config)) printErrorLine(io, `Warning: ${describeDanglingOrderEntry(entry)}`);
+  }
   return options.check ? checkExitCode(report) : 0;
 }
 
