@@ -9,6 +9,7 @@ import { credentialFingerprint } from "../auth/fingerprint.ts";
 import { profileHealth } from "../auth/health.ts";
 import { normalizeProviderId } from "../auth/provider-id.ts";
 import { resolveProfileOrder, type CoolingProfile } from "../auth/profile-order.ts";
+import { ownValue } from "../state/own-keys.ts";
 import { registerSecret } from "../auth/redact.ts";
 import { usableSecret, type UsableSecret } from "../auth/usable-secret.ts";
 import { buildCatalog } from "../providers/catalog.ts";
@@ -87,7 +88,7 @@ export interface CredentialPlan {
 }
 
 function profileChoice(snapshot: GatewaySnapshot, profileId: string, now: number): CredentialChoice | undefined {
-  const credential = snapshot.view.merged.profiles[profileId];
+  const credential = ownValue(snapshot.view.merged.profiles, profileId);
   const secret = credential && usableSecret(credential, snapshot.ctx.env, now);
   return secret ? { profileId, fingerprint: credentialFingerprint(credential), source: `profile:${profileId}`, servedBy: profileId, secret } : undefined;
 }

@@ -14,6 +14,7 @@ import { SHELL_ENV_IMPORTED_KEYS, SHELL_ENV_TRIGGER_KEYS } from "../auth/env-key
 import { createFileBackend } from "../auth/file-backend.ts";
 import { clearExpiredCooldowns } from "../auth/cooldown.ts";
 import { credentialFingerprint } from "../auth/fingerprint.ts";
+import { ownValue } from "../state/own-keys.ts";
 import { authStorePath, mergeStores } from "../auth/store.ts";
 import type { AuthStore } from "../auth/store-schema.ts";
 import { primaryAgent, resolveAgent, type AgentInfo } from "../state/agents.ts";
@@ -70,11 +71,7 @@ export interface UsageWriteStatus {
  * change is about a credential that was replaced or removed, and is dropped.
  */
 function applyUsage(change: UsageChange, own: AuthStore, inherited: AuthStore | undefined): boolean {
-  const credential = Object.hasOwn(own.profiles, change.profileId)
-    ? own.profiles[change.profileId]
-    : inherited && Object.hasOwn(inherited.profiles, change.profileId)
-      ? inherited.profiles[change.profileId]
-      : undefined;
+  const credential = ownValue(own.profiles, change.profileId) ?? (inherited ? ownValue(inherited.profiles, change.profileId) : undefined);
   if (!credential || credentialFingerprint(credential) !== change.fingerprint) return false;
   change.apply(own);
   return true;
