@@ -28,11 +28,12 @@ const OPENAI_TYPES: Record<number, [type: string, code: string | null]> = {
   503: ["service_unavailable", null],
 };
 
-export function errorBody(format: ApiFormat, status: number, message: string, code?: string): object {
+/** `param` (OpenAI only) names the request field the error is about, as OpenAI's own errors do. */
+export function errorBody(format: ApiFormat, status: number, message: string, code?: string, param?: string | null): object {
   const text = redactSecrets(message);
   if (format === "anthropic") return { type: "error", error: { type: ANTHROPIC_TYPES[status] ?? "api_error", message: text } };
   const [type, defaultCode] = OPENAI_TYPES[status] ?? ["api_error", null];
-  return { error: { message: text, type, param: null, code: code ?? defaultCode } };
+  return { error: { message: text, type, param: param ?? null, code: code ?? defaultCode } };
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

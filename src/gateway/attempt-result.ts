@@ -34,7 +34,17 @@ export function upstreamFault(spec: ProviderSpec, what: string): AttemptResult {
     kind: "failed",
     reason: "unknown",
     upstreamFault: true,
-    message: redactSecrets(`${spec.id} ${what}; check models.providers.${spec.id}.baseUrl (${spec.baseUrl}) and any proxy in between`),
+    message: redactSecrets(`${spec.id} ${what}; check models.providers.${spec.id}.baseUrl (${shownUrl(spec.baseUrl)}) and any proxy in between`),
   };
+}
+
+/** A base URL as it may be shown to a client or a log: no user:password and no query (either can carry a key). */
+export function shownUrl(url: string, base?: string): string {
+  try {
+    const parsed = new URL(url, base);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`.replace(/\/$/, "");
+  } catch {
+    return "(not a valid URL)";
+  }
 }
 

@@ -1,5 +1,6 @@
-// What a request may run on: the models to try (the requested one, then the
-// configured fallbacks; never anything else) and, per model, the credentials
+// What a request may run on: the models to try (the requested one and, for a
+// request for the primary, the primary's fallbacks; never anything else) and,
+// per model, the credentials
 // to try in order (profiles by resolveProfileOrder, then environment keys,
 // then the provider's configured apiKey; spec §2.6). Planning only reads the
 // snapshot: expired windows count as over here, and are removed from the store

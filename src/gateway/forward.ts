@@ -14,7 +14,7 @@ import { ERROR_BODY_LIMIT, discardBody, readCapped, responseHeader, upstreamErro
 import { upstreamHeaders } from "../providers/wire.ts";
 import type { CredentialChoice } from "./candidates.ts";
 import { relayAnswer } from "./relay.ts";
-import { providerFormat, upstreamFault, type AttemptResult, type ChatRequest } from "./attempt-result.ts";
+import { providerFormat, shownUrl, upstreamFault, type AttemptResult, type ChatRequest } from "./attempt-result.ts";
 
 export type { AttemptResult, ChatRequest };
 
@@ -48,11 +48,11 @@ function describeContentType(type: string): string {
 }
 
 /** Why a non-error answer is not the one that was asked for, or undefined when it is. */
-function brokenPromise(response: UpstreamResponse, stream: boolean): string | undefined {
+function brokenPromise(response: UpstreamResponse, stream: boolean, url: URL): string | undefined {
   const { status } = response;
   if (status < 200 || status >= 300) {
     const location = responseHeader(response, "location");
-    return `answered ${status}${location ? ` (a redirect to ${location})` : ""} instead of an answer`;
+    return `answered ${status}${location ? ` (a redirect to ${shownUrl(location, url.href)})` : ""} instead of an answer`;
   }
   if (status === 204) return "answered 204 with no content";
   const type = responseHeader(response, "content-type");
@@ -88,9 +88,10 @@ export async function attempt(
 ): Promise<AttemptResult> {
   const body = JSON.stringify(upstreamBody(request, spec, model.model));
   const headers = upstreamHeaders(spec, credential.secret, request.hints, request.stream);
+  const endpoint = chatEndpoint(spec);
   let response: UpstreamResponse;
   try {
-    response = await context.pools.request(chatEndpoint(spec), headers, body, request.signal);
+    response = await context.pools.request(endpoint, headers, body, request.signal);
   } catch (error) {
     if (request.signal.aborted) return { kind: "aborted", answered: false };
     const err = error as Error & { code?: string };
@@ -105,7 +106,7 @@ export async function attempt(
       return upstreamFault(spec, `answered ${response.status} and then broke off (${(error as Error).message})`);
     }
   }
-  const broken = brokenPromise(response, request.stream);
+  const broken = brokenPromise(response, request.stream, endpoint);
   if (broken) {
     discardBody(response.body);
     return upstreamFault(spec, broken);

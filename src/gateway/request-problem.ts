@@ -3,7 +3,7 @@
 // the types, never the value (a body may hold secrets). zod and the request
 // schemas are loaded here, on the error path only.
 import type * as z from "zod/mini";
-import { describeType, formatKeyPath } from "../state/schema-errors.ts";
+import { describeType, formatKeyPath, valueAt } from "../state/schema-errors.ts";
 import type { ApiFormat } from "./api-errors.ts";
 import { MAX_NESTING, tooDeepAt } from "./request-nesting.ts";
 
@@ -75,15 +75,6 @@ function unionFindings(issue: Extract<Issue, { code: "invalid_union" }>, prefix:
 function findings(issue: Issue, prefix: Path = []): Finding[] {
   if (issue.code === "invalid_union" && issue.errors.length > 0) return unionFindings(issue, prefix);
   return [{ path: [...prefix, ...issue.path], expected: expectation(issue) }];
-}
-
-function valueAt(data: unknown, path: Path): unknown {
-  let current = data;
-  for (const key of path) {
-    if (current === null || typeof current !== "object" || !Object.hasOwn(current, key)) return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
 }
 
 function got(value: unknown): string {

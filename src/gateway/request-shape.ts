@@ -18,11 +18,9 @@ export function isWellFormedRequest(format: ApiFormat, body: Record<string, unkn
   return checks[format](body) && !nestsDeeperThan(body, MAX_NESTING);
 }
 
-/** A 400 in the caller's format; OpenAI's `param` names the field, as OpenAI's own errors do. */
+/** A 400 in the caller's format; OpenAI's `param` names the field. */
 export function sendMalformedRequest(res: ServerResponse, format: ApiFormat, problem: RequestProblem): void {
-  const body = errorBody(format, 400, problem.message) as { error: { param?: string | null } };
-  if (format === "openai") body.error.param = problem.param;
-  sendJson(res, 400, body);
+  sendJson(res, 400, errorBody(format, 400, problem.message, undefined, problem.param));
 }
 
 export async function refuseMalformedRequest(res: ServerResponse, format: ApiFormat, body: Record<string, unknown>): Promise<{ status: 400 }> {

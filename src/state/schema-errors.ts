@@ -14,7 +14,8 @@ export function formatKeyPath(path: readonly PropertyKey[]): string {
   return out || "(top level)";
 }
 
-function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+/** The value at `path`, following own keys only (undefined where the path leads nowhere). */
+export function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   let current: unknown = data;
   for (const key of path) {
     if (current === null || typeof current !== "object" || !Object.hasOwn(current, key)) return undefined;
