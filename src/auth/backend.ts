@@ -1,44 +1,77 @@
-// The one door to stored credentials and usage state (DESIGN §3). Callers see
-// read / update-under-lock; files are the first backend, and another (Redis,
-// for several gateway hosts) can be added behind the same interface.
+// The one door to stored credentials and usage state (DESIGN §3). Callers name
+// an agent; only the backend knows where and how its credentials are kept:
+// JSON files (OpenClaw 2026.2.26, file-backend.ts) or OpenClaw 2026.9's SQLite
+// (sqlite-backend.ts). A third (Redis, several gateway hosts) plugs in here too.
+// open-backend.ts picks one per state dir; contract.test-suite.ts holds every
+// backend to the same rules.
 import type { AuthStore } from "./store-schema.ts";
 
+export type StoreEra = "json" | "sqlite";
+
 export interface StoreSnapshot {
-  /** Where this agent's store lives (for messages). */
+  /** Where this agent's store lives (for messages: `Auth store :`). */
   path: string;
-  /** False when there is no file yet (the store is empty or imported from legacy files). */
+  /** Where its profiles are read from: `path`, or 2026.9's shared store. */
+  profilesPath: string;
+  /** False when nothing is stored yet (the store is empty or imported from legacy files). */
   exists: boolean;
   store: AuthStore;
   /** Legacy files this view was imported from, if the store does not exist yet. */
   importedFrom?: string[];
 }
 
+/** What one agent can use: its own store, plus the default agent's profiles read-through when it is another agent. */
+export interface AgentAuthView {
+  agentId: string;
+  agentDir: string;
+  own: StoreSnapshot;
+  /** The default agent's store, when this agent is another one and reads it through. */
+  inherited: StoreSnapshot | undefined;
+  merged: AuthStore;
+  /** True when the profile comes from the default agent's store, not this agent's. */
+  isInherited(profileId: string): boolean;
+}
+
 export interface CredentialBackend {
-  /** The agent's own store as it is now; never merged with another agent's. */
-  read(agentDir: string): Promise<StoreSnapshot>;
+  readonly era: StoreEra;
+  /** Where the agent's own credentials are kept (for messages), without reading them. */
+  storePath(agentId: string): string;
+  /** The agent's credentials as they are now, merged with the default agent's read-through. */
+  read(agentId: string): Promise<AgentAuthView>;
   /**
-   * Re-reads the agent's store under a cross-process lock, lets `change` edit
-   * it in place, and writes it back only if something changed. Nothing else
-   * can write in between, so concurrent changes to other profiles survive.
+   * Re-reads the agent's own store under the backend's exclusion (a lock, a
+   * transaction), lets `change` edit it in place, and writes it back only if
+   * something changed. Nothing else can write in between, so concurrent
+   * changes to other profiles survive.
    */
-  update<T>(agentDir: string, change: (store: AuthStore) => T | Promise<T>, options?: UpdateOptions): Promise<T>;
+  update<T>(agentId: string, change: (store: AuthStore) => T | Promise<T>, options?: UpdateOptions): Promise<T>;
+  /**
+   * Calls `onChange` once for each change committed to what `read(agentId)`
+   * shows (its own store and the one it reads through) by anyone but this
+   * backend: another process, or another backend object. Its own commits are
+   * reported to their caller by `onCommitted` instead.
+   */
+  watch(agentId: string, onChange: () => void): StoreWatch;
+  /** Releases connections and watches. */
+  close(): void;
+}
+
+export interface StoreWatch {
+  /**
+   * True when the platform delivers no change events: the watcher then learns
+   * of changes only when `check()` is called (the gateway calls it per request).
+   */
+  readonly polling: boolean;
+  /** Looks now, and calls `onChange` if something changed since the last look. */
+  check(): void;
+  close(): void;
 }
 
 export interface UpdateOptions {
   /**
-   * Called while the lock is still held, after the write (or after deciding
+   * Called while the exclusion is still held, after the write (or after deciding
    * there was nothing to write), with the store as it now is. A long-running
-   * reader uses it to adopt the result without mistaking its own write for
-   * someone else's.
+   * reader uses it to adopt the result without reading it back.
    */
-  onCommitted?: (store: AuthStore, commit: CommitInfo) => void;
-}
-
-export interface CommitInfo {
-  /**
-   * What was written, identified the way a watcher compares files (statSignature),
-   * taken from the write itself: a change that lands right after it still differs.
-   * Undefined when nothing needed writing.
-   */
-  signature?: string;
+  onCommitted?: (store: AuthStore) => void;
 }

@@ -1,50 +1,132 @@
-// Credentials in `<agentDir>/auth-profiles.json`, one file per agent.
+// Credentials in `<agentDir>/auth-profiles.json`, one file per agent (OpenClaw
+// 2026.2.26): read, update under a cross-process file lock, and watched through
+// directory events (files are replaced by rename, so a file itself cannot be watched).
+import { statSync } from "node:fs";
 import { join } from "node:path";
-import { readTextIfExists, verifyJson, writeFileAtomic } from "../state/safe-file.ts";
+import { readTextIfExists, statSignature, verifyJson, writeFileAtomic } from "../state/safe-file.ts";
 import { withFileLock } from "../state/file-lock.ts";
+import { FileWatcher } from "../state/file-watcher.ts";
 import { isTruthy } from "../state/shell-env.ts";
 import type { Env } from "../state/paths.ts";
-import type { CredentialBackend, StoreSnapshot } from "./backend.ts";
+import type { CredentialBackend, StoreSnapshot, StoreWatch } from "./backend.ts";
+import { agentAuthView } from "./agent-view.ts";
 import { importLegacyStores, retireLegacyAuthJson } from "./legacy-import.ts";
 import { authStorePath, emptyStore, parseStoreText, serializeStore } from "./store.ts";
+
+/** How a backend finds an agent's directory; the state context knows (state/agents.ts). */
+export interface BackendAgents {
+  defaultAgentId: string;
+  agentDir(agentId: string): string;
+}
 
 export interface FileBackendOptions {
   stateDir: string;
   env: Env;
+  agents: BackendAgents;
 }
 
-export function createFileBackend({ stateDir, env }: FileBackendOptions): CredentialBackend {
+function fileSignature(path: string): string {
+  try {
+    return statSignature(statSync(path));
+  } catch {
+    return "-";
+  }
+}
+
+interface ActiveWatch {
+  /** The signature last seen (or written by us) per watched store file. */
+  seen: Map<string, string>;
+}
+
+export function createFileBackend({ stateDir, env, agents }: FileBackendOptions): CredentialBackend {
   const oauthJsonPath = join(env.OPENCLAW_OAUTH_DIR?.trim() || join(stateDir, "credentials"), "oauth.json");
   const readOnlyMigrations = isTruthy(env.OPENCLAW_AUTH_STORE_READONLY);
+  const watches = new Set<ActiveWatch>();
+  const watchers = new Set<FileWatcher>();
 
-  async function read(agentDir: string): Promise<StoreSnapshot & { legacyAuthJson?: string }> {
+  async function readOwn(agentDir: string): Promise<StoreSnapshot & { legacyAuthJson?: string }> {
     const path = authStorePath(agentDir);
     const text = await readTextIfExists(path);
-    if (text !== undefined) return { path, exists: true, store: await parseStoreText(path, text) };
+    if (text !== undefined) return { path, profilesPath: path, exists: true, store: await parseStoreText(path, text) };
     const imported = await importLegacyStores(agentDir, oauthJsonPath, emptyStore());
-    if (!imported) return { path, exists: false, store: emptyStore() };
-    const snapshot: StoreSnapshot & { legacyAuthJson?: string } = { path, exists: false, store: imported.store, importedFrom: imported.sources };
+    if (!imported) return { path, profilesPath: path, exists: false, store: emptyStore() };
+    const snapshot: StoreSnapshot & { legacyAuthJson?: string } = { path, profilesPath: path, exists: false, store: imported.store, importedFrom: imported.sources };
     if (imported.authJsonPath) snapshot.legacyAuthJson = imported.authJsonPath;
     return snapshot;
   }
 
+  /** The store files `read(agentId)` shows: its own, and the default agent's when it reads that through. */
+  function viewFiles(agentId: string): string[] {
+    const own = authStorePath(agents.agentDir(agentId));
+    const primary = authStorePath(agents.agentDir(agents.defaultAgentId));
+    return own === primary ? [own] : [own, primary];
+  }
+
   return {
-    read,
-    async update(agentDir, change, options) {
+    era: "json",
+    storePath: (agentId) => authStorePath(agents.agentDir(agentId)),
+    async read(agentId) {
+      const agentDir = agents.agentDir(agentId);
+      const primaryDir = agents.agentDir(agents.defaultAgentId);
+      const [own, inherited] = await Promise.all([readOwn(agentDir), agentDir === primaryDir ? undefined : readOwn(primaryDir)]);
+      return agentAuthView(agentId, agentDir, own, inherited);
+    },
+
+    async update(agentId, change, options) {
+      const agentDir = agents.agentDir(agentId);
       const path = authStorePath(agentDir);
       return withFileLock(path, async () => {
-        const snapshot = await read(agentDir);
+        const snapshot = await readOwn(agentDir);
         const before = serializeStore(snapshot.store);
         const result = await change(snapshot.store);
         const after = serializeStore(snapshot.store);
-        let signature: string | undefined;
         if (after !== before) {
-          signature = await writeFileAtomic(path, after, { verify: verifyJson });
+          const signature = await writeFileAtomic(path, after, { verify: verifyJson });
+          // What we wrote, not what is there now: a change that lands right after it must still look new.
+          for (const watch of watches) if (watch.seen.has(path)) watch.seen.set(path, signature);
           if (snapshot.legacyAuthJson && !readOnlyMigrations) await retireLegacyAuthJson(snapshot.legacyAuthJson);
         }
-        options?.onCommitted?.(snapshot.store, signature === undefined ? {} : { signature });
+        options?.onCommitted?.(snapshot.store);
         return result;
       });
+    },
+
+    watch(agentId, onChange): StoreWatch {
+      const files = viewFiles(agentId);
+      const active: ActiveWatch = { seen: new Map(files.map((file) => [file, fileSignature(file)])) };
+      const check = () => {
+        let changed = false;
+        for (const file of files) {
+          const now = fileSignature(file);
+          if (now !== active.seen.get(file)) {
+            active.seen.set(file, now);
+            changed = true;
+          }
+        }
+        if (changed) onChange();
+      };
+      // The check runs inside the event callback, synchronously: a change made before
+      // a request arrived is seen by that request (live-state.ts waits one turn for it).
+      const watcher = new FileWatcher(files, check);
+      watches.add(active);
+      watchers.add(watcher);
+      return {
+        get polling() {
+          return watcher.polling;
+        },
+        check,
+        close() {
+          watcher.close();
+          watches.delete(active);
+          watchers.delete(watcher);
+        },
+      };
+    },
+
+    close() {
+      for (const watcher of watchers) watcher.close();
+      watchers.clear();
+      watches.clear();
     },
   };
 }

@@ -1,9 +1,8 @@
 // What most commands start from: the state context, the credential backend,
 // and the agent they act on.
 import { SHELL_ENV_IMPORTED_KEYS, SHELL_ENV_TRIGGER_KEYS } from "../auth/env-keys.ts";
-import { createFileBackend } from "../auth/file-backend.ts";
-import type { CredentialBackend } from "../auth/backend.ts";
-import { loadAgentAuthView, type AgentAuthView } from "../auth/agent-view.ts";
+import type { AgentAuthView, CredentialBackend } from "../auth/backend.ts";
+import { openCredentialBackend } from "../auth/open-backend.ts";
 import { primaryAgent, resolveAgent, type AgentInfo } from "../state/agents.ts";
 import { loadStateContext, type StateContext } from "../state/context.ts";
 import { onLockWait } from "../state/file-lock.ts";
@@ -28,9 +27,9 @@ export async function loadCommandContext(io: CliIO, agentId?: string): Promise<C
   onLockWait((message) => printErrorLine(io, message));
   const agent = resolveAgent(ctx, agentId);
   const primary = primaryAgent(ctx);
-  return { io, ctx, backend: createFileBackend({ stateDir: ctx.stateDir, env: io.env }), agent, primary };
+  return { io, ctx, backend: await openCredentialBackend(ctx), agent, primary };
 }
 
 export function loadAuthView(cc: CommandContext): Promise<AgentAuthView> {
-  return loadAgentAuthView(cc.backend, cc.agent.dir, cc.primary.dir);
+  return cc.backend.read(cc.agent.id);
 }

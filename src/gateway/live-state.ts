@@ -1,33 +1,40 @@
 // What the gateway serves from: config, env chain and the agent's credentials,
-// reloaded when any of their files changes (directory watches mark the state
-// suspect and the next request stats the files, so a CLI change applies to the
-// very next request), keeping the last good version when a file breaks. Usage
-// changes (cooldowns, last used) apply in memory at once and reach the store in
-// coalesced background writes; each is tied to the credential it is about, so
-// it never lands on a credential that replaced it, or re-creates a removed one.
+// reloaded when any of them changes, keeping the last good version when a file
+// breaks. The credentials are watched through the backend (auth/backend.ts);
+// the config and .env files through directory watches that mark the state
+// suspect, so the next request stats them. Either way a CLI change applies to
+// the very next request. Usage changes (cooldowns, last used) apply in memory
+// at once and reach the store in coalesced background writes; each is tied to
+// the credential it is about, so it never lands on a credential that replaced
+// it, or re-creates a removed one.
 import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { loadAgentAuthView, type AgentAuthView } from "../auth/agent-view.ts";
-import type { CredentialBackend } from "../auth/backend.ts";
+import type { AgentAuthView, CredentialBackend, StoreWatch } from "../auth/backend.ts";
 import { danglingOrderEntries, describeDanglingOrderEntry } from "../auth/dangling-order.ts";
 import { SHELL_ENV_IMPORTED_KEYS, SHELL_ENV_TRIGGER_KEYS } from "../auth/env-keys.ts";
-import { createFileBackend } from "../auth/file-backend.ts";
+import { openCredentialBackend } from "../auth/open-backend.ts";
 import { clearExpiredCooldowns } from "../auth/cooldown.ts";
 import { credentialFingerprint } from "../auth/fingerprint.ts";
 import { ownValue } from "../state/own-keys.ts";
-import { authStorePath, mergeStores } from "../auth/store.ts";
+import { mergeStores } from "../auth/store.ts";
 import type { AuthStore } from "../auth/store-schema.ts";
 import { primaryAgent, resolveAgent, type AgentInfo } from "../state/agents.ts";
 import { loadStateContext, type ShellEnvReport, type StateContext } from "../state/context.ts";
 import { resolveDotenvDir, type Env } from "../state/paths.ts";
 import { statSignature } from "../state/safe-file.ts";
-import { FileWatcher } from "./file-watcher.ts";
+import { FileWatcher } from "../state/file-watcher.ts";
 
 export interface GatewaySnapshot {
   ctx: StateContext;
   agent: AgentInfo;
   primary: AgentInfo;
   view: AgentAuthView;
+}
+
+interface Loaded {
+  snapshot: GatewaySnapshot;
+  backend: CredentialBackend;
+  storeWatch: StoreWatch;
 }
 
 export interface StateProblem {
@@ -97,6 +104,9 @@ export class LiveState {
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private backend!: CredentialBackend;
+  private storeWatch!: StoreWatch;
+  /** The backend saw a committed change to the credentials since the last reload. */
+  private storeChanged = false;
   private shellEnv: ShellEnvReport | undefined;
   private watcher: FileWatcher | undefined;
   /** A watched directory saw an event since the last check. */
@@ -111,13 +121,14 @@ export class LiveState {
   /** Loads everything once; a broken file at start-up is an error (there is no last good version yet). */
   static async start(options: LiveStateOptions): Promise<LiveState> {
     const state = new LiveState(options);
-    state.snapshot = await state.load();
+    state.snapshot = await state.adopt(await state.load());
     state.signatures = state.currentSignatures();
     state.watcher = new FileWatcher(state.watchedFiles(), () => (state.suspect = true));
     return state;
   }
 
-  private async load(): Promise<GatewaySnapshot> {
+  /** Reads everything into a new snapshot with its own backend, watching the credentials from before the read on. */
+  private async load(): Promise<Loaded> {
     const ctx = await loadStateContext({
       env: this.options.env,
       cwd: this.options.cwd,
@@ -127,13 +138,25 @@ export class LiveState {
     this.shellEnv = ctx.shellEnv;
     const agent = resolveAgent(ctx, this.options.agentId);
     const primary = primaryAgent(ctx);
-    const backend = createFileBackend({ stateDir: ctx.stateDir, env: this.options.env });
-    const view = await loadAgentAuthView(backend, agent.dir, primary.dir);
+    const backend = await openCredentialBackend(ctx);
+    const storeWatch = backend.watch(agent.id, () => (this.storeChanged = true));
+    try {
+      const view = await backend.read(agent.id);
+      return { snapshot: { ctx, agent, primary, view }, backend, storeWatch };
+    } catch (error) {
+      backend.close();
+      throw error;
+    }
+  }
+
+  /** Serves from a loaded snapshot from now on, with what is still waiting to be written applied to it. */
+  private adopt({ snapshot, backend, storeWatch }: Loaded): GatewaySnapshot {
     // Said once per load: requests skip these entries (profile-order.ts) without a word.
-    for (const entry of danglingOrderEntries(view.merged, ctx.config)) this.options.log?.(`warning: ${describeDanglingOrderEntry(entry)}`);
+    for (const entry of danglingOrderEntries(snapshot.view.merged, snapshot.ctx.config)) this.options.log?.(`warning: ${describeDanglingOrderEntry(entry)}`);
+    this.backend?.close();
     this.backend = backend;
-    const snapshot = { ctx, agent, primary, view };
-    for (const change of this.pending) applyUsage(change, view.own.store, view.inherited?.store);
+    this.storeWatch = storeWatch;
+    for (const change of this.pending) applyUsage(change, snapshot.view.own.store, snapshot.view.inherited?.store);
     return this.withMergedView(snapshot);
   }
 
@@ -143,12 +166,10 @@ export class LiveState {
     return { ...snapshot, view: { ...view, merged } };
   }
 
-  /** The files whose change means a reload. */
+  /** The files besides the credentials whose change means a reload. */
   private watchedFiles(): string[] {
-    const { ctx, agent, primary } = this.snapshot;
-    const files = [ctx.configPath, join(resolveDotenvDir(this.options.env), ".env"), resolve(this.options.cwd, ".env"), authStorePath(agent.dir)];
-    if (primary.dir !== agent.dir) files.push(authStorePath(primary.dir));
-    return files;
+    const { ctx } = this.snapshot;
+    return [ctx.configPath, join(resolveDotenvDir(this.options.env), ".env"), resolve(this.options.cwd, ".env")];
   }
 
   private currentSignatures(): Map<string, string> {
@@ -161,7 +182,7 @@ export class LiveState {
   }
 
   /**
-   * The state to serve a request with: reloaded first if a file changed since.
+   * The state to serve a request with: reloaded first if something changed since.
    * Files are stat'ed only after a watch event (or always, where watching fails),
    * so a CLI change applies to the next request without a stat per request.
    */
@@ -170,9 +191,14 @@ export class LiveState {
     // may be in the same event-loop batch as the request: let this turn finish first.
     await new Promise((resolve) => setImmediate(resolve));
     if (this.reloading) await this.reloading;
-    else if (this.suspect || this.watcher?.polling !== false) {
-      this.suspect = false;
-      if (this.changed()) await (this.reloading = this.reload().finally(() => (this.reloading = undefined)));
+    else {
+      if (this.storeWatch.polling) this.storeWatch.check();
+      let changed = this.storeChanged;
+      if (this.suspect || this.watcher?.polling !== false) {
+        this.suspect = false;
+        changed = this.changed() || changed;
+      }
+      if (changed) await (this.reloading = this.reload().finally(() => (this.reloading = undefined)));
     }
     return this.snapshot;
   }
@@ -185,6 +211,7 @@ export class LiveState {
   /** Stops watching and drops the pending write and retry timers (callers that want the usage on disk flush first). */
   close(): void {
     this.watcher?.close();
+    this.backend?.close();
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     clearTimeout(this.retry?.timer);
@@ -193,8 +220,10 @@ export class LiveState {
 
   private async reload(): Promise<void> {
     const signatures = this.currentSignatures();
+    // Cleared first: a change committed while this reload reads is seen by the next request.
+    this.storeChanged = false;
     try {
-      this.snapshot = await this.load();
+      this.snapshot = this.adopt(await this.load());
       if (this.problem) this.options.log?.("state files readable again; serving the new version");
       this.problem = undefined;
     } catch (error) {
@@ -234,25 +263,22 @@ export class LiveState {
     const batch = this.pending.splice(0);
     if (batch.length === 0) return;
     const { agent } = this.snapshot;
-    const storePath = authStorePath(agent.dir);
     const inherited = () => this.snapshot.view.inherited?.store;
     this.flushing = this.backend
       .update(
-        agent.dir,
+        agent.id,
         (store) => {
           // Under the store's lock: the only place expired windows are removed from the file.
           clearExpiredCooldowns(store, Date.now());
           for (const change of batch) applyUsage(change, store, inherited());
         },
         {
-          onCommitted: (store, commit) => {
+          onCommitted: (store) => {
             this.options.testHooks?.beforeRecordingWrite?.();
-            // Adopt what is on disk now (ours and anyone else's changes), plus what came in since.
+            // Adopt what is stored now (ours and anyone else's changes), plus what came in since.
             for (const change of this.pending) applyUsage(change, store, inherited());
             const { view } = this.snapshot;
             this.snapshot = this.withMergedView({ ...this.snapshot, view: { ...view, own: { ...view.own, exists: true, store } } });
-            // What we wrote, not what is there now: an edit that landed since must still look new.
-            if (commit.signature !== undefined) this.signatures.set(storePath, commit.signature);
           },
         },
       )

@@ -2,7 +2,6 @@
 // only. The CLI prints it and the gateway serves it at /api/status, so both
 // always agree on what is configured and what is wrong.
 import { compareText } from "../state/compare.ts";
-import { authStorePath } from "../auth/store.ts";
 import type { AgentAuthView } from "../auth/agent-view.ts";
 import { ENV_PROBED_PROVIDERS, resolveEnvCredential, type EnvCredential } from "../auth/env-keys.ts";
 import { DEFAULT_WARN_MS, profileHealth, rollUpHealth, type HealthStatus, type ProfileHealth } from "../auth/health.ts";
@@ -134,7 +133,7 @@ function providerOverview(inputs: StatusInputs, provider: string, profiles: read
   if (counts.count > 0) {
     // The store that actually holds them: the default agent's when every one is inherited.
     const allInherited = view.inherited !== undefined && profiles.every(([profileId]) => view.isInherited(profileId));
-    effective = { kind: "profiles", detail: ctx.display(allInherited ? view.inherited!.path : authStorePath(view.agentDir)) };
+    effective = { kind: "profiles", detail: ctx.display(allInherited ? view.inherited!.profilesPath : view.own.profilesPath) };
   }
   else if (envValue) effective = { kind: "env", detail: envValue.value };
   else if (modelsJson) effective = { kind: "models.json", detail: modelsJson.value };
@@ -215,7 +214,7 @@ export function buildStatusReport(inputs: StatusInputs): StatusReport {
     aliases: settings.aliases,
     allowed: settings.allowed,
     auth: {
-      storePath: authStorePath(view.agentDir),
+      storePath: view.own.path,
       shellEnvFallback: {
         enabled: ctx.shellEnv.enabled,
         appliedKeys: ctx.shellEnv.appliedKeys,

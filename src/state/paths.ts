@@ -74,3 +74,8 @@ export function shortenHome(path: string, env: Env): string {
   if (path.startsWith(home + "/")) return "~" + path.slice(home.length);
   return path;
 }
+
+/** OpenClaw 2026.9's state database; its presence marks a SQLite-era state dir (auth/open-backend.ts). */
+export function stateDatabasePath(stateDir: string): string {
+  return join(stateDir, "state", "openclaw.sqlite");
+}

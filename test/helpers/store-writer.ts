@@ -14,10 +14,10 @@ if (!agentDir || !stateDir) {
   process.exit(2);
 }
 const count = Number(countText ?? "1000");
-const backend = createFileBackend({ stateDir, env: {} });
+const backend = createFileBackend({ stateDir, env: {}, agents: { defaultAgentId: "main", agentDir: () => agentDir } });
 
 for (let n = 0; n < count; n++) {
-  await backend.update(agentDir, (store) => {
+  await backend.update("main", (store) => {
     store.profiles[`openai:w${n}`] = { type: "api_key", provider: "openai", key: `sk-writer-${n}-${"x".repeat(40)}` };
   });
   process.stdout.write(`wrote ${n}\n`);

@@ -13,7 +13,7 @@ const PROVIDERS = ["anthropic", "openai", "openrouter", "google", "groq", "mistr
 
 /** Asks before a stored profile is overwritten; true when there is none or the user says yes. */
 async function mayReplace(cc: CommandContext, profileId: string): Promise<boolean> {
-  const existing = (await cc.backend.read(cc.agent.dir)).store.profiles[profileId];
+  const existing = (await cc.backend.read(cc.agent.id)).own.store.profiles[profileId];
   if (!existing) return true;
   const { confirm, isCancel } = await import("@clack/prompts");
   const label = credentialLabel(existing).replace(/^token:/, "");

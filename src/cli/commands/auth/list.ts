@@ -4,7 +4,6 @@ import { compareText } from "../../../state/compare.ts";
 import { expiryPhrase, profileHealth, type HealthStatus, type ProfileHealth } from "../../../auth/health.ts";
 import { credentialLabel, unusableSuffix } from "../../../auth/profile-label.ts";
 import { normalizeProviderId } from "../../../auth/provider-id.ts";
-import { authStorePath } from "../../../auth/store.ts";
 import { unusableWindow, type UnusableWindow } from "../../../auth/usage.ts";
 import { modelWindows } from "../../../auth/cooldown.ts";
 import { ownValue } from "../../../state/own-keys.ts";
@@ -74,7 +73,7 @@ export async function run(options: ListOptions, io: CliIO): Promise<number> {
     profiles.push(entry);
   }
   profiles.sort((a, b) => compareText(a.provider, b.provider) || compareText(a.profileId, b.profileId));
-  const storePath = authStorePath(cc.agent.dir);
+  const storePath = cc.backend.storePath(cc.agent.id);
 
   if (options.json) {
     printJson(io, { agentId: cc.agent.id, agentDir: cc.agent.dir, authStorePath: cc.ctx.display(storePath), profiles });

@@ -67,7 +67,7 @@ export async function run(options: LogoutOptions, io: CliIO): Promise<number> {
     return 0;
   }
 
-  await cc.backend.update(cc.agent.dir, (store) => removeProfileFromStore(store, profileId));
+  await cc.backend.update(cc.agent.id, (store) => removeProfileFromStore(store, profileId));
   // Config metadata is shared by all agents; keep it while the default agent still has the profile.
   const stillStored = cc.agent.dir !== cc.primary.dir && view.inherited !== undefined && hasOwnKey(view.inherited.store.profiles, profileId);
   if (!stillStored) {

@@ -1,7 +1,7 @@
 // `openclaw models auth order get|set|clear --provider <p> [--agent <id>] [--json]`
 // (spec §3.2): the per-agent override stored in that agent's auth-profiles.json.
 import { normalizeProviderId } from "../../../auth/provider-id.ts";
-import { authStorePath, mergeStores } from "../../../auth/store.ts";
+import { mergeStores } from "../../../auth/store.ts";
 import type { AuthStore } from "../../../auth/store-schema.ts";
 import { FileLockBusyError } from "../../../state/file-lock.ts";
 import { OpenClawError } from "../../../state/errors.ts";
@@ -31,7 +31,7 @@ function withoutProvider(store: AuthStore, provider: string): void {
 
 async function updateOrder(cc: CommandContext, change: (store: AuthStore) => void | Promise<void>): Promise<void> {
   try {
-    await cc.backend.update(cc.agent.dir, change);
+    await cc.backend.update(cc.agent.id, change);
   } catch (error) {
     if (error instanceof FileLockBusyError) throw new OpenClawError("Failed to update auth-profiles.json (lock busy?).", { hint: error.hint ?? "" });
     throw error;
@@ -45,7 +45,7 @@ interface ShownOrder {
 }
 
 function printOrder(cc: CommandContext, provider: string, shown: ShownOrder, options: OrderOptions, withFile: boolean): void {
-  const storePath = cc.ctx.display(authStorePath(cc.agent.dir));
+  const storePath = cc.ctx.display(cc.backend.storePath(cc.agent.id));
   const { order, inheritedFrom } = shown;
   if (options.json) {
     const doc = { agentId: cc.agent.id, agentDir: cc.agent.dir, provider, authStorePath: storePath, order: order ?? null };
@@ -120,7 +120,7 @@ function requireOrderableIds(cc: CommandContext, visible: AuthStore, provider: s
 async function withDefaultAgentStore(cc: CommandContext, fn: (inherited: AuthStore | undefined) => void): Promise<void> {
   if (cc.agent.dir === cc.primary.dir) return fn(undefined);
   // An update that changes nothing is a read under the lock.
-  await cc.backend.update(cc.primary.dir, (primary) => fn(primary));
+  await cc.backend.update(cc.primary.id, (primary) => fn(primary));
 }
 
 /** The order this agent runs with: its own, else the default agent's (read-through). */

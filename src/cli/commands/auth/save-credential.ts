@@ -3,7 +3,6 @@
 import { applyAuthProfileConfig } from "../../../auth/config-metadata.ts";
 import { normalizeProviderId, providerOfProfileId } from "../../../auth/provider-id.ts";
 import { registerSecret } from "../../../auth/redact.ts";
-import { authStorePath } from "../../../auth/store.ts";
 import type { Credential } from "../../../auth/store-schema.ts";
 import { updateConfigFile } from "../../../state/config.ts";
 import type { AuthMode } from "../../../state/config-schema.ts";
@@ -37,7 +36,7 @@ export function resolveProfileId(provider: string, requested: string | undefined
 export async function saveCredential(cc: CommandContext, profileId: string, credential: Credential, mode: AuthMode): Promise<void> {
   const { io, ctx } = cc;
   registerSecret(credential.type === "api_key" ? credential.key : credential.type === "token" ? credential.token : credential.access);
-  const replaced = await cc.backend.update(cc.agent.dir, (store) => {
+  const replaced = await cc.backend.update(cc.agent.id, (store) => {
     const existed = hasOwnKey(store.profiles, profileId);
     setOwnValue(store.profiles, profileId, credential);
     // A new credential starts without the old one's cooldowns and disables.
@@ -51,5 +50,5 @@ export async function saveCredential(cc: CommandContext, profileId: string, cred
   );
   if (config.changed) printLine(io, `Updated ${ctx.display(ctx.configPath)}`);
   printLine(io, `Auth profile: ${profileId} (${credential.provider}/${mode})${replaced ? " (replaced the previous credential)" : ""}`);
-  printLine(io, `Stored in ${ctx.display(authStorePath(cc.agent.dir))}`);
+  printLine(io, `Stored in ${ctx.display(cc.backend.storePath(cc.agent.id))}`);
 }

@@ -1,0 +1,25 @@
+// The factory for the credential backend of a state context: OpenClaw 2026.9's
+// SQLite when the state dir has its database, JSON files otherwise. The SQLite
+// code (and its native binding) is loaded only for a 2026.9 state dir, so the
+// JSON era's start-up cost stays as it was.
+import { existsSync } from "node:fs";
+import { defaultAgentId, resolveAgent } from "../state/agents.ts";
+import type { StateContext } from "../state/context.ts";
+import { stateDatabasePath } from "../state/paths.ts";
+import type { CredentialBackend } from "./backend.ts";
+import { createFileBackend, type BackendAgents } from "./file-backend.ts";
+
+export function backendAgents(ctx: StateContext): BackendAgents {
+  return { defaultAgentId: defaultAgentId(ctx), agentDir: (agentId) => resolveAgent(ctx, agentId).dir };
+}
+
+export async function openCredentialBackend(ctx: StateContext): Promise<CredentialBackend> {
+  const agents = backendAgents(ctx);
+  const databasePath = stateDatabasePath(ctx.stateDir);
+  if (existsSync(databasePath)) {
+    const { openSqliteBackend } = await import("./sqlite-backend.ts");
+    const backend = openSqliteBackend({ stateDir: ctx.stateDir, databasePath, agents });
+    if (backend) return backend;
+  }
+  return createFileBackend({ stateDir: ctx.stateDir, env: ctx.processEnv, agents });
+}
