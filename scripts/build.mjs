@@ -71,7 +71,8 @@ module.exports = Object.create(new Proxy({}, {
 // imported dynamically by the command bundles in the same directory.
 // Modules a command loads only on a rare path: the zod schemas (to explain an
 // invalid file or a malformed gateway request) and the probe (models status --probe).
-const LAZY_MODULES = ["state/config-schema.ts", "auth/store-schema.ts", "gateway/openai-request-schema.ts", "gateway/anthropic-request-schema.ts", "ops/probe.ts"];
+// The SQLite backend (and better-sqlite3's native binding) is loaded only for an OpenClaw 2026.9 state dir.
+const LAZY_MODULES = ["state/config-schema.ts", "auth/store-schema.ts", "gateway/openai-request-schema.ts", "gateway/anthropic-request-schema.ts", "ops/probe.ts", "auth/sqlite-backend.ts"];
 const moduleName = (path) => path.replace(/^\.\/commands\//, "").replace(/\.ts$/, "").replaceAll("/", "-");
 const loadModulesAtRunTime = {
   name: "load-modules-at-run-time",
@@ -81,7 +82,7 @@ const loadModulesAtRunTime = {
       const target = args.path === "./program.ts" ? "./program.cjs" : `./modules/${moduleName(args.path)}.cjs`;
       return { path: target, external: true };
     });
-    b.onResolve({ filter: /(-schema|\/probe)\.ts$/ }, (args) => {
+    b.onResolve({ filter: /(-schema|\/probe|\/sqlite-backend)\.ts$/ }, (args) => {
       if (args.kind !== "dynamic-import") return undefined;
       if (dirname(args.importer) === join(src, "cli")) throw new Error(`${args.importer}: lazy modules load from dist/modules/ only`);
       return { path: `./${args.path.split("/").pop().replace(/\.ts$/, ".cjs")}`, external: true };
@@ -124,7 +125,7 @@ const shared = {
   define: { __OPENCLAW_VERSION__: JSON.stringify(pkg.version) },
   // Loaded from node_modules only by the code paths that need them (a JSON5
   // config, a write, a prompt), so they never weigh on `models status`.
-  external: ["json5", "proper-lockfile", "@clack/prompts"],
+  external: ["json5", "proper-lockfile", "@clack/prompts", "better-sqlite3"],
   plugins: [lazyBuiltins, loadModulesAtRunTime],
   logLevel: "warning",
 };

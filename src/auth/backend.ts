@@ -2,7 +2,7 @@
 // an agent; only the backend knows where and how its credentials are kept:
 // JSON files (OpenClaw 2026.2.26, file-backend.ts) or OpenClaw 2026.9's SQLite
 // (sqlite-backend.ts). A third (Redis, several gateway hosts) plugs in here too.
-// open-backend.ts picks one per state dir; contract.test-suite.ts holds every
+// open-backend.ts picks one per state dir; backend-contract.ts holds every
 // backend to the same rules.
 import type { AuthStore } from "./store-schema.ts";
 

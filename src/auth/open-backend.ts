@@ -2,7 +2,6 @@
 // SQLite when the state dir has its database, JSON files otherwise. The SQLite
 // code (and its native binding) is loaded only for a 2026.9 state dir, so the
 // JSON era's start-up cost stays as it was.
-import { existsSync } from "node:fs";
 import { defaultAgentId, resolveAgent } from "../state/agents.ts";
 import type { StateContext } from "../state/context.ts";
 import { stateDatabasePath } from "../state/paths.ts";
@@ -15,8 +14,8 @@ export function backendAgents(ctx: StateContext): BackendAgents {
 
 export async function openCredentialBackend(ctx: StateContext): Promise<CredentialBackend> {
   const agents = backendAgents(ctx);
-  const databasePath = stateDatabasePath(ctx.stateDir);
-  if (existsSync(databasePath)) {
+  if (ctx.era === "sqlite") {
+    const databasePath = stateDatabasePath(ctx.stateDir);
     const { openSqliteBackend } = await import("./sqlite-backend.ts");
     const backend = openSqliteBackend({ stateDir: ctx.stateDir, databasePath, agents });
     if (backend) return backend;

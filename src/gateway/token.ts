@@ -51,15 +51,11 @@ export function missingTokenMessage(format: ApiFormat): string {
 /** Creates a token and stores it in `gateway.auth.token` (the config is 0600). */
 export async function generateAndStoreToken(ctx: StateContext): Promise<GatewayToken> {
   const token = randomBytes(32).toString("base64url");
-  await updateConfigFile(
-    ctx.configPath,
-    (doc) => {
-      const gateway = (doc.gateway ??= {}) as Record<string, unknown>;
-      const auth = (gateway.auth ??= {}) as Record<string, unknown>;
-      auth.token = token;
-    },
-    ctx.env.lookup,
-  );
+  await updateConfigFile(ctx, (doc) => {
+    const gateway = (doc.gateway ??= {}) as Record<string, unknown>;
+    const auth = (gateway.auth ??= {}) as Record<string, unknown>;
+    auth.token = token;
+  });
   return { token, source: "generated" };
 }
 

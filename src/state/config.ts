@@ -11,6 +11,7 @@ import { readTextIfExists, verifyJson } from "./safe-file.ts";
 import { replaceKeepingBackups } from "./config-backups.ts";
 import { withFileLock } from "./file-lock.ts";
 import type { OpenClawConfig } from "./config-schema.ts";
+import type { StateEra } from "./paths.ts";
 import { formatKeyPath } from "./schema-errors.ts";
 import { matchesSchema } from "./json-schema-check.ts";
 import { CONFIG_JSON_SCHEMA } from "../generated/schemas.ts";
@@ -111,6 +112,14 @@ function hiddenCharacterIdInAuth(config: OpenClawConfig): string | undefined {
   return undefined;
 }
 
+/** Where a config write goes and how: a StateContext is one. */
+export interface ConfigTarget {
+  configPath: string;
+  /** OpenClaw 2026.9 rejects `meta.lastTouchedAt` (it keeps that in its database), so its configs get no meta stamp. */
+  era: StateEra;
+  env: { lookup: (name: string) => string | undefined };
+}
+
 export interface ConfigUpdate {
   changed: boolean;
   config: OpenClawConfig;
@@ -120,11 +129,9 @@ export interface ConfigUpdate {
  * Applies `mutate` to the document on disk under the config lock. Writes only
  * if something changed, only if the result validates, and keeps five backups.
  */
-export async function updateConfigFile(
-  path: string,
-  mutate: (document: ConfigDocument) => void,
-  lookup: (name: string) => string | undefined,
-): Promise<ConfigUpdate> {
+export async function updateConfigFile(target: ConfigTarget, mutate: (document: ConfigDocument) => void): Promise<ConfigUpdate> {
+  const { configPath: path, era } = target;
+  const lookup = target.env.lookup;
   return withFileLock(path, async () => {
     const current = await readConfigFile(path);
     const next = structuredClone(current.document);
@@ -133,8 +140,10 @@ export async function updateConfigFile(
       return { changed: false, config: await validateConfig(substituteEnvRefs(next, lookup, path), path) };
     }
     const config = await validateConfig(substituteEnvRefs(next, lookup, path), path);
-    const meta = next.meta !== null && typeof next.meta === "object" ? (next.meta as Record<string, unknown>) : {};
-    next.meta = { ...meta, lastTouchedVersion: VERSION, lastTouchedAt: new Date().toISOString() };
+    if (era === "json") {
+      const meta = next.meta !== null && typeof next.meta === "object" ? (next.meta as Record<string, unknown>) : {};
+      next.meta = { ...meta, lastTouchedVersion: VERSION, lastTouchedAt: new Date().toISOString() };
+    }
     // The backup is the file's bytes as they are, not a re-serialization of what we parsed.
     const original = current.exists ? await readFile(path) : undefined;
     await replaceKeepingBackups(path, JSON.stringify(next, null, 2) + "\n", original, {

@@ -8,7 +8,7 @@ import { readConfigFile, substituteEnvRefs, validateConfig, type ConfigFile } fr
 import type { OpenClawConfig } from "./config-schema.ts";
 import { EnvChain, configEnvValues } from "./env-chain.ts";
 import { readLoginShellEnv, shellEnvSettings } from "./shell-env.ts";
-import { resolveConfigPath, resolveDotenvDir, resolveHomeDir, resolveStateDir, shortenHome, type Env } from "./paths.ts";
+import { detectStateEra, resolveConfigPath, resolveDotenvDir, resolveHomeDir, resolveStateDir, shortenHome, type Env, type StateEra } from "./paths.ts";
 
 export interface ShellEnvReport {
   enabled: boolean;
@@ -23,6 +23,8 @@ export interface StateContext {
   cwd: string;
   homeDir: string;
   stateDir: string;
+  /** Which OpenClaw release's layout the state dir has (paths.ts detectStateEra). */
+  era: StateEra;
   configPath: string;
   configFile: ConfigFile;
   config: OpenClawConfig;
@@ -92,5 +94,5 @@ export async function loadStateContext({ env, cwd, shellEnvKeys, previousShellEn
   const shellEnv = previousShellEnv ?? (await importShellEnv(env, homeDir, config, chain, shellEnvKeys));
   if (shellEnv.values) chain.addLayer({ origin: "shell", label: "shell env", values: shellEnv.values });
 
-  return { processEnv: env, cwd, homeDir, stateDir, configPath, configFile, config, env: chain, shellEnv, display };
+  return { processEnv: env, cwd, homeDir, stateDir, era: detectStateEra(stateDir), configPath, configFile, config, env: chain, shellEnv, display };
 }

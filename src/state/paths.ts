@@ -75,7 +75,18 @@ export function shortenHome(path: string, env: Env): string {
   return path;
 }
 
-/** OpenClaw 2026.9's state database; its presence marks a SQLite-era state dir (auth/open-backend.ts). */
+/** OpenClaw 2026.9's state database; its presence marks a SQLite-era state dir. */
 export function stateDatabasePath(stateDir: string): string {
   return join(stateDir, "state", "openclaw.sqlite");
+}
+
+/**
+ * Which OpenClaw's state this is: 2026.2.26's JSON files, or 2026.9's SQLite
+ * (it has `state/openclaw.sqlite`). Each era is read and written where that
+ * release keeps things, and never converted.
+ */
+export type StateEra = "json" | "sqlite";
+
+export function detectStateEra(stateDir: string): StateEra {
+  return existsSync(stateDatabasePath(stateDir)) ? "sqlite" : "json";
 }

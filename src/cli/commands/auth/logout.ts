@@ -71,7 +71,7 @@ export async function run(options: LogoutOptions, io: CliIO): Promise<number> {
   // Config metadata is shared by all agents; keep it while the default agent still has the profile.
   const stillStored = cc.agent.dir !== cc.primary.dir && view.inherited !== undefined && hasOwnKey(view.inherited.store.profiles, profileId);
   if (!stillStored) {
-    const config = await updateConfigFile(cc.ctx.configPath, (doc) => removeAuthProfileConfig(doc, profileId), cc.ctx.env.lookup);
+    const config = await updateConfigFile(cc.ctx, (doc) => removeAuthProfileConfig(doc, profileId));
     if (config.changed) printLine(io, `Updated ${cc.ctx.display(cc.ctx.configPath)}`);
   }
   printLine(io, `Removed auth profile ${profileId}.`);

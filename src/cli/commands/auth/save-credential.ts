@@ -43,11 +43,7 @@ export async function saveCredential(cc: CommandContext, profileId: string, cred
     if (store.usageStats && hasOwnKey(store.usageStats, profileId)) delete store.usageStats[profileId];
     return existed;
   });
-  const config = await updateConfigFile(
-    ctx.configPath,
-    (doc) => applyAuthProfileConfig(doc, { profileId, provider: credential.provider, mode }),
-    ctx.env.lookup,
-  );
+  const config = await updateConfigFile(ctx, (doc) => applyAuthProfileConfig(doc, { profileId, provider: credential.provider, mode }));
   if (config.changed) printLine(io, `Updated ${ctx.display(ctx.configPath)}`);
   printLine(io, `Auth profile: ${profileId} (${credential.provider}/${mode})${replaced ? " (replaced the previous credential)" : ""}`);
   printLine(io, `Stored in ${ctx.display(cc.backend.storePath(cc.agent.id))}`);

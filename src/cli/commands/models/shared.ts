@@ -23,7 +23,7 @@ export function warnIfUnknownModel(cc: CommandContext, key: string): void {
 
 /** Applies a config edit, prints `Updated <config>` when the file changed, and returns the config as written. */
 export async function editConfig(cc: CommandContext, mutate: (doc: ConfigDocument) => void): Promise<OpenClawConfig> {
-  const result = await updateConfigFile(cc.ctx.configPath, mutate, cc.ctx.env.lookup);
+  const result = await updateConfigFile(cc.ctx, mutate);
   if (result.changed) printLine(cc.io, `Updated ${cc.ctx.display(cc.ctx.configPath)}`);
   return result.config;
 }
