@@ -3,7 +3,7 @@
 // directory events (files are replaced by rename, so a file itself cannot be watched).
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import { readTextIfExists, statSignature, verifyJson, writeFileAtomic } from "../state/safe-file.ts";
+import { prepareFile, readTextIfExists, removeOrphanedTempFiles, statSignature, verifyJson } from "../state/safe-file.ts";
 import { withFileLock } from "../state/file-lock.ts";
 import { FileWatcher } from "../state/file-watcher.ts";
 import { isTruthy } from "../state/shell-env.ts";
@@ -33,16 +33,16 @@ function fileSignature(path: string): string {
   }
 }
 
-interface ActiveWatch {
-  /** The signature last seen (or written by us) per watched store file. */
-  seen: Map<string, string>;
-}
-
 export function createFileBackend({ stateDir, env, agents }: FileBackendOptions): CredentialBackend {
   const oauthJsonPath = join(env.OPENCLAW_OAUTH_DIR?.trim() || join(stateDir, "credentials"), "oauth.json");
   const readOnlyMigrations = isTruthy(env.OPENCLAW_AUTH_STORE_READONLY);
-  const watches = new Set<ActiveWatch>();
-  const watchers = new Set<FileWatcher>();
+  const watches = new Set<StoreWatch>();
+  /**
+   * The signature of the last version of each store file this backend wrote.
+   * Known before the rename, so a watch event for our own write (which may
+   * arrive while the write is still syncing the directory) is never reported.
+   */
+  const ownSignatures = new Map<string, string>();
 
   async function readOwn(agentDir: string): Promise<StoreSnapshot & { legacyAuthJson?: string }> {
     const path = authStorePath(agentDir);
@@ -81,9 +81,11 @@ export function createFileBackend({ stateDir, env, agents }: FileBackendOptions)
         const result = await change(snapshot.store);
         const after = serializeStore(snapshot.store);
         if (after !== before) {
-          const signature = await writeFileAtomic(path, after, { verify: verifyJson });
-          // What we wrote, not what is there now: a change that lands right after it must still look new.
-          for (const watch of watches) if (watch.seen.has(path)) watch.seen.set(path, signature);
+          await removeOrphanedTempFiles(path);
+          const prepared = await prepareFile(path, after, { verify: verifyJson });
+          // What we write, not what is there after: a change that lands right after it must still look new.
+          ownSignatures.set(path, prepared.signature);
+          await prepared.commit();
           if (snapshot.legacyAuthJson && !readOnlyMigrations) await retireLegacyAuthJson(snapshot.legacyAuthJson);
         }
         options?.onCommitted?.(snapshot.store);
@@ -93,14 +95,18 @@ export function createFileBackend({ stateDir, env, agents }: FileBackendOptions)
 
     watch(agentId, onChange): StoreWatch {
       const files = viewFiles(agentId);
-      const active: ActiveWatch = { seen: new Map(files.map((file) => [file, fileSignature(file)])) };
+      /** The signature last seen per watched store file. */
+      const seen = new Map(files.map((file) => [file, fileSignature(file)]));
+      let closed = false;
       const check = () => {
+        if (closed) return;
         let changed = false;
         for (const file of files) {
           const now = fileSignature(file);
-          if (now !== active.seen.get(file)) {
-            active.seen.set(file, now);
-            changed = true;
+          if (now !== seen.get(file)) {
+            seen.set(file, now);
+            // Our own commits are reported to their caller by onCommitted.
+            if (now !== ownSignatures.get(file)) changed = true;
           }
         }
         if (changed) onChange();
@@ -108,25 +114,23 @@ export function createFileBackend({ stateDir, env, agents }: FileBackendOptions)
       // The check runs inside the event callback, synchronously: a change made before
       // a request arrived is seen by that request (live-state.ts waits one turn for it).
       const watcher = new FileWatcher(files, check);
-      watches.add(active);
-      watchers.add(watcher);
-      return {
+      const watch: StoreWatch = {
         get polling() {
           return watcher.polling;
         },
         check,
         close() {
+          closed = true;
           watcher.close();
-          watches.delete(active);
-          watchers.delete(watcher);
+          watches.delete(watch);
         },
       };
+      watches.add(watch);
+      return watch;
     },
 
     close() {
-      for (const watcher of watchers) watcher.close();
-      watchers.clear();
-      watches.clear();
+      for (const watch of watches) watch.close();
     },
   };
 }
