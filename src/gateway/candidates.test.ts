@@ -32,6 +32,7 @@ function snapshot(store: Pick<AuthStore, "profiles"> & Partial<Pick<AuthStore, "
     cwd: HOME,
     homeDir: HOME,
     stateDir: `${HOME}/.openclaw`,
+    era: "json",
     configPath: `${HOME}/.openclaw/openclaw.json`,
     configFile: { path: `${HOME}/.openclaw/openclaw.json`, exists: false, document: {} },
     config,
