@@ -8,14 +8,22 @@ import { mergeStores } from "./store.ts";
 
 export type { AgentAuthView } from "./backend.ts";
 
-export function agentAuthView(agentId: string, agentDir: string, own: StoreSnapshot, inherited: StoreSnapshot | undefined): AgentAuthView {
+export function agentAuthView(
+  agentId: string,
+  agentDir: string,
+  own: StoreSnapshot,
+  inherited: StoreSnapshot | undefined,
+  locationOf?: (profileId: string) => string,
+): AgentAuthView {
   const merged = inherited ? mergeStores(inherited.store, own.store) : own.store;
+  const isInherited = (profileId: string) => inherited !== undefined && !hasOwnKey(own.store.profiles, profileId) && hasOwnKey(inherited.store.profiles, profileId);
   return {
     agentId,
     agentDir,
     own,
     inherited,
     merged,
-    isInherited: (profileId) => inherited !== undefined && !hasOwnKey(own.store.profiles, profileId) && hasOwnKey(inherited.store.profiles, profileId),
+    isInherited,
+    locationOf: locationOf ?? ((profileId) => (isInherited(profileId) ? inherited!.path : own.path)),
   };
 }

@@ -11,8 +11,6 @@ export type StoreEra = "json" | "sqlite";
 export interface StoreSnapshot {
   /** Where this agent's store lives (for messages: `Auth store :`). */
   path: string;
-  /** Where its profiles are read from: `path`, or 2026.9's shared store. */
-  profilesPath: string;
   /** False when nothing is stored yet (the store is empty or imported from legacy files). */
   exists: boolean;
   store: AuthStore;
@@ -30,6 +28,8 @@ export interface AgentAuthView {
   merged: AuthStore;
   /** True when the profile comes from the default agent's store, not this agent's. */
   isInherited(profileId: string): boolean;
+  /** Where the profile's credential is kept (a file, or 2026.9's shared or per-agent database). */
+  locationOf(profileId: string): string;
 }
 
 export interface CredentialBackend {

@@ -47,10 +47,10 @@ export function createFileBackend({ stateDir, env, agents }: FileBackendOptions)
   async function readOwn(agentDir: string): Promise<StoreSnapshot & { legacyAuthJson?: string }> {
     const path = authStorePath(agentDir);
     const text = await readTextIfExists(path);
-    if (text !== undefined) return { path, profilesPath: path, exists: true, store: await parseStoreText(path, text) };
+    if (text !== undefined) return { path, exists: true, store: await parseStoreText(path, text) };
     const imported = await importLegacyStores(agentDir, oauthJsonPath, emptyStore());
-    if (!imported) return { path, profilesPath: path, exists: false, store: emptyStore() };
-    const snapshot: StoreSnapshot & { legacyAuthJson?: string } = { path, profilesPath: path, exists: false, store: imported.store, importedFrom: imported.sources };
+    if (!imported) return { path, exists: false, store: emptyStore() };
+    const snapshot: StoreSnapshot & { legacyAuthJson?: string } = { path, exists: false, store: imported.store, importedFrom: imported.sources };
     if (imported.authJsonPath) snapshot.legacyAuthJson = imported.authJsonPath;
     return snapshot;
   }

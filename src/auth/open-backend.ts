@@ -17,7 +17,7 @@ export async function openCredentialBackend(ctx: StateContext): Promise<Credenti
   if (ctx.era === "sqlite") {
     const databasePath = stateDatabasePath(ctx.stateDir);
     const { openSqliteBackend } = await import("./sqlite-backend.ts");
-    const backend = openSqliteBackend({ stateDir: ctx.stateDir, databasePath, agents });
+    const backend = openSqliteBackend({ stateDir: ctx.stateDir, databasePath, agents, display: ctx.display });
     if (backend) return backend;
   }
   return createFileBackend({ stateDir: ctx.stateDir, env: ctx.processEnv, agents });

@@ -1,7 +1,375 @@
-// placeholder: replaced by the SQLite backend
-import type { CredentialBackend } from "./backend.ts";
+// Credentials in OpenClaw 2026.9's SQLite state (sqlite-layout.ts says where).
+// Every write is one `BEGIN IMMEDIATE` transaction over the databases involved
+// (attached to one connection), with 2026.9's busy timeout; it re-reads the
+// rows, applies the change to the agent's merged view, and writes back only the
+// rows whose document changed. Other rows, tables and unknown fields are left
+// alone, the database file is never copied or replaced, and its journal mode
+// (WAL) is the one OpenClaw chose. Loaded only for a 2026.9 state dir
+// (open-backend.ts), with better-sqlite3: node:sqlite needs Node 22.5.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { OpenClawError } from "../state/errors.ts";
+import { FileWatcher } from "../state/file-watcher.ts";
+import { parseJsonText } from "../state/json-text.ts";
+import { readTextIfExists } from "../state/safe-file.ts";
+import type { AgentAuthView, CredentialBackend, StoreSnapshot, StoreWatch } from "./backend.ts";
+import { agentAuthView } from "./agent-view.ts";
 import type { BackendAgents } from "./file-backend.ts";
-export interface SqliteBackendOptions { stateDir: string; databasePath: string; agents: BackendAgents }
-export function openSqliteBackend(_options: SqliteBackendOptions): CredentialBackend | undefined {
-  return undefined;
+import { AGENT_DATABASE_FILENAME, agentDbPlace, parseSharedOwner, SHARED_OWNER_ROW, stateDbPlace, type RowSlot, type SharedOwner, type StorePlace } from "./sqlite-layout.ts";
+import { applySplit, mergedView, readStoreRows, storeDocuments, type SplitStores } from "./store-split.ts";
+import type { AuthStore } from "./store-schema.ts";
+import { hasOwnKey } from "../state/own-keys.ts";
+
+/** OpenClaw 2026.9's OPENCLAW_SQLITE_BUSY_TIMEOUT_MS: how long a write waits for another writer. */
+const BUSY_TIMEOUT_MS = 5_000;
+
+export interface SqliteBackendOptions {
+  stateDir: string;
+  databasePath: string;
+  agents: BackendAgents;
+  /** `~` for the home dir, in messages. */
+  display?: (path: string) => string;
+}
+
+type Db = Database.Database;
+
+/** The stores one agent's view is made of, on one open connection. */
+interface AgentPlaces {
+  db: Db;
+  owner: SharedOwner;
+  shared: StorePlace;
+  /** The agent's own database, when it is not the shared store's. */
+  own: StorePlace | undefined;
+  ownExists: boolean;
+  /** The default agent's own database is missing: its writes go to the shared store, and it has no credentials of its own. */
+  ownIsMissingDefault: boolean;
+}
+
+function openDatabase(path: string): Db {
+  const db = new Database(path, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  return db;
+}
+
+function hasTable(db: Db, schema: string, table: string): boolean {
+  return db.prepare(`SELECT 1 FROM "${schema}".sqlite_master WHERE type = 'table' AND name = ?`).get(table) !== undefined;
+}
+
+function readRow(db: Db, schema: string, slot: RowSlot): string | undefined {
+  const row = db.prepare(`SELECT "${slot.valueColumn}" AS value FROM "${schema}"."${slot.table}" WHERE "${slot.keyColumn}" = ?`).get(slot.key) as { value: string } | undefined;
+  return row?.value;
+}
+
+function writeRow(db: Db, schema: string, slot: RowSlot, value: string | undefined): void {
+  if (value === undefined) {
+    db.prepare(`DELETE FROM "${schema}"."${slot.table}" WHERE "${slot.keyColumn}" = ?`).run(slot.key);
+    return;
+  }
+  db.prepare(
+    `INSERT INTO "${schema}"."${slot.table}" ("${slot.keyColumn}", "${slot.valueColumn}", "${slot.timeColumn}") VALUES (?, ?, ?)
+     ON CONFLICT("${slot.keyColumn}") DO UPDATE SET "${slot.valueColumn}" = excluded."${slot.valueColumn}", "${slot.timeColumn}" = excluded."${slot.timeColumn}"`,
+  ).run(slot.key, value, Date.now());
+}
+
+/** Turns SQLite's errors into ours: a busy database and a file that is not what it should be say so. */
+function explainSqliteError(error: unknown, path: string): unknown {
+  const code = (error as { code?: string }).code ?? "";
+  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
+    return new OpenClawError(`${path} is busy: another OpenClaw process has been writing it for over ${BUSY_TIMEOUT_MS / 1000} s.`, { hint: "Try again in a moment.", cause: error });
+  }
+  if (code.startsWith("SQLITE_")) return new OpenClawError(`Cannot use ${path}: ${(error as Error).message} (${code}).`, { cause: error });
+  return error;
+}
+
+/** One writer per database at a time within this process: better-sqlite3 waits synchronously, which would stall the holder. */
+const writeQueues = new Map<string, Promise<unknown>>();
+async function queued<T>(key: string, run: () => Promise<T>): Promise<T> {
+  const before = writeQueues.get(key) ?? Promise.resolve();
+  const mine = before.then(run, run);
+  const settled = mine.then(
+    () => undefined,
+    () => undefined,
+  );
+  writeQueues.set(key, settled);
+  try {
+    return await mine;
+  } finally {
+    if (writeQueues.get(key) === settled) writeQueues.delete(key);
+  }
+}
+
+/** The legacy JSON stores 2026.9 refuses to run beside (it wants `openclaw doctor --fix` to import them first). */
+async function legacyStoreProblem(agentDir: string, oauthJson: string | undefined, ownPath: string, display: (path: string) => string): Promise<string | undefined> {
+  const profilesJson = await readTextIfExists(join(agentDir, "auth-profiles.json"));
+  const others = [join(agentDir, "auth.json"), ...(oauthJson ? [oauthJson] : [])].filter((path) => existsSync(path));
+  if (profilesJson === undefined && others.length === 0) return undefined;
+  let providers = "all (legacy provider scope unavailable)";
+  if (profilesJson !== undefined && others.length === 0) {
+    try {
+      const doc = (await parseJsonText(profilesJson)) as { profiles?: Record<string, { provider?: unknown }> };
+      const names = [...new Set(Object.values(doc.profiles ?? {}).map((entry) => entry?.provider).filter((p): p is string => typeof p === "string"))].sort();
+      if (names.length > 0) providers = names.join(", ");
+    } catch {
+      // The provider list is only a hint.
+    }
+  }
+  return `Auth profile store ${display(ownPath)} requires legacy credential migration; affected providers: ${providers}; run openclaw doctor --fix.`;
+}
+
+/** Opens a 2026.9 backend, or returns undefined when the database is not 2026.9's (no `config_machine_state`): that state stays JSON-era. */
+export function openSqliteBackend(options: SqliteBackendOptions): CredentialBackend | undefined {
+  const { databasePath, agents, stateDir } = options;
+  const display = options.display ?? ((path: string) => path);
+  {
+    const probe = openDatabase(databasePath);
+    try {
+      if (!hasTable(probe, "main", "config_machine_state")) return undefined;
+    } finally {
+      probe.close();
+    }
+  }
+  const mainDir = () => agents.agentDir(agents.defaultAgentId);
+  const watches = new Set<{ agentId: string; seen: { value: string }; close(): void }>();
+
+  /** Opens the state database with the agent's stores attached. `forWrite` lets a first credential claim the state database (as 2026.9 does). */
+  function openPlaces(agentId: string, forWrite: boolean): AgentPlaces {
+    const db = openDatabase(databasePath);
+    try {
+      let owner = parseSharedOwner(readRow(db, "main", SHARED_OWNER_ROW), databasePath);
+      const mainDb = agentDbPlace(mainDir(), "shared");
+      // A state with no credentials anywhere yet: 2026.9 puts the first one in the state database.
+      if (owner === "legacy-main" && forWrite && !existsSync(mainDb.path) && !existsSync(join(mainDir(), "auth-profiles.json"))) owner = "state-db";
+      let shared: StorePlace = stateDbPlace(databasePath);
+      if (owner === "legacy-main") {
+        shared = mainDb;
+        if (existsSync(mainDb.path)) db.prepare(`ATTACH DATABASE ? AS shared`).run(mainDb.path);
+      }
+      let own: StorePlace | undefined = agentDbPlace(agents.agentDir(agentId), "own");
+      if (own.path === shared.path) own = undefined;
+      const ownExists = own !== undefined && existsSync(own.path);
+      if (own && ownExists) db.prepare(`ATTACH DATABASE ? AS own`).run(own.path);
+      const ownIsMissingDefault = own !== undefined && !ownExists && agentId === agents.defaultAgentId;
+      return { db, owner, shared, own: ownIsMissingDefault ? undefined : own, ownExists, ownIsMissingDefault };
+    } catch (error) {
+      db.close();
+      throw explainSqliteError(error, databasePath);
+    }
+  }
+
+  function placeAttached(places: AgentPlaces, place: StorePlace): boolean {
+    if (place.schema === "main") return true;
+    if (place === places.own) return places.ownExists;
+    return existsSync(place.path);
+  }
+
+  function rowsOf(places: AgentPlaces, place: StorePlace): { credentials: string | undefined; state: string | undefined } {
+    if (!placeAttached(places, place)) return { credentials: undefined, state: undefined };
+    for (const slot of [place.credentials, place.state]) {
+      if (!hasTable(places.db, place.schema, slot.table)) throw new OpenClawError(`${display(place.path)} has no ${slot.table} table: it is not an OpenClaw 2026.9 database openclaw can use.`);
+    }
+    return { credentials: readRow(places.db, place.schema, place.credentials), state: readRow(places.db, place.schema, place.state) };
+  }
+
+  /** What a watch compares: every row the agent's view is made of. */
+  function fingerprint(places: AgentPlaces): string {
+    const parts = [readRow(places.db, "main", SHARED_OWNER_ROW) ?? "-"];
+    for (const place of [places.shared, ...(places.own ? [places.own] : [])]) {
+      const rows = rowsOf(places, place);
+      parts.push(rows.credentials ?? "-", rows.state ?? "-");
+    }
+    return parts.join("\u0000");
+  }
+
+  interface Loaded {
+    stores: SplitStores;
+    extras: { shared: Record<string, unknown>; own: Record<string, unknown> };
+    rows: { shared: ReturnType<typeof rowsOf>; own: ReturnType<typeof rowsOf> | undefined };
+  }
+
+  async function load(places: AgentPlaces, agentId: string): Promise<Loaded> {
+    const sharedRows = rowsOf(places, places.shared);
+    const ownRows = places.own && places.ownExists ? rowsOf(places, places.own) : undefined;
+    const shared = await readStoreRows(display(places.shared.path), sharedRows);
+    const own = places.own ? await readStoreRows(display(places.own.path), ownRows ?? { credentials: undefined, state: undefined }) : undefined;
+    // The agent's own store is the one 2026.9 checks for migrated credentials.
+    const ownProfiles = places.ownIsMissingDefault ? {} : (own?.store ?? shared.store).profiles;
+    if (Object.keys(ownProfiles).length === 0) {
+      const agentDir = agents.agentDir(agentId);
+      const oauthJson = agentId === agents.defaultAgentId ? join(stateDir, "credentials", "oauth.json") : undefined;
+      const problem = await legacyStoreProblem(agentDir, oauthJson, (places.own ?? places.shared).path, display);
+      if (problem) throw new OpenClawError(problem, { hint: "That is your OpenClaw's migration; openclaw reads and writes neither store until it has run." });
+    }
+    return {
+      stores: { shared: shared.store, own: own?.store },
+      extras: { shared: shared.stateExtras, own: own?.stateExtras ?? {} },
+      rows: { shared: sharedRows, own: ownRows },
+    };
+  }
+
+  /** `Auth store :` as 2026.9 shows it: the agent's database once it holds a credentials row, else the shared store. */
+  function storePathOf(places: AgentPlaces, ownRows: Loaded["rows"]["own"]): string {
+    return places.own && ownRows?.credentials !== undefined ? places.own.path : places.shared.path;
+  }
+
+  function snapshotOf(places: AgentPlaces, loaded: Loaded): StoreSnapshot {
+    const store = mergedView(loaded.stores);
+    const exists = loaded.rows.shared.credentials !== undefined || loaded.rows.own?.credentials !== undefined;
+    return { path: storePathOf(places, loaded.rows.own), exists, store };
+  }
+
+  async function withPlaces<T>(agentId: string, forWrite: boolean, use: (places: AgentPlaces) => Promise<T>): Promise<T> {
+    const places = openPlaces(agentId, forWrite);
+    try {
+      return await use(places);
+    } catch (error) {
+      throw explainSqliteError(error, databasePath);
+    } finally {
+      places.db.close();
+    }
+  }
+
+  return {
+    era: "sqlite",
+
+    storePath(agentId) {
+      const places = openPlaces(agentId, false);
+      try {
+        const ownRows = places.own && places.ownExists ? rowsOf(places, places.own) : undefined;
+        return storePathOf(places, ownRows);
+      } finally {
+        places.db.close();
+      }
+    },
+
+    read(agentId): Promise<AgentAuthView> {
+      return withPlaces(agentId, false, async (places) => {
+        const loaded = await load(places, agentId);
+        const own = loaded.stores.own;
+        const locationOf = (profileId: string) => (places.own && own && hasOwnKey(own.profiles, profileId) ? places.own.path : places.shared.path);
+        // One merged store, not a read-through: every agent reads 2026.9's shared store as its own.
+        return agentAuthView(agentId, agents.agentDir(agentId), snapshotOf(places, loaded), undefined, locationOf);
+      });
+    },
+
+    update(agentId, change, options) {
+      return queued(databasePath, () =>
+        withPlaces(agentId, true, async (places) => {
+          const { db } = places;
+          db.exec("BEGIN IMMEDIATE");
+          try {
+            const loaded = await load(places, agentId);
+            const before = mergedView(loaded.stores);
+            const working = structuredClone(before);
+            const result = await change(working);
+            applySplit(loaded.stores, before, working, { credentialsToOwn: agentId !== agents.defaultAgentId });
+            writeStores(places, loaded);
+            const written = fingerprint(places);
+            db.exec("COMMIT");
+            // Our own commit: the caller hears of it through onCommitted, not through its watch.
+            for (const watch of watches) if (watch.agentId === agentId) watch.seen.value = written;
+            options?.onCommitted?.(mergedView(loaded.stores));
+            return result;
+          } catch (error) {
+            if (db.inTransaction) db.exec("ROLLBACK");
+            throw error;
+          }
+        }),
+      );
+    },
+
+    watch(agentId, onChange): StoreWatch {
+      const look = (): string => {
+        const places = openPlaces(agentId, false);
+        try {
+          return fingerprint(places);
+        } finally {
+          places.db.close();
+        }
+      };
+      const seen = { value: look() };
+      let closed = false;
+      const check = () => {
+        if (closed) return;
+        let now: string;
+        try {
+          now = look();
+        } catch {
+          return; // a database busy or mid-change: the next event looks again
+        }
+        if (now === seen.value) return;
+        seen.value = now;
+        onChange();
+      };
+      const dirs = [databasePath, join(mainDir(), AGENT_DATABASE_FILENAME), join(agents.agentDir(agentId), AGENT_DATABASE_FILENAME)];
+      const watcher = new FileWatcher([...new Set(dirs)], check);
+      const handle = {
+        agentId,
+        seen,
+        get polling() {
+          return watcher.polling;
+        },
+        check,
+        close() {
+          closed = true;
+          watcher.close();
+          watches.delete(handle);
+        },
+      };
+      watches.add(handle);
+      return handle;
+    },
+
+    close() {
+      for (const watch of [...watches]) watch.close();
+    },
+  };
+
+  function writeStores(places: AgentPlaces, loaded: Loaded): void {
+    const { db } = places;
+    const targets: [StorePlace, AuthStore, Record<string, unknown>, Loaded["rows"]["shared"]][] = [[places.shared, loaded.stores.shared, loaded.extras.shared, loaded.rows.shared]];
+    if (places.own && loaded.stores.own) targets.push([places.own, loaded.stores.own, loaded.extras.own, loaded.rows.own ?? { credentials: undefined, state: undefined }]);
+    for (const [place, store, extras, rows] of targets) {
+      const docs = storeDocuments(store, extras);
+      // No credentials row and nothing to put in one: none is made.
+      const nothingStored = rows.credentials === undefined && Object.keys(store.profiles).length === 0;
+      const credentialsChanged = !nothingStored && !sameDocument(rows.credentials, docs.credentials);
+      const stateChanged = !sameDocument(rows.state, docs.state);
+      if (!credentialsChanged && !stateChanged) continue;
+      if (!placeAttached(places, place)) {
+        throw new OpenClawError(
+          `${display(place.path)} does not exist yet: OpenClaw 2026.9 creates an agent's database itself, and openclaw does not make one in its place.`,
+          { hint: "Run any `openclaw … --agent <id>` command of your OpenClaw once, then try again." },
+        );
+      }
+      // The first credential in a fresh state: record that the state database holds the shared store, as 2026.9 does.
+      if (place.schema === "main" && places.owner === "state-db" && readRow(db, "main", SHARED_OWNER_ROW) === undefined) {
+        writeRow(db, "main", SHARED_OWNER_ROW, JSON.stringify({ location: "state-db" }));
+      }
+      if (credentialsChanged) writeRow(db, place.schema, place.credentials, docs.credentials);
+      if (stateChanged) writeRow(db, place.schema, place.state, docs.state);
+    }
+  }
+}
+
+/** Rows are compared as documents: 2026.9 may have written the same content with other spacing or key order. */
+function sameDocument(stored: string | undefined, next: string | undefined): boolean {
+  if (stored === undefined || next === undefined) return stored === next;
+  if (stored === next) return true;
+  try {
+    return canonical(JSON.parse(stored)) === canonical(JSON.parse(next));
+  } catch {
+    return false;
+  }
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value);
 }

@@ -42,7 +42,7 @@ function snapshot(store: Pick<AuthStore, "profiles"> & Partial<Pick<AuthStore, "
   };
   const agent: AgentInfo = { id: "main", dir: AGENT_DIR, isDefault: true, entry: undefined };
   const path = `${AGENT_DIR}/auth-profiles.json`;
-  const view = agentAuthView("main", AGENT_DIR, { path, profilesPath: path, exists: true, store: { version: 1, ...store } }, undefined);
+  const view = agentAuthView("main", AGENT_DIR, { path, exists: true, store: { version: 1, ...store } }, undefined);
   return { ctx, agent, primary: agent, view };
 }
 

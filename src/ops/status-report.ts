@@ -131,9 +131,9 @@ function providerOverview(inputs: StatusInputs, provider: string, profiles: read
   const modelsJson = configured ? { value: maskSecret(configured.key), source: `${ctx.display(ctx.configPath)}: ${configured.path}` } : undefined;
   let effective: EffectiveAuth = { kind: "missing", detail: "missing" };
   if (counts.count > 0) {
-    // The store that actually holds them: the default agent's when every one is inherited.
-    const allInherited = view.inherited !== undefined && profiles.every(([profileId]) => view.isInherited(profileId));
-    effective = { kind: "profiles", detail: ctx.display(allInherited ? view.inherited!.profilesPath : view.own.profilesPath) };
+    // The store that actually holds them: the agent's own if any is there, else where they all are (read-through, a shared store).
+    const locations = profiles.map(([profileId]) => view.locationOf(profileId));
+    effective = { kind: "profiles", detail: ctx.display(locations.includes(view.own.path) ? view.own.path : locations[0]!) };
   }
   else if (envValue) effective = { kind: "env", detail: envValue.value };
   else if (modelsJson) effective = { kind: "models.json", detail: modelsJson.value };
