@@ -14,8 +14,10 @@ export interface AgentInfo {
   entry: AgentEntry | undefined;
 }
 
+/** `agents.list` (2026.2.26) and `agents.entries` (2026.9, keyed by id), as one list. */
 function agentEntries(ctx: StateContext): AgentEntry[] {
-  return ctx.config.agents?.list ?? [];
+  const keyed = Object.entries(ctx.config.agents?.entries ?? {}).map(([id, entry]) => ({ ...entry, id }));
+  return [...(ctx.config.agents?.list ?? []), ...keyed];
 }
 
 export function defaultAgentId(ctx: StateContext): string {

@@ -27,6 +27,8 @@ const AgentsSchema = z.lazy(() =>
     list: z.optional(
       z.array(z.looseObject({ id: nonEmpty, default: optBool, name: optStr, agentDir: optStr, model: z.optional(ModelSelectionSchema) })),
     ),
+    // OpenClaw 2026.9 keys its agents by id instead of listing them.
+    entries: z.optional(z.record(str, z.looseObject({ default: optBool, name: optStr, agentDir: optStr, model: z.optional(ModelSelectionSchema) }))),
   }),
 );
 

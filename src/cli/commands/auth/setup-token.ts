@@ -59,8 +59,9 @@ export async function run(options: SetupTokenOptions, io: CliIO): Promise<number
   if (normalizeProviderId(options.provider ?? "anthropic") !== "anthropic") {
     throw new UsageError("Only --provider anthropic is supported for setup-token.", "For other providers use `openclaw models auth paste-token --provider <id>`.");
   }
-  const profileId = resolveProfileId("anthropic", options.profileId, "manual");
   const cc = await loadCommandContext(io, options.agent);
+  // 2026.2.26 wrote anthropic:manual, 2026.9 writes anthropic:default: each era keeps its own.
+  const profileId = resolveProfileId("anthropic", options.profileId, cc.ctx.era === "sqlite" ? "default" : "manual");
   if (io.stdinIsTTY && !(await prepareOnTerminal(io, options))) {
     printLine(io, "Nothing changed. Run `claude setup-token` first, then this command again.");
     return 0;
