@@ -43,3 +43,31 @@ export function writeBenchState(home, { profiles = 50, now = Date.now() } = {}) 
   writeFileSync(join(state, ".env"), `GROQ_API_KEY=${secret("gsk_", 40)}\n`, { mode: 0o600 });
   return { state, agentDir };
 }
+
+/**
+ * The same state in OpenClaw 2026.9's layout: the real release's databases
+ * (test/fixtures/openclaw-2026.9.6) with the bench store in the state
+ * database's `authProfiles.store` / `authProfiles.state` rows, and no JSON store.
+ */
+export async function writeBench2026State(home, options = {}) {
+  const { default: Database } = await import("better-sqlite3");
+  const { copyFileSync, readFileSync, rmSync } = await import("node:fs");
+  writeBenchState(home, options);
+  const state = join(home, ".openclaw");
+  const agentDir = join(state, "agents", "main", "agent");
+  const fixture = join(new URL(".", import.meta.url).pathname, "..", "test", "fixtures", "openclaw-2026.9.6", "home-alice", ".openclaw");
+  mkdirSync(join(state, "state"), { recursive: true, mode: 0o700 });
+  copyFileSync(join(fixture, "state", "openclaw.sqlite"), join(state, "state", "openclaw.sqlite"));
+  copyFileSync(join(fixture, "agents", "main", "agent", "openclaw-agent.sqlite"), join(agentDir, "openclaw-agent.sqlite"));
+  const jsonStore = join(agentDir, "auth-profiles.json");
+  const { version, profiles, ...stateParts } = JSON.parse(readFileSync(jsonStore, "utf8"));
+  rmSync(jsonStore);
+  const db = new Database(join(state, "state", "openclaw.sqlite"));
+  const upsert = db.prepare("INSERT OR REPLACE INTO config_machine_state (state_key, value_json, updated_at_ms) VALUES (?, ?, ?)");
+  upsert.run("authProfiles.store", JSON.stringify({ version, profiles }), Date.now());
+  upsert.run("authProfiles.state", JSON.stringify({ version, ...stateParts }), Date.now());
+  db.close();
+  const agentDb = new Database(join(agentDir, "openclaw-agent.sqlite"));
+  agentDb.prepare("DELETE FROM auth_profile_state").run();
+  agentDb.close();
+}

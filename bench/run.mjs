@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeBenchState } from "./fixture.mjs";
+import { writeBench2026State, writeBenchState } from "./fixture.mjs";
 import { check, median, quantile, ROOT, startRun, writeResults } from "./report.mjs";
 
 const finishRun = startRun();
@@ -20,6 +20,9 @@ const cli = join(dist, "openclaw.cjs");
 const rounds = Number(process.env.BENCH_ROUNDS ?? 40);
 const home = mkdtempSync(join(tmpdir(), "openclaw-bench-"));
 writeBenchState(home, { profiles: 50 });
+// The same 50 profiles in OpenClaw 2026.9's SQLite state: what opening the database costs.
+const home2026 = mkdtempSync(join(tmpdir(), "openclaw-bench-2026-"));
+await writeBench2026State(home2026, { profiles: 50 });
 
 const env = { ...process.env, HOME: home, NO_COLOR: "1" };
 delete env.NODE_EXTRA_CA_CERTS;
@@ -55,15 +58,18 @@ const cases = [
   { name: "openclaw --version", args: [cli, "--version"], budget: { ratio: 1.3 } },
   { name: "openclaw models status --check (50 profiles)", args: [cli, "models", "status", "--check"], budget: STATUS },
   { name: "openclaw models status --json (50 profiles)", args: [cli, "models", "status", "--json"], budget: STATUS },
+  { name: "openclaw models status --check (50 profiles, OpenClaw 2026.9 SQLite state)", args: [cli, "models", "status", "--check"], home: home2026 },
   {
     name: "… --check with the code cache refused (as under another Node)",
     args: [join(refusedDist, "openclaw.cjs"), "models", "status", "--check"],
   },
 ];
 
-function runOnce(args) {
+const envFor = (c) => (c.home ? { ...env, HOME: c.home } : env);
+
+function runOnce(c) {
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, args, { env, cwd: home, stdio: ["ignore", "pipe", "pipe"] });
+  const result = spawnSync(process.execPath, c.args, { env: envFor(c), cwd: c.home ?? home, stdio: ["ignore", "pipe", "pipe"] });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.error) throw result.error;
   return { ms, stderr: result.stderr.toString() };
@@ -71,7 +77,7 @@ function runOnce(args) {
 
 // Sanity: every command runs and says nothing on stderr.
 for (const c of cases) {
-  const r = runOnce(c.args);
+  const r = runOnce(c);
   if (r.stderr.trim()) throw new Error(`${c.name} wrote to stderr: ${r.stderr}`);
 }
 
@@ -79,16 +85,16 @@ const samples = new Map(cases.map((c) => [c.name, []]));
 for (let round = 0; round <= rounds; round++) {
   const order = [...cases].sort(() => Math.random() - 0.5);
   for (const c of order) {
-    const { ms } = runOnce(c.args);
+    const { ms } = runOnce(c);
     if (round > 0) samples.get(c.name).push(ms); // round 0 warms the page cache
   }
 }
 
-function peakRssMb(args) {
+function peakRssMb(c) {
   if (!existsSync("/usr/bin/time")) return undefined;
   const values = [];
   for (let i = 0; i < 7; i++) {
-    const r = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, ...args], { env, cwd: home, stdio: ["ignore", "ignore", "pipe"] });
+    const r = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, ...c.args], { env: envFor(c), cwd: c.home ?? home, stdio: ["ignore", "ignore", "pipe"] });
     const kb = Number(r.stderr.toString().trim().split("\n").pop());
     if (Number.isFinite(kb)) values.push(kb / 1024);
   }
@@ -101,7 +107,7 @@ const rows = cases.map((c) => {
   const values = samples.get(c.name);
   const ms = median(values);
   const ratio = ms / baseline;
-  const rss = peakRssMb(c.args);
+  const rss = peakRssMb(c);
   const checks = [];
   if (c.budget?.ratio) checks.push(`≤ ${c.budget.ratio}× (${fmt(c.budget.ratio * baseline)} ms in this run) ${check(ratio <= c.budget.ratio)}`);
   if (c.budget?.rssMb) checks.push(rss === undefined ? `RSS ≤ ${c.budget.rssMb} MB: not measured` : `RSS ≤ ${c.budget.rssMb} MB ${check(rss <= c.budget.rssMb)}`);
@@ -122,4 +128,5 @@ const table = [
 console.log(table);
 writeResults("cli-bench", table);
 rmSync(home, { recursive: true, force: true });
+rmSync(home2026, { recursive: true, force: true });
 rmSync(refusedDist, { recursive: true, force: true });
