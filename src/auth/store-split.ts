@@ -148,6 +148,8 @@ export function storeDocuments(store: AuthStore, stateExtras: Record<string, unk
   let hasState = false;
   for (const [key, value] of Object.entries(full)) {
     if ((STATE_SECTIONS as readonly string[]).includes(key)) {
+      // 2026.9 leaves an empty section out (serializeStore keeps `lastGood: {}` and `usageStats: {}` for the JSON file).
+      if (value !== null && typeof value === "object" && Object.keys(value).length === 0) continue;
       setOwnValue(state, key, value);
       hasState = true;
     } else setOwnValue(credentials, key, value);
