@@ -29,8 +29,21 @@ export interface BackendState {
   cleanup(): Promise<void>;
 }
 
+/**
+ * How another agent sees the default agent's credentials:
+ * - "read-through" (OpenClaw 2026.2.26's JSON files, spec §1.4): each agent has
+ *   its own store and reads the default agent's store through (`inherited`);
+ *   what the default agent has is never this agent's own.
+ * - "shared-store" (OpenClaw 2026.9's SQLite): every agent reads one shared
+ *   store as its own, with the agent's own entries read over it; the default
+ *   agent's credentials live in the shared store, another agent's in its own.
+ */
+export type Sharing = "read-through" | "shared-store";
+
 export interface BackendHarness {
   setup(): Promise<BackendState>;
+  /** Which of the two models the backend keeps; only the cases about agents differ. */
+  sharing: Sharing;
 }
 
 export const MAIN = "main";
@@ -270,7 +283,7 @@ export function backendContract(name: string, harness: BackendHarness): void {
         await state.corrupt(MAIN);
         for (const reader of [backend, open()]) {
           await assert.rejects(reader.read(MAIN), Error);
-          // The other agent reads the default agent's profiles through: a view without them would be a lie.
+          // The other agent reads the default agent's profiles (through, or as the shared store): a view without them would be a lie.
           await assert.rejects(reader.read(WORK), Error);
         }
         let called = false;
@@ -360,58 +373,134 @@ export function backendContract(name: string, harness: BackendHarness): void {
     });
 
     describe("agents", () => {
-      it("another agent reads the default agent's profiles through; its own profile of the same id wins", async (_state, open) => {
-        const backend = open();
-        await backend.update(MAIN, (store) => {
-          setProfile(store, "openai:a", apiKey("openai", KEY_A));
-          setProfile(store, "__proto__", apiKey("openai", KEY_A));
-          store.order = { openai: ["openai:a", "__proto__"] };
-        });
-        await backend.update(WORK, (store) => {
-          assert.deepEqual(Object.keys(store.profiles), [], "the change gets the agent's own store, not the merged view");
-          setProfile(store, "openai:a", apiKey("openai", KEY_B));
-          setProfile(store, "anthropic:w", apiKey("anthropic", KEY_B));
-        });
-        for (const reader of [backend, open()]) {
-          const work = await reader.read(WORK);
-          assert.ok(work.inherited, "the default agent's store is read through");
-          assert.deepEqual(Object.keys(work.own.store.profiles).sort(), ["anthropic:w", "openai:a"], "nothing of the default agent's is copied into this one");
-          assert.deepEqual(Object.keys(work.merged.profiles).sort(), ["__proto__", "anthropic:w", "openai:a"]);
-          assert.equal((work.merged.profiles["openai:a"] as { key?: string }).key, KEY_B, "its own profile wins");
-          assert.equal(work.isInherited("openai:a"), false);
-          assert.equal(work.isInherited("anthropic:w"), false);
-          assert.equal(work.isInherited("__proto__"), true);
-          assert.equal(work.isInherited("constructor"), false);
-          assert.deepEqual(work.merged.order, { openai: ["openai:a", "__proto__"] }, "the default agent's order is read through");
+      if (harness.sharing === "read-through") {
+        it("another agent reads the default agent's profiles through; its own profile of the same id wins", async (_state, open) => {
+          const backend = open();
+          await backend.update(MAIN, (store) => {
+            setProfile(store, "openai:a", apiKey("openai", KEY_A));
+            setProfile(store, "__proto__", apiKey("openai", KEY_A));
+            store.order = { openai: ["openai:a", "__proto__"] };
+          });
+          await backend.update(WORK, (store) => {
+            assert.deepEqual(Object.keys(store.profiles), [], "the change gets the agent's own store, not the merged view");
+            setProfile(store, "openai:a", apiKey("openai", KEY_B));
+            setProfile(store, "anthropic:w", apiKey("anthropic", KEY_B));
+          });
+          for (const reader of [backend, open()]) {
+            const work = await reader.read(WORK);
+            assert.ok(work.inherited, "the default agent's store is read through");
+            assert.deepEqual(Object.keys(work.own.store.profiles).sort(), ["anthropic:w", "openai:a"], "nothing of the default agent's is copied into this one");
+            assert.deepEqual(Object.keys(work.merged.profiles).sort(), ["__proto__", "anthropic:w", "openai:a"]);
+            assert.equal((work.merged.profiles["openai:a"] as { key?: string }).key, KEY_B, "its own profile wins");
+            assert.equal(work.isInherited("openai:a"), false);
+            assert.equal(work.isInherited("anthropic:w"), false);
+            assert.equal(work.isInherited("__proto__"), true);
+            assert.equal(work.isInherited("constructor"), false);
+            assert.deepEqual(work.merged.order, { openai: ["openai:a", "__proto__"] }, "the default agent's order is read through");
 
-          const main = await reader.read(MAIN);
-          assert.deepEqual(Object.keys(main.merged.profiles).sort(), ["__proto__", "openai:a"]);
-          assert.equal((main.merged.profiles["openai:a"] as { key?: string }).key, KEY_A);
-          assert.equal(main.isInherited("openai:a"), false);
-        }
-      });
+            const main = await reader.read(MAIN);
+            assert.deepEqual(Object.keys(main.merged.profiles).sort(), ["__proto__", "openai:a"]);
+            assert.equal((main.merged.profiles["openai:a"] as { key?: string }).key, KEY_A);
+            assert.equal(main.isInherited("openai:a"), false);
+          }
+        });
 
-      it("an update of the other agent changes nothing the default agent sees", async (_state, open) => {
-        const backend = open();
-        await backend.update(MAIN, (store) => {
-          setProfile(store, "anthropic:x", apiKey("anthropic", KEY_A));
-          store.usageStats = { "anthropic:x": { lastUsed: 1 } };
+        it("an update of the other agent changes nothing the default agent sees", async (_state, open) => {
+          const backend = open();
+          await backend.update(MAIN, (store) => {
+            setProfile(store, "anthropic:x", apiKey("anthropic", KEY_A));
+            store.usageStats = { "anthropic:x": { lastUsed: 1 } };
+          });
+          const mainBefore = (await backend.read(MAIN)).merged;
+          const mainWatch = countChanges(open(), MAIN);
+          await backend.update(WORK, (store) => {
+            // Usage of an inherited profile is this agent's own.
+            store.usageStats = { "anthropic:x": { cooldownUntil: 1_900_000_000_000 } };
+            store.order = { anthropic: ["anthropic:x"] };
+            setProfile(store, "openai:w", apiKey("openai", KEY_B));
+          });
+          assert.deepEqual((await open().read(MAIN)).merged, mainBefore);
+          await assertQuiet(mainWatch, 0, "the default agent's view did not change", mainWatch.watch);
+          const work = await open().read(WORK);
+          assert.deepEqual(work.merged.usageStats?.["anthropic:x"], { cooldownUntil: 1_900_000_000_000 });
+          assert.deepEqual(work.merged.order, { anthropic: ["anthropic:x"] });
+          assert.equal(work.isInherited("anthropic:x"), true);
         });
-        const mainBefore = (await backend.read(MAIN)).merged;
-        const mainWatch = countChanges(open(), MAIN);
-        await backend.update(WORK, (store) => {
-          // Usage of an inherited profile is this agent's own.
-          store.usageStats = { "anthropic:x": { cooldownUntil: 1_900_000_000_000 } };
-          store.order = { anthropic: ["anthropic:x"] };
-          setProfile(store, "openai:w", apiKey("openai", KEY_B));
+      }
+
+      if (harness.sharing === "shared-store") {
+        it("every agent reads the shared store as its own; another agent's own profile of the same id wins in its view only", async (_state, open) => {
+          const backend = open();
+          await backend.update(MAIN, (store) => {
+            setProfile(store, "openai:a", apiKey("openai", KEY_A));
+            setProfile(store, "__proto__", apiKey("openai", KEY_A));
+            store.order = { openai: ["openai:a", "__proto__"] };
+          });
+          await backend.update(WORK, (store) => {
+            assert.deepEqual(Object.keys(store.profiles).sort(), ["__proto__", "openai:a"], "the change gets the shared profiles as the agent's own");
+            assert.equal(store.order, undefined, "the default agent's order is its own, not shared");
+            setProfile(store, "openai:a", apiKey("openai", KEY_B));
+            setProfile(store, "anthropic:w", apiKey("anthropic", KEY_B));
+          });
+          for (const reader of [backend, open()]) {
+            const work = await reader.read(WORK);
+            assert.equal(work.inherited, undefined, "nothing is read through: the shared store is every agent's own");
+            assert.deepEqual(work.own.store, work.merged);
+            assert.deepEqual(Object.keys(work.merged.profiles).sort(), ["__proto__", "anthropic:w", "openai:a"]);
+            assert.equal((work.merged.profiles["openai:a"] as { key?: string }).key, KEY_B, "its own profile wins");
+            assert.equal((Object.getOwnPropertyDescriptor(work.merged.profiles, "__proto__")?.value as { key?: string }).key, KEY_A);
+            for (const id of ["openai:a", "anthropic:w", "__proto__", "constructor"]) assert.equal(work.isInherited(id), false, `${id} is not inherited`);
+            assert.equal(work.merged.order, undefined, "the default agent's order is not read by another agent");
+            // What the agent added is kept apart from the shared store: where its own store is.
+            const workPath = reader.storePath(WORK);
+            assert.equal(work.own.path, workPath);
+            assert.equal(work.locationOf("anthropic:w"), workPath);
+            assert.equal(work.locationOf("openai:a"), workPath);
+
+            const main = await reader.read(MAIN);
+            assert.equal(main.inherited, undefined);
+            assert.deepEqual(Object.keys(main.merged.profiles).sort(), ["__proto__", "openai:a"], "what the other agent added is not the default agent's");
+            assert.equal((main.merged.profiles["openai:a"] as { key?: string }).key, KEY_A, "the other agent's profile of the same id does not replace the shared one");
+            assert.deepEqual(main.merged.order, { openai: ["openai:a", "__proto__"] });
+            assert.equal(main.isInherited("openai:a"), false);
+            assert.equal(work.locationOf("__proto__"), main.locationOf("__proto__"), "both agents read the one shared store");
+            assert.notEqual(main.locationOf("__proto__"), workPath);
+          }
         });
-        assert.deepEqual((await open().read(MAIN)).merged, mainBefore);
-        await assertQuiet(mainWatch, 0, "the default agent's view did not change", mainWatch.watch);
-        const work = await open().read(WORK);
-        assert.deepEqual(work.merged.usageStats?.["anthropic:x"], { cooldownUntil: 1_900_000_000_000 });
-        assert.deepEqual(work.merged.order, { anthropic: ["anthropic:x"] });
-        assert.equal(work.isInherited("anthropic:x"), true);
-      });
+
+        it("a credential and an order set through the other agent stay its own; usage of a shared profile follows the profile", async (_state, open) => {
+          const backend = open();
+          await backend.update(MAIN, (store) => {
+            setProfile(store, "anthropic:x", apiKey("anthropic", KEY_A));
+            store.usageStats = { "anthropic:x": { lastUsed: 1 } };
+          });
+          const mainBefore = (await backend.read(MAIN)).merged;
+          const mainWatch = countChanges(open(), MAIN);
+          await backend.update(WORK, (store) => {
+            store.order = { anthropic: ["anthropic:x"] };
+            setProfile(store, "openai:w", apiKey("openai", KEY_B));
+            store.usageStats = { ...store.usageStats, "openai:w": { lastUsed: 2 } };
+          });
+          assert.deepEqual((await open().read(MAIN)).merged, mainBefore);
+          await assertQuiet(mainWatch, 0, "the default agent's view did not change", mainWatch.watch);
+          const work = await open().read(WORK);
+          assert.deepEqual(work.merged.order, { anthropic: ["anthropic:x"] });
+          assert.deepEqual(Object.keys(work.merged.profiles).sort(), ["anthropic:x", "openai:w"]);
+          assert.deepEqual(work.merged.usageStats, { "anthropic:x": { lastUsed: 1 }, "openai:w": { lastUsed: 2 } });
+          assert.equal(work.isInherited("anthropic:x"), false);
+          assert.equal(work.isInherited("openai:w"), false);
+
+          // A cooldown of the shared profile, recorded through the other agent, is the shared profile's.
+          await backend.update(WORK, (store) => {
+            store.usageStats = { ...store.usageStats, "anthropic:x": { cooldownUntil: 1_900_000_000_000 } };
+          });
+          await waitUntil("the shared profile's usage change to reach the default agent's watch", () => mainWatch.count >= 1, mainWatch.watch);
+          await assertQuiet(mainWatch, 1, "one change, one report", mainWatch.watch);
+          const main = await open().read(MAIN);
+          assert.deepEqual(main.merged.usageStats, { "anthropic:x": { cooldownUntil: 1_900_000_000_000 } }, "the other agent's own profile's usage stays its own");
+          assert.deepEqual(main.merged.order, undefined);
+        });
+      }
 
       it("a change to the default agent fires a watch on the other agent, once", async (_state, open) => {
         const writer = open();

@@ -31,7 +31,7 @@ async function fileState(): Promise<FileState> {
   };
 }
 
-backendContract("json files", { setup: fileState });
+backendContract("json files", { setup: fileState, sharing: "read-through" });
 
 async function withFileState(body: (state: FileState) => Promise<void>): Promise<void> {
   const state = await fileState();

@@ -331,8 +331,8 @@ export function openSqliteBackend(options: SqliteBackendOptions): CredentialBack
     if (places.own && loaded.stores.own) targets.push([places.own, loaded.stores.own, loaded.extras.own, loaded.rows.own ?? { credentials: undefined, state: undefined }]);
     for (const [place, store, extras, rows] of targets) {
       const docs = storeDocuments(store, extras);
-      // No credentials row and nothing to put in one: none is made.
-      const nothingStored = rows.credentials === undefined && Object.keys(store.profiles).length === 0;
+      // No credentials row and nothing to put in one (no profile, no field of a later version): none is made.
+      const nothingStored = rows.credentials === undefined && Object.keys(store.profiles).length === 0 && Object.keys(JSON.parse(docs.credentials) as object).every((key) => key === "version" || key === "profiles");
       const credentialsChanged = !nothingStored && !sameDocument(rows.credentials, docs.credentials);
       const stateChanged = !sameDocument(rows.state, docs.state);
       if (!credentialsChanged && !stateChanged) continue;

@@ -41,7 +41,11 @@ function deleteEntry(store: AuthStore | undefined, section: Section, key: string
 
 /** The agent's view: its own entries over the shared ones (2026.9 mergeAuthProfileStores). */
 export function mergedView(stores: SplitStores): AuthStore {
-  return stores.own ? mergeStores(stores.shared, stores.own) : stores.shared;
+  if (!stores.own) return stores.shared;
+  const merged = mergeStores(stores.shared, stores.own);
+  // mergeStores leaves a section neither store has as `undefined`: the view has no such key, as a store read alone has none.
+  for (const section of STATE_SECTIONS) if (merged[section] === undefined) delete merged[section];
+  return merged;
 }
 
 /**
@@ -79,6 +83,20 @@ export function applySplit(stores: SplitStores, before: AuthStore, after: AuthSt
       // An entry in the agent's own store would hide the new shared one.
       if (target === shared) deleteEntry(own, section, key);
     }
+  }
+  // Top-level fields this version does not know: kept where they were, new ones where a new credential would go.
+  const fields = (store: AuthStore) => Object.keys(store).filter((key) => key !== "version" && !(SECTIONS as readonly string[]).includes(key));
+  for (const key of new Set([...fields(before), ...fields(after)])) {
+    const stores = [shared, ...(own ? [own] : [])] as Record<string, unknown>[];
+    if (!hasOwnKey(after, key)) {
+      for (const store of stores) delete store[key];
+      continue;
+    }
+    const value = ownValue(after as Record<string, unknown>, key);
+    if (hasOwnKey(before, key) && JSON.stringify(ownValue(before as Record<string, unknown>, key)) === JSON.stringify(value)) continue;
+    const target = (own && (hasOwnKey(own, key) || rules.credentialsToOwn) ? own : shared) as Record<string, unknown>;
+    setOwnValue(target, key, structuredClone(value));
+    if (target === shared && own) delete (own as Record<string, unknown>)[key];
   }
 }
 
@@ -130,6 +148,8 @@ export function storeDocuments(store: AuthStore, stateExtras: Record<string, unk
   let hasState = false;
   for (const [key, value] of Object.entries(full)) {
     if ((STATE_SECTIONS as readonly string[]).includes(key)) {
+      // 2026.9 leaves an empty section out (serializeStore keeps `lastGood: {}` and `usageStats: {}` for the JSON file).
+      if (value !== null && typeof value === "object" && Object.keys(value).length === 0) continue;
       setOwnValue(state, key, value);
       hasState = true;
     } else setOwnValue(credentials, key, value);
