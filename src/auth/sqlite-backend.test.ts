@@ -222,9 +222,14 @@ test("sqlite: an update waits for another process's write transaction (busy time
       });
       const backend = open();
       const started = Date.now();
+      // The wait must not block this process: a gateway keeps serving while OpenClaw writes.
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 20);
       await backend.update("main", addProfile("openai:waited"));
+      clearInterval(ticker);
       const waited = Date.now() - started;
       assert.ok(waited >= 500, `the update waited for the holder (${waited} ms)`);
+      assert.ok(ticks >= 10, `timers ran while it waited (${ticks} ticks in ${waited} ms)`);
       assert.ok(waited < 5_000, `and did not time out (${waited} ms)`);
       assert.equal(await exited, 0);
       assert.ok(Object.hasOwn((await backend.read("main")).merged.profiles, "openai:waited"));

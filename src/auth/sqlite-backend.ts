@@ -72,10 +72,36 @@ function writeRow(db: Db, schema: string, slot: RowSlot, value: string | undefin
   ).run(slot.key, value, Date.now());
 }
 
+const isBusy = (error: unknown) => /^SQLITE_(BUSY|LOCKED)/.test((error as { code?: string }).code ?? "");
+
+/**
+ * `BEGIN IMMEDIATE`, waiting up to the busy timeout for another writer without
+ * blocking the event loop: better-sqlite3's own wait is synchronous, and a
+ * gateway must keep serving while OpenClaw writes. Once the write lock is held,
+ * the transaction's own statements are short.
+ */
+async function beginImmediate(db: Db): Promise<void> {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  db.pragma("busy_timeout = 0");
+  try {
+    for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+      try {
+        db.exec("BEGIN IMMEDIATE");
+        return;
+      } catch (error) {
+        if (!isBusy(error) || Date.now() >= deadline) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  } finally {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  }
+}
+
 /** Turns SQLite's errors into ours: a busy database and a file that is not what it should be say so. */
 function explainSqliteError(error: unknown, path: string): unknown {
   const code = (error as { code?: string }).code ?? "";
-  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
+  if (isBusy(error)) {
     return new OpenClawError(`${path} is busy: another OpenClaw process has been writing it for over ${BUSY_TIMEOUT_MS / 1000} s.`, { hint: "Try again in a moment.", cause: error });
   }
   if (code.startsWith("SQLITE_")) return new OpenClawError(`Cannot use ${path}: ${(error as Error).message} (${code}).`, { cause: error });
@@ -256,7 +282,7 @@ export function openSqliteBackend(options: SqliteBackendOptions): CredentialBack
       return queued(databasePath, () =>
         withPlaces(agentId, true, async (places) => {
           const { db } = places;
-          db.exec("BEGIN IMMEDIATE");
+          await beginImmediate(db);
           try {
             const loaded = await load(places, agentId);
             const before = mergedView(loaded.stores);
