@@ -5,7 +5,7 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import { prepareFile, readTextIfExists, removeOrphanedTempFiles, statSignature, verifyJson } from "../state/safe-file.ts";
 import { withFileLock } from "../state/file-lock.ts";
-import { FileWatcher } from "../state/file-watcher.ts";
+import { watchDirectoriesOf } from "../state/file-watcher.ts";
 import { isTruthy } from "../state/shell-env.ts";
 import type { Env } from "../state/paths.ts";
 import type { CredentialBackend, StoreSnapshot, StoreWatch } from "./backend.ts";
@@ -97,9 +97,7 @@ export function createFileBackend({ stateDir, env, agents }: FileBackendOptions)
       const files = viewFiles(agentId);
       /** The signature last seen per watched store file. */
       const seen = new Map(files.map((file) => [file, fileSignature(file)]));
-      let closed = false;
-      const check = () => {
-        if (closed) return;
+      const look = () => {
         let changed = false;
         for (const file of files) {
           const now = fileSignature(file);
@@ -111,20 +109,9 @@ export function createFileBackend({ stateDir, env, agents }: FileBackendOptions)
         }
         if (changed) onChange();
       };
-      // The check runs inside the event callback, synchronously: a change made before
-      // a request arrived is seen by that request (live-state.ts waits one turn for it).
-      const watcher = new FileWatcher(files, check);
-      const watch: StoreWatch = {
-        get polling() {
-          return watcher.polling;
-        },
-        check,
-        close() {
-          closed = true;
-          watcher.close();
-          watches.delete(watch);
-        },
-      };
+      // Synchronous in the event callback: a change made before a request arrived
+      // is seen by that request (live-state.ts waits one turn for it).
+      const watch = watchDirectoriesOf(files, look, () => watches.delete(watch));
       watches.add(watch);
       return watch;
     },

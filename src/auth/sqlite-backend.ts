@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { OpenClawError } from "../state/errors.ts";
-import { FileWatcher } from "../state/file-watcher.ts";
+import { watchDirectoriesOf } from "../state/file-watcher.ts";
 import { parseJsonText } from "../state/json-text.ts";
 import { readTextIfExists } from "../state/safe-file.ts";
 import type { AgentAuthView, CredentialBackend, StoreSnapshot, StoreWatch } from "./backend.ts";
@@ -314,9 +314,7 @@ export function openSqliteBackend(options: SqliteBackendOptions): CredentialBack
         }
       };
       const seen = { value: look() };
-      let closed = false;
-      const check = () => {
-        if (closed) return;
+      const compare = () => {
         let now: string;
         try {
           now = look();
@@ -327,21 +325,11 @@ export function openSqliteBackend(options: SqliteBackendOptions): CredentialBack
         seen.value = now;
         onChange();
       };
-      const dirs = [databasePath, join(mainDir(), AGENT_DATABASE_FILENAME), join(agents.agentDir(agentId), AGENT_DATABASE_FILENAME)];
-      const watcher = new FileWatcher([...new Set(dirs)], check);
-      const handle = {
-        agentId,
-        seen,
-        get polling() {
-          return watcher.polling;
-        },
-        check,
-        close() {
-          closed = true;
-          watcher.close();
-          watches.delete(handle);
-        },
-      };
+      const files = [...new Set([databasePath, join(mainDir(), AGENT_DATABASE_FILENAME), join(agents.agentDir(agentId), AGENT_DATABASE_FILENAME)])];
+      const handle = Object.assign(
+        watchDirectoriesOf(files, compare, () => watches.delete(handle)),
+        { agentId, seen },
+      );
       watches.add(handle);
       return handle;
     },

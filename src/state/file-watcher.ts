@@ -60,3 +60,34 @@ export class FileWatcher {
     this.watchers.clear();
   }
 }
+
+export interface DirectoryWatch {
+  /** True when the platform cannot watch: the owner then calls `check()` before each use. */
+  readonly polling: boolean;
+  check(): void;
+  close(): void;
+}
+
+/**
+ * Calls `look` on every change in the directories of `files` (synchronously,
+ * inside the event callback) and on `check()`, until closed. `look` compares
+ * what it watches with what it saw last and reports real changes itself.
+ */
+export function watchDirectoriesOf(files: readonly string[], look: () => void, onClose: () => void): DirectoryWatch {
+  let closed = false;
+  const check = () => {
+    if (!closed) look();
+  };
+  const watcher = new FileWatcher(files, check);
+  return {
+    get polling() {
+      return watcher.polling;
+    },
+    check,
+    close() {
+      closed = true;
+      watcher.close();
+      onClose();
+    },
+  };
+}
