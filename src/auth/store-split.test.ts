@@ -56,23 +56,32 @@ describe("applySplit", () => {
     assert.deepEqual(shadowed.own!.profiles["openai:a"], apiKey("openai", KEY_B));
   });
 
-  test("removing a profile removes it and its usage from both stores", () => {
-    const stores = change(
-      {
-        shared: store({ profiles: { "openai:a": apiKey("openai", KEY_A), "openai:b": apiKey("openai", KEY_B) }, usageStats: { "openai:a": { lastUsed: 1 }, "openai:b": { lastUsed: 2 } } }),
-        own: store({ profiles: { "openai:a": apiKey("openai", KEY_B) }, usageStats: { "openai:a": { errorCount: 3 } } }),
-      },
-      (view) => {
-        delete view.profiles["openai:a"];
-        delete view.usageStats!["openai:a"];
-      },
-      true,
-    );
-    assert.deepEqual(stores.shared.profiles, { "openai:b": apiKey("openai", KEY_B) });
-    assert.deepEqual(stores.shared.usageStats, { "openai:b": { lastUsed: 2 } });
-    assert.deepEqual(stores.own!.profiles, {});
-    assert.equal(stores.own!.usageStats, undefined, "an emptied section is gone, not `{}`");
-    assert.deepEqual(mergedView(stores).profiles, { "openai:b": apiKey("openai", KEY_B) });
+  test("removing a profile: the default agent's removal clears both stores; another agent's removes only its own entry", () => {
+    const start = (): SplitStores => ({
+      shared: store({ profiles: { "openai:a": apiKey("openai", KEY_A), "openai:b": apiKey("openai", KEY_B) }, usageStats: { "openai:a": { lastUsed: 1 }, "openai:b": { lastUsed: 2 } } }),
+      own: store({ profiles: { "openai:a": apiKey("openai", KEY_B) }, usageStats: { "openai:a": { errorCount: 3 } } }),
+    });
+    const remove = (view: AuthStore) => {
+      delete view.profiles["openai:a"];
+      delete view.usageStats!["openai:a"];
+    };
+    const byDefault = change(start(), remove, false);
+    assert.deepEqual(byDefault.shared.profiles, { "openai:b": apiKey("openai", KEY_B) });
+    assert.deepEqual(byDefault.shared.usageStats, { "openai:b": { lastUsed: 2 } });
+    assert.deepEqual(byDefault.own!.profiles, {});
+    assert.equal(byDefault.own!.usageStats, undefined, "an emptied section is gone, not `{}`");
+    assert.deepEqual(mergedView(byDefault).profiles, { "openai:b": apiKey("openai", KEY_B) });
+
+    // Another agent's logout never takes the default agent's credential with it.
+    const byOther = change(start(), remove, true);
+    assert.deepEqual(byOther.own!.profiles, {});
+    assert.equal(byOther.own!.usageStats, undefined);
+    assert.deepEqual(byOther.shared.profiles["openai:a"], apiKey("openai", KEY_A), "the shared credential stays");
+    assert.deepEqual(byOther.shared.usageStats, { "openai:a": { lastUsed: 1 }, "openai:b": { lastUsed: 2 } });
+
+    // A shared profile removed through another agent (it has no copy of its own) leaves the shared store.
+    const sharedOnly = change({ shared: store({ profiles: { "openai:s": apiKey("openai", KEY_A) } }), own: store() }, (view) => delete view.profiles["openai:s"], true);
+    assert.deepEqual(sharedOnly.shared.profiles, {});
   });
 
   test("a usage change lands where the profile lives, for either agent", () => {

@@ -50,7 +50,9 @@ export function mergedView(stores: SplitStores): AuthStore {
 
 /**
  * Applies the difference between `before` (the merged view the change started
- * from) and `after` to the two stores, in place. Removed entries leave both.
+ * from) and `after` to the two stores, in place. A removed entry leaves the
+ * agent's own store if it is there (and, for the default agent, the shared one too),
+ * else the shared store.
  * Changed entries go to the store that held them when it is the agent's own;
  * otherwise credentials follow `rules`, order goes to the agent's own store
  * (2026.9 keeps the order per agent), and usage and lastGood follow the
@@ -72,8 +74,13 @@ export function applySplit(stores: SplitStores, before: AuthStore, after: AuthSt
     const now = sectionOf(after, section);
     for (const key of new Set([...Object.keys(was), ...Object.keys(now)])) {
       if (!hasOwnKey(now, key)) {
-        deleteEntry(shared, section, key);
-        deleteEntry(own, section, key);
+        // Another agent removes only its own entry (2026.9 removes from the owning store): the
+        // shared one, which every agent uses, stays. The default agent's credentials are the shared ones.
+        if (rules.credentialsToOwn && own && hasOwnKey(sectionOf(own, section), key)) deleteEntry(own, section, key);
+        else {
+          deleteEntry(shared, section, key);
+          deleteEntry(own, section, key);
+        }
         continue;
       }
       const value = ownValue(now, key);

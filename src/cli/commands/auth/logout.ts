@@ -75,5 +75,9 @@ export async function run(options: LogoutOptions, io: CliIO): Promise<number> {
     if (config.changed) printLine(io, `Updated ${cc.ctx.display(cc.ctx.configPath)}`);
   }
   printLine(io, `Removed auth profile ${profileId}.`);
+  // On OpenClaw 2026.9's state another agent removes only its own copy; the shared one stays in use.
+  if (inOwnStore && cc.agent.id !== cc.primary.id && hasOwnKey((await loadAuthView(cc)).merged.profiles, profileId)) {
+    printLine(io, `The shared store's ${profileId} is still used by ${cc.agent.id}; to remove it, run: openclaw models auth logout ${profileId} --agent ${cc.primary.id}`);
+  }
   return 0;
 }
