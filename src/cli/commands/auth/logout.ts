@@ -68,15 +68,15 @@ export async function run(options: LogoutOptions, io: CliIO): Promise<number> {
   }
 
   await cc.backend.update(cc.agent.id, (store) => removeProfileFromStore(store, profileId));
-  // Config metadata is shared by all agents; keep it while the default agent still has the profile.
-  const stillStored = cc.agent.dir !== cc.primary.dir && view.inherited !== undefined && hasOwnKey(view.inherited.store.profiles, profileId);
+  // Config metadata is shared by all agents; keep it while the profile is still stored for this
+  // agent: the default agent's, read through, or (on OpenClaw 2026.9's state) the shared one.
+  const stillStored = cc.agent.id !== cc.primary.id && hasOwnKey((await loadAuthView(cc)).merged.profiles, profileId);
   if (!stillStored) {
     const config = await updateConfigFile(cc.ctx, (doc) => removeAuthProfileConfig(doc, profileId));
     if (config.changed) printLine(io, `Updated ${cc.ctx.display(cc.ctx.configPath)}`);
   }
   printLine(io, `Removed auth profile ${profileId}.`);
-  // On OpenClaw 2026.9's state another agent removes only its own copy; the shared one stays in use.
-  if (inOwnStore && cc.agent.id !== cc.primary.id && hasOwnKey((await loadAuthView(cc)).merged.profiles, profileId)) {
+  if (stillStored && cc.backend.era === "sqlite") {
     printLine(io, `The shared store's ${profileId} is still used by ${cc.agent.id}; to remove it, run: openclaw models auth logout ${profileId} --agent ${cc.primary.id}`);
   }
   return 0;
