@@ -173,7 +173,7 @@ function buildProgram(): Command {
     .command("paste-api-key")
     .description("Store an API key (hidden prompt, or stdin when piped)")
     .addOption(required(new Option("--provider <name>", "provider id, e.g. anthropic or openai (any id; one that looks like a typo of a known one needs --force)")))
-    .option("--profile-id <id>", "profile id (default: <provider>:default; <provider>:manual on an OpenClaw 2026.9 state)")
+    .option("--profile-id <id>", "profile id (default: <provider>:default; on an OpenClaw 2026.9 state <provider>:manual, anthropic:default)")
     .addOption(forceOption())
     .addOption(agentOption())
     .action((options) => later(async (io) => (await import("./commands/auth/paste-api-key.ts")).run(options, io)));

@@ -8,6 +8,7 @@ import { DEFAULT_WARN_MS, profileHealth, rollUpHealth, type HealthStatus, type P
 import { maskSecret } from "../auth/mask.ts";
 import { credentialLabel, unusableSuffix } from "../auth/profile-label.ts";
 import { normalizeProviderId } from "../auth/provider-id.ts";
+import { resolveProfileOrder } from "../auth/profile-order.ts";
 import { registerSecret } from "../auth/redact.ts";
 import { unusableWindow, type UnusableWindow } from "../auth/usage.ts";
 import { modelWindows } from "../auth/cooldown.ts";
@@ -232,10 +233,35 @@ export function buildStatusReport(inputs: StatusInputs): StatusReport {
 }
 
 /** `--check`: 1 when an expiring credential is expired or missing, or a provider in use has no auth; 2 when one expires within 24 h. */
-export function checkExitCode(report: StatusReport): 0 | 1 | 2 {
-  const expirable = report.auth.oauth.profiles.filter((p) => p.type !== "api_key");
+/**
+ * `--check`: 0 ok, 1 missing or expired, 2 expiring within 24 h. Each era's own rule:
+ * 2026.2.26 counts every token and OAuth profile; OpenClaw 2026.9 (on its state)
+ * asks, per provider a configured model routes to, only about the profile that
+ * route would use, so an expired token behind a working key is no alarm.
+ */
+export function checkExitCode(report: StatusReport, inputs: StatusInputs): 0 | 1 | 2 {
   if (report.auth.missingProvidersInUse.length > 0) return 1;
+  if (inputs.ctx.era === "sqlite") return routeCheckExitCode(inputs);
+  const expirable = report.auth.oauth.profiles.filter((p) => p.type !== "api_key");
   if (expirable.some((p) => p.status === "expired" || p.status === "missing")) return 1;
   if (expirable.some((p) => p.status === "expiring")) return 2;
   return 0;
+}
+
+/** 2026.9's rule (its `models status` checkStatus): the profile each route would select decides. */
+function routeCheckExitCode({ ctx, agent, view, explicitAgent, now }: StatusInputs): 0 | 1 | 2 {
+  const settings = resolveModelSettings(ctx.config, explicitAgent ? agent.entry : undefined);
+  let expiring = false;
+  for (const provider of providersInUse(settings)) {
+    // Expired and secret-less profiles are not in the order: the route skips them.
+    const selected = resolveProfileOrder({ config: ctx.config, store: view.merged, provider, now }).ordered[0];
+    if (selected === undefined) {
+      if (!resolveEnvCredential(provider, ctx.env) && !configuredProviderKey(ctx, provider)) return 1;
+      continue;
+    }
+    const health = profileHealth(selected, view.merged.profiles[selected]!, now, DEFAULT_WARN_MS);
+    if (health.status === "expired" || health.status === "missing") return 1;
+    if (health.status === "expiring") expiring = true;
+  }
+  return expiring ? 2 : 0;
 }

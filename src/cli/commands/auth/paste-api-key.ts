@@ -23,8 +23,9 @@ export function apiKeyProblem(provider: string, key: string): string | undefined
 export async function run(options: PasteApiKeyOptions, io: CliIO): Promise<number> {
   const provider = requireProvider(options.provider);
   const cc = await loadCommandContext(io, options.agent);
-  // Each era's own default, so scripts written for the user's OpenClaw keep working.
-  const profileId = resolveProfileId(provider, options.profileId, cc.ctx.era === "sqlite" ? "manual" : "default");
+  // Each era's own default, so scripts written for the user's OpenClaw keep working: 2026.9 uses
+  // <provider>:manual, except Anthropic's own default (checked against the real release).
+  const profileId = resolveProfileId(provider, options.profileId, cc.ctx.era === "sqlite" && provider !== "anthropic" ? "manual" : "default");
   checkProviderSpelling(provider, cc.ctx.config, options.force);
   const key = await readSecret(io, {
     message: `Paste API key for ${provider}`,

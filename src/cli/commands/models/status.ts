@@ -116,7 +116,8 @@ export async function run(options: StatusOptions, io: CliIO): Promise<number> {
   const probe = probeOptions(options);
   const cc = await loadCommandContext(io, options.agent);
   const view = await loadAuthView(cc);
-  const report = buildStatusReport({ ctx: cc.ctx, agent: cc.agent, view, explicitAgent: options.agent !== undefined, now: io.now() });
+  const inputs = { ctx: cc.ctx, agent: cc.agent, view, explicitAgent: options.agent !== undefined, now: io.now() };
+  const report = buildStatusReport(inputs);
   const probes = probe ? await (await import("../../../ops/probe.ts")).runProbes(cc.ctx, view, probe) : undefined;
   if (options.json) printJson(io, probes ? { ...report, auth: { ...report.auth, probes } } : report);
   else if (options.plain) printLine(io, report.resolvedDefault);
@@ -125,7 +126,7 @@ export async function run(options: StatusOptions, io: CliIO): Promise<number> {
     // On stderr, so the report on stdout keeps the shape scripts (and OpenClaw's fixtures) expect.
     for (const entry of danglingOrderEntries(view.merged, cc.ctx.config)) printErrorLine(io, `Warning: ${describeDanglingOrderEntry(entry)}`);
   }
-  return options.check ? checkExitCode(report) : 0;
+  return options.check ? checkExitCode(report, inputs) : 0;
 }
 
 function formatProbes(report: ProbeReport): string[] {
