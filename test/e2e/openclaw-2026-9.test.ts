@@ -177,6 +177,8 @@ describe("writes land in 2026.9's rows and nowhere else", () => {
       const before = snapshot(fx);
       const result = await ok(fx, ["models", "auth", "paste-api-key", "--provider", "openai", "--profile-id", "openai:manual"], `${OPENAI_KEY}\n`);
       assert.match(result.stdout, /^Auth profile: openai:manual \(openai\/api_key\) \(replaced the previous credential\)$/m);
+      // The credential went to the shared store in the state database, not to the agent's (the `Auth store`).
+      assert.match(result.stdout, /^Stored in ~\/\.openclaw\/state\/openclaw\.sqlite$/m);
       const store = fx.sharedStore();
       assert.deepEqual(Object.keys(store.profiles), FIXTURE_PROFILE_IDS, "ids keep their order");
       assert.deepEqual(store.profiles["openai:manual"], { type: "api_key", provider: "openai", key: OPENAI_KEY });
