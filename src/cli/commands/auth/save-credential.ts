@@ -46,5 +46,6 @@ export async function saveCredential(cc: CommandContext, profileId: string, cred
   const config = await updateConfigFile(ctx, (doc) => applyAuthProfileConfig(doc, { profileId, provider: credential.provider, mode }));
   if (config.changed) printLine(io, `Updated ${ctx.display(ctx.configPath)}`);
   printLine(io, `Auth profile: ${profileId} (${credential.provider}/${mode})${replaced ? " (replaced the previous credential)" : ""}`);
-  printLine(io, `Stored in ${ctx.display(cc.backend.storePath(cc.agent.id))}`);
+  // Where this profile went: on OpenClaw 2026.9 that is the shared store, which need not be the agent's `Auth store`.
+  printLine(io, `Stored in ${ctx.display((await cc.backend.read(cc.agent.id)).locationOf(profileId))}`);
 }
