@@ -18,9 +18,11 @@ import { FIXTURE_GATEWAY_TOKEN, FIXTURE_PROFILE_IDS, copyFixture2026, findFiles,
 const HOUR = 3_600_000;
 const OPENAI_KEY = "sk-proj-" + "N".repeat(40) + "-e2e2026-" + "1".repeat(40);
 const OPENAI_KEY_2 = "sk-proj-" + "M".repeat(40) + "-e2e2026-" + "2".repeat(40);
+const ANTHROPIC_KEY = "sk-ant-api03-" + "Q".repeat(40) + "-e2e2026-" + "3".repeat(40);
+const SETUP_TOKEN = "sk-ant-oat01-" + "S".repeat(60) + "-e2e2026-" + "4".repeat(30);
 const OPENROUTER_TOKEN = "sk-or-v1-" + "T".repeat(30) + "-e2e2026-" + "3".repeat(30);
 const concurrentKey = (n: number) => `sk-proj-conc${n}-${"c".repeat(40)}-${String(n).padStart(4, "0")}`;
-const OUR_SECRETS = [OPENAI_KEY, OPENAI_KEY_2, OPENROUTER_TOKEN, FIXTURE_GATEWAY_TOKEN, ...Array.from({ length: 10 }, (_, n) => concurrentKey(n))];
+const OUR_SECRETS = [OPENAI_KEY, OPENAI_KEY_2, ANTHROPIC_KEY, SETUP_TOKEN, OPENROUTER_TOKEN, FIXTURE_GATEWAY_TOKEN, ...Array.from({ length: 10 }, (_, n) => concurrentKey(n))];
 
 /** Everything any command or gateway printed, and every answer a client got: no secret may be in it. */
 const printed: string[] = [];
@@ -110,8 +112,7 @@ describe("reading the 2026.9 fixture", () => {
 
   // The real 2026.9.6 (run side by side by scripts/compare-with-openclaw.sh) leaves an expired token out of the
   // provider's effective profiles: with anthropic:default still usable, anthropic is "static" and --check exits 0.
-  // Ours applies 2026.2.26's rule (any expired profile → 1) on this era too.
-  test("models status --check: an expired token beside a usable anthropic:default exits 0, as 2026.9.6 does", { todo: "--check on a 2026.9 state still uses 2026.2.26's rule (expired anywhere → 1)" }, () =>
+  test("models status --check: an expired token beside a usable anthropic:default exits 0, as 2026.9.6 does", () =>
     inFixture2026(async (fx) => {
       fx.setExpires("anthropic:work", Date.now() - HOUR);
       const expired = await run(fx, ["models", "status", "--check"]);
@@ -161,17 +162,26 @@ describe("reading the 2026.9 fixture", () => {
 });
 
 describe("writes land in 2026.9's rows and nowhere else", () => {
-  // 2026.9 names a pasted API key <provider>:manual (fixture README, research notes §7). Our
-  // default is still <provider>:default; the change to :manual is being made on another branch.
-  // This is the one test of the default: until that lands it is reported as a todo, not a failure.
-  // Careful: 2026.9.6 is not uniform. `paste-api-key --provider anthropic` gives anthropic:default there
-  // (seen by scripts/compare-with-openclaw.sh), and setup-token anthropic:default too.
-  test("paste-api-key --provider openai without --profile-id writes openai:manual, as 2026.9 does", { todo: "default profile id for paste-api-key is being changed to <provider>:manual on another branch" }, () =>
+  // 2026.9 names a pasted API key <provider>:manual (fixture README), but Anthropic's anthropic:default
+  // (seen by scripts/compare-with-openclaw.sh); setup-token writes anthropic:default too.
+  test("paste-api-key without --profile-id writes openai:manual and anthropic:default, as 2026.9 does", () =>
     inFixture2026(async (fx) => {
       await ok(fx, ["models", "auth", "paste-api-key", "--provider", "openai"], `${OPENAI_KEY}\n`);
       const store = fx.sharedStore();
       assert.equal(store.profiles["openai:manual"].key, OPENAI_KEY);
       assert.equal(store.profiles["openai:default"], undefined);
+      await ok(fx, ["models", "auth", "paste-api-key", "--provider", "anthropic"], `${ANTHROPIC_KEY}\n`);
+      const after = fx.sharedStore();
+      assert.equal(after.profiles["anthropic:default"].key, ANTHROPIC_KEY);
+      assert.equal(after.profiles["anthropic:manual"], undefined);
+    }));
+
+  test("setup-token without --profile-id writes anthropic:default, as 2026.9 does (2026.2.26: anthropic:manual)", () =>
+    inFixture2026(async (fx) => {
+      await ok(fx, ["models", "auth", "setup-token"], `${SETUP_TOKEN}\n`);
+      const store = fx.sharedStore();
+      assert.deepEqual(store.profiles["anthropic:default"], { type: "token", provider: "anthropic", token: SETUP_TOKEN });
+      assert.equal(store.profiles["anthropic:manual"], undefined);
     }));
 
   test("paste-api-key (stdin) replaces openai:manual in authProfiles.store; nothing else moves", () =>
