@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { danglingOrderEntries, describeDanglingOrderEntry } from "./dangling-order.ts";
+import { danglingOrderEntries, describeDanglingOrderEntry, orderStoreName } from "./dangling-order.ts";
 import type { AuthStore } from "./store-schema.ts";
 
 const store: AuthStore = {
@@ -29,4 +29,11 @@ test("the warning says where the entry is, that it is skipped, and what fixes it
     describeDanglingOrderEntry({ source: "config", providerKey: "anthropic", profileId: "anthropic:old" }),
     "auth.order.anthropic in openclaw.json names anthropic:old, which is not a stored profile; it is skipped. Fix: remove it from auth.order.anthropic in openclaw.json",
   );
+});
+
+test("on an OpenClaw 2026.9 state the warning names its database, not a file that is not there", () => {
+  const line = describeDanglingOrderEntry({ source: "store", providerKey: "anthropic", profileId: "anthropic:gone" }, orderStoreName("sqlite"));
+  assert.match(line, /^order\.anthropic in the auth state \(OpenClaw 2026\.9 database\) names anthropic:gone/);
+  assert.doesNotMatch(line, /auth-profiles\.json/);
+  assert.equal(orderStoreName("json"), "auth-profiles.json");
 });

@@ -10,7 +10,7 @@
 import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { AgentAuthView, CredentialBackend, StoreWatch } from "../auth/backend.ts";
-import { danglingOrderEntries, describeDanglingOrderEntry } from "../auth/dangling-order.ts";
+import { danglingOrderEntries, describeDanglingOrderEntry, orderStoreName } from "../auth/dangling-order.ts";
 import { SHELL_ENV_IMPORTED_KEYS, SHELL_ENV_TRIGGER_KEYS } from "../auth/env-keys.ts";
 import { openCredentialBackend } from "../auth/open-backend.ts";
 import { clearExpiredCooldowns } from "../auth/cooldown.ts";
@@ -152,7 +152,7 @@ export class LiveState {
   /** Serves from a loaded snapshot from now on, with what is still waiting to be written applied to it. */
   private adopt({ snapshot, backend, storeWatch }: Loaded): GatewaySnapshot {
     // Said once per load: requests skip these entries (profile-order.ts) without a word.
-    for (const entry of danglingOrderEntries(snapshot.view.merged, snapshot.ctx.config)) this.options.log?.(`warning: ${describeDanglingOrderEntry(entry)}`);
+    for (const entry of danglingOrderEntries(snapshot.view.merged, snapshot.ctx.config)) this.options.log?.(`warning: ${describeDanglingOrderEntry(entry, orderStoreName(snapshot.ctx.era))}`);
     this.backend?.close();
     this.backend = backend;
     this.storeWatch = storeWatch;

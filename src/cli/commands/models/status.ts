@@ -1,5 +1,5 @@
 // `openclaw models status [--json|--plain] [--check] [--agent <id>]` (spec §3.1).
-import { danglingOrderEntries, describeDanglingOrderEntry } from "../../../auth/dangling-order.ts";
+import { danglingOrderEntries, describeDanglingOrderEntry, orderStoreName } from "../../../auth/dangling-order.ts";
 import { expiryPhrase } from "../../../auth/health.ts";
 import { providerEnvVars } from "../../../auth/env-keys.ts";
 import { buildStatusReport, checkExitCode, type ProfileStatus, type StatusReport } from "../../../ops/status-report.ts";
@@ -124,7 +124,7 @@ export async function run(options: StatusOptions, io: CliIO): Promise<number> {
   else {
     printLine(io, [...formatStatus(report, io, cc.ctx.display), ...(probes ? formatProbes(probes) : [])].join("\n"));
     // On stderr, so the report on stdout keeps the shape scripts (and OpenClaw's fixtures) expect.
-    for (const entry of danglingOrderEntries(view.merged, cc.ctx.config)) printErrorLine(io, `Warning: ${describeDanglingOrderEntry(entry)}`);
+    for (const entry of danglingOrderEntries(view.merged, cc.ctx.config)) printErrorLine(io, `Warning: ${describeDanglingOrderEntry(entry, orderStoreName(cc.ctx.era))}`);
   }
   return options.check ? checkExitCode(report, inputs) : 0;
 }
