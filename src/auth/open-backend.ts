@@ -7,6 +7,7 @@ import type { StateContext } from "../state/context.ts";
 import { stateDatabasePath } from "../state/paths.ts";
 import type { CredentialBackend } from "./backend.ts";
 import { createFileBackend, type BackendAgents } from "./file-backend.ts";
+import { sqliteBindingError } from "./sqlite-layout.ts";
 
 export function backendAgents(ctx: StateContext): BackendAgents {
   return { defaultAgentId: defaultAgentId(ctx), agentDir: (agentId) => resolveAgent(ctx, agentId).dir };
@@ -16,7 +17,9 @@ export async function openCredentialBackend(ctx: StateContext): Promise<Credenti
   const agents = backendAgents(ctx);
   if (ctx.era === "sqlite") {
     const databasePath = stateDatabasePath(ctx.stateDir);
-    const { openSqliteBackend } = await import("./sqlite-backend.ts");
+    const { openSqliteBackend } = await import("./sqlite-backend.ts").catch((error: unknown) => {
+      throw sqliteBindingError(ctx.display(databasePath), error);
+    });
     const backend = openSqliteBackend({ stateDir: ctx.stateDir, databasePath, agents, display: ctx.display });
     if (backend) return backend;
   }

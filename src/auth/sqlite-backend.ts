@@ -16,7 +16,7 @@ import { readTextIfExists } from "../state/safe-file.ts";
 import type { AgentAuthView, CredentialBackend, StoreSnapshot, StoreWatch } from "./backend.ts";
 import { agentAuthView } from "./agent-view.ts";
 import type { BackendAgents } from "./file-backend.ts";
-import { AGENT_DATABASE_FILENAME, agentDbPlace, parseSharedOwner, SHARED_OWNER_ROW, stateDbPlace, type RowSlot, type SharedOwner, type StorePlace } from "./sqlite-layout.ts";
+import { AGENT_DATABASE_FILENAME, agentDbPlace, parseSharedOwner, SHARED_OWNER_ROW, sqliteBindingError, stateDbPlace, type RowSlot, type SharedOwner, type StorePlace } from "./sqlite-layout.ts";
 import { applySplit, mergedView, readStoreRows, storeDocuments, type SplitStores } from "./store-split.ts";
 import type { AuthStore } from "./store-schema.ts";
 import { hasOwnKey } from "../state/own-keys.ts";
@@ -147,13 +147,16 @@ async function legacyStoreProblem(agentDir: string, oauthJson: string | undefine
 export function openSqliteBackend(options: SqliteBackendOptions): CredentialBackend | undefined {
   const { databasePath, agents, stateDir } = options;
   const display = options.display ?? ((path: string) => path);
-  {
-    const probe = openDatabase(databasePath);
-    try {
-      if (!hasTable(probe, "main", "config_machine_state")) return undefined;
-    } finally {
-      probe.close();
-    }
+  let probe: Db | undefined;
+  try {
+    probe = openDatabase(databasePath);
+    if (!hasTable(probe, "main", "config_machine_state")) return undefined;
+  } catch (error) {
+    // The first use loads the native build; an error without an SQLite code is that build failing.
+    if (!/^SQLITE_/.test((error as { code?: string }).code ?? "")) throw sqliteBindingError(display(databasePath), error);
+    throw explainSqliteError(error, display(databasePath));
+  } finally {
+    probe?.close();
   }
   const mainDir = () => agents.agentDir(agents.defaultAgentId);
   const watches = new Set<{ agentId: string; seen: { value: string }; close(): void }>();

@@ -69,3 +69,12 @@ export function parseSharedOwner(text: string | undefined, databasePath: string)
     hint: "That is OpenClaw 2026.9's own repair; openclaw did not change the database.",
   });
 }
+
+/** better-sqlite3 (or its native build) would not load: a failed `npm ci`, or another Node than it was built for. */
+export function sqliteBindingError(databaseDisplayPath: string, error: unknown): OpenClawError {
+  const reason = String((error as Error)?.message ?? error).split("\n")[0];
+  return new OpenClawError(`${databaseDisplayPath} is OpenClaw 2026.9's SQLite state, but the SQLite binding (better-sqlite3) could not be loaded: ${reason}`, {
+    hint: "Reinstall openclaw's dependencies (`npm ci`) with the Node that runs it.",
+    cause: error,
+  });
+}
