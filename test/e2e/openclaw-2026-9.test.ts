@@ -274,6 +274,21 @@ describe("writes land in 2026.9's rows and nowhere else", () => {
       assertEraKept(fx, before);
       assert.match((await ok(fx, ["models", "status"])).stdout, /^Default\s+: openai\/gpt-5\.2$/m);
     }));
+
+  test("models list, aliases and fallbacks read and write the 2026.9 config, as it accepts it", () =>
+    inFixture2026(async (fx) => {
+      const before = snapshot(fx);
+      assert.match((await ok(fx, ["models", "list"])).stdout, /anthropic\/claude-opus-5/);
+      await ok(fx, ["models", "aliases", "add", "fast", "anthropic/claude-haiku-4-5"]);
+      await ok(fx, ["models", "fallbacks", "add", "openai/gpt-5.2"]);
+      const config = fx.config();
+      assert.equal(config.agents.defaults.models["anthropic/claude-haiku-4-5"].alias, "fast");
+      assert.deepEqual(config.agents.defaults.model.fallbacks, ["openai/gpt-5.2"]);
+      assert.deepEqual(config.agents.entries, before.config.agents.entries);
+      assertEraKept(fx, before);
+      assert.match((await ok(fx, ["models", "aliases", "list"])).stdout, /fast/);
+      assert.match((await ok(fx, ["models", "fallbacks", "list"])).stdout, /openai\/gpt-5\.2/);
+    }));
 });
 
 describe("a legacy auth-profiles.json beside the database (mid-migration)", () => {
