@@ -5,24 +5,20 @@
 // rows whose document changed. Other rows, tables and unknown fields are left
 // alone, the database file is never copied or replaced, and its journal mode
 // (WAL) is the one OpenClaw chose. Loaded only for a 2026.9 state dir
-// (open-backend.ts), with better-sqlite3: node:sqlite needs Node 22.5.
+// (open-backend.ts); the SQLite calls themselves are in sqlite-rows.ts.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { OpenClawError } from "../state/errors.ts";
 import { watchDirectoriesOf } from "../state/file-watcher.ts";
-import { parseJsonText } from "../state/json-text.ts";
-import { readTextIfExists } from "../state/safe-file.ts";
 import type { AgentAuthView, CredentialBackend, StoreSnapshot, StoreWatch } from "./backend.ts";
 import { agentAuthView } from "./agent-view.ts";
 import type { BackendAgents } from "./file-backend.ts";
-import { AGENT_DATABASE_FILENAME, agentDbPlace, parseSharedOwner, SHARED_OWNER_ROW, sqliteBindingError, stateDbPlace, type RowSlot, type SharedOwner, type StorePlace } from "./sqlite-layout.ts";
+import { AGENT_DATABASE_FILENAME, agentDbPlace, parseSharedOwner, SHARED_OWNER_ROW, sqliteBindingError, stateDbPlace, type SharedOwner, type StorePlace } from "./sqlite-layout.ts";
+import { legacyStoreProblem } from "./sqlite-legacy-stores.ts";
+import { beginImmediate, explainSqliteError, hasTable, openDatabase, queued, readRow, sameDocument, writeRow, type Db } from "./sqlite-rows.ts";
 import { applySplit, mergedView, readStoreRows, storeDocuments, type SplitStores } from "./store-split.ts";
 import type { AuthStore } from "./store-schema.ts";
 import { hasOwnKey } from "../state/own-keys.ts";
-
-/** OpenClaw 2026.9's OPENCLAW_SQLITE_BUSY_TIMEOUT_MS: how long a write waits for another writer. */
-const BUSY_TIMEOUT_MS = 5_000;
 
 export interface SqliteBackendOptions {
   stateDir: string;
@@ -31,8 +27,6 @@ export interface SqliteBackendOptions {
   /** `~` for the home dir, in messages. */
   display?: (path: string) => string;
 }
-
-type Db = Database.Database;
 
 /** The stores one agent's view is made of, on one open connection. */
 interface AgentPlaces {
@@ -44,103 +38,6 @@ interface AgentPlaces {
   ownExists: boolean;
   /** The default agent's own database is missing: its writes go to the shared store, and it has no credentials of its own. */
   ownIsMissingDefault: boolean;
-}
-
-function openDatabase(path: string): Db {
-  const db = new Database(path, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
-  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  return db;
-}
-
-function hasTable(db: Db, schema: string, table: string): boolean {
-  return db.prepare(`SELECT 1 FROM "${schema}".sqlite_master WHERE type = 'table' AND name = ?`).get(table) !== undefined;
-}
-
-function readRow(db: Db, schema: string, slot: RowSlot): string | undefined {
-  const row = db.prepare(`SELECT "${slot.valueColumn}" AS value FROM "${schema}"."${slot.table}" WHERE "${slot.keyColumn}" = ?`).get(slot.key) as { value: string } | undefined;
-  return row?.value;
-}
-
-function writeRow(db: Db, schema: string, slot: RowSlot, value: string | undefined): void {
-  if (value === undefined) {
-    db.prepare(`DELETE FROM "${schema}"."${slot.table}" WHERE "${slot.keyColumn}" = ?`).run(slot.key);
-    return;
-  }
-  db.prepare(
-    `INSERT INTO "${schema}"."${slot.table}" ("${slot.keyColumn}", "${slot.valueColumn}", "${slot.timeColumn}") VALUES (?, ?, ?)
-     ON CONFLICT("${slot.keyColumn}") DO UPDATE SET "${slot.valueColumn}" = excluded."${slot.valueColumn}", "${slot.timeColumn}" = excluded."${slot.timeColumn}"`,
-  ).run(slot.key, value, Date.now());
-}
-
-const isBusy = (error: unknown) => /^SQLITE_(BUSY|LOCKED)/.test((error as { code?: string }).code ?? "");
-
-/**
- * `BEGIN IMMEDIATE`, waiting up to the busy timeout for another writer without
- * blocking the event loop: better-sqlite3's own wait is synchronous, and a
- * gateway must keep serving while OpenClaw writes. Once the write lock is held,
- * the transaction's own statements are short.
- */
-async function beginImmediate(db: Db): Promise<void> {
-  const deadline = Date.now() + BUSY_TIMEOUT_MS;
-  db.pragma("busy_timeout = 0");
-  try {
-    for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
-      try {
-        db.exec("BEGIN IMMEDIATE");
-        return;
-      } catch (error) {
-        if (!isBusy(error) || Date.now() >= deadline) throw error;
-      }
-      await new Promise((resolve) => setTimeout(resolve, pause));
-    }
-  } finally {
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  }
-}
-
-/** Turns SQLite's errors into ours: a busy database and a file that is not what it should be say so. */
-function explainSqliteError(error: unknown, path: string): unknown {
-  const code = (error as { code?: string }).code ?? "";
-  if (isBusy(error)) {
-    return new OpenClawError(`${path} is busy: another OpenClaw process has been writing it for over ${BUSY_TIMEOUT_MS / 1000} s.`, { hint: "Try again in a moment.", cause: error });
-  }
-  if (code.startsWith("SQLITE_")) return new OpenClawError(`Cannot use ${path}: ${(error as Error).message} (${code}).`, { cause: error });
-  return error;
-}
-
-/** One writer per database at a time within this process: better-sqlite3 waits synchronously, which would stall the holder. */
-const writeQueues = new Map<string, Promise<unknown>>();
-async function queued<T>(key: string, run: () => Promise<T>): Promise<T> {
-  const before = writeQueues.get(key) ?? Promise.resolve();
-  const mine = before.then(run, run);
-  const settled = mine.then(
-    () => undefined,
-    () => undefined,
-  );
-  writeQueues.set(key, settled);
-  try {
-    return await mine;
-  } finally {
-    if (writeQueues.get(key) === settled) writeQueues.delete(key);
-  }
-}
-
-/** The legacy JSON stores 2026.9 refuses to run beside (it wants `openclaw doctor --fix` to import them first). */
-async function legacyStoreProblem(agentDir: string, oauthJson: string | undefined, ownPath: string, display: (path: string) => string): Promise<string | undefined> {
-  const profilesJson = await readTextIfExists(join(agentDir, "auth-profiles.json"));
-  const others = [join(agentDir, "auth.json"), ...(oauthJson ? [oauthJson] : [])].filter((path) => existsSync(path));
-  if (profilesJson === undefined && others.length === 0) return undefined;
-  let providers = "all (legacy provider scope unavailable)";
-  if (profilesJson !== undefined && others.length === 0) {
-    try {
-      const doc = (await parseJsonText(profilesJson)) as { profiles?: Record<string, { provider?: unknown }> };
-      const names = [...new Set(Object.values(doc.profiles ?? {}).map((entry) => entry?.provider).filter((p): p is string => typeof p === "string"))].sort();
-      if (names.length > 0) providers = names.join(", ");
-    } catch {
-      // The provider list is only a hint.
-    }
-  }
-  return `Auth profile store ${display(ownPath)} requires legacy credential migration; affected providers: ${providers}; run openclaw doctor --fix.`;
 }
 
 /** Opens a 2026.9 backend, or returns undefined when the database is not 2026.9's (no `config_machine_state`): that state stays JSON-era. */
@@ -369,24 +266,3 @@ export function openSqliteBackend(options: SqliteBackendOptions): CredentialBack
   }
 }
 
-/** Rows are compared as documents: 2026.9 may have written the same content with other spacing or key order. */
-function sameDocument(stored: string | undefined, next: string | undefined): boolean {
-  if (stored === undefined || next === undefined) return stored === next;
-  if (stored === next) return true;
-  try {
-    return canonical(JSON.parse(stored)) === canonical(JSON.parse(next));
-  } catch {
-    return false;
-  }
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    return `{${Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
