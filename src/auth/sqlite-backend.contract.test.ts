@@ -11,19 +11,11 @@ import Database from "better-sqlite3";
 import { backendContract, MAIN, WORK, type BackendState } from "./backend-contract.ts";
 import { openSqliteBackend } from "./sqlite-backend.ts";
 import type { CredentialBackend } from "./backend.ts";
+import { FIXTURE_2026_9_HOME, withDb } from "../../test/helpers/fixture-2026-9.ts";
 
-const FIXTURE = "/work/shared/fixtures/openclaw-2026.9.6/home-alice/.openclaw";
+const FIXTURE = join(FIXTURE_2026_9_HOME, ".openclaw");
 const AGENT_DB = "openclaw-agent.sqlite";
 
-/** Runs `use` on a connection to one database file, closed after. */
-function withDb<T>(path: string, use: (db: Database.Database) => T): T {
-  const db = new Database(path, { fileMustExist: true, timeout: 5_000 });
-  try {
-    return use(db);
-  } finally {
-    db.close();
-  }
-}
 
 /**
  * Writes the rows a store is kept in: the shared store's in the state database

@@ -15,8 +15,9 @@ import Database from "better-sqlite3";
 import type { CredentialBackend } from "./backend.ts";
 import { openSqliteBackend } from "./sqlite-backend.ts";
 import type { AuthStore } from "./store-schema.ts";
+import { FIXTURE_2026_9_HOME, withDb } from "../../test/helpers/fixture-2026-9.ts";
 
-const FIXTURE = "/work/shared/fixtures/openclaw-2026.9.6/home-alice/.openclaw";
+const FIXTURE = join(FIXTURE_2026_9_HOME, ".openclaw");
 const FIXTURE_PROFILES = ["anthropic:default", "anthropic:work", "openai:manual", "openrouter:manual"];
 const FIXTURE_ORDER = { anthropic: ["anthropic:work", "anthropic:default"] };
 const KEY = "sk-proj-sqliteBackendTest0123456789abcdef";
@@ -74,14 +75,6 @@ async function withFixture(body: (fixture: Fixture) => Promise<void>): Promise<v
   }
 }
 
-function withDb<T>(path: string, use: (db: Database.Database) => T): T {
-  const db = new Database(path, { fileMustExist: true });
-  try {
-    return use(db);
-  } finally {
-    db.close();
-  }
-}
 
 /** Rows kept one per key, compared row by row; every other table as a whole. */
 const KEYED: Record<string, string> = { config_machine_state: "state_key", auth_profile_store: "store_key", auth_profile_state: "state_key" };

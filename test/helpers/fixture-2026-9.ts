@@ -39,7 +39,8 @@ export interface Fixture2026 extends TempHome {
   config(): any;
 }
 
-function withDb<T>(path: string, use: (db: Database.Database) => T): T {
+/** Runs `use` on a connection to one database file, closed after. */
+export function withDb<T>(path: string, use: (db: Database.Database) => T): T {
   const db = new Database(path, { fileMustExist: true, timeout: 5_000 });
   try {
     return use(db);
