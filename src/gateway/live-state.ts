@@ -121,7 +121,7 @@ export class LiveState {
   /** Loads everything once; a broken file at start-up is an error (there is no last good version yet). */
   static async start(options: LiveStateOptions): Promise<LiveState> {
     const state = new LiveState(options);
-    state.snapshot = await state.adopt(await state.load());
+    state.snapshot = state.adopt(await state.load());
     state.signatures = state.currentSignatures();
     state.watcher = new FileWatcher(state.watchedFiles(), () => (state.suspect = true));
     return state;
