@@ -192,7 +192,7 @@ function buildProgram(): Command {
     .addOption(agentOption())
     .action((profileId: string, options) => later(async (io) => (await import("./commands/auth/logout.ts")).run({ ...options, profileId }, io)));
 
-  const order = auth.command("order").description("Per-agent profile order override (stored in the agent's auth-profiles.json)");
+  const order = auth.command("order").description("Per-agent profile order override (stored in the agent's auth store)");
   for (const [name, description] of [
     ["get", "Show the order override"],
     ["set", "Set the order override: profile ids, first is tried first"],

@@ -1,5 +1,5 @@
 // `openclaw models auth order get|set|clear --provider <p> [--agent <id>] [--json]`
-// (spec §3.2): the per-agent override stored in that agent's auth-profiles.json.
+// (spec §3.2): the per-agent override kept in that agent's auth store (auth-profiles.json, or 2026.9's database).
 import { normalizeProviderId } from "../../../auth/provider-id.ts";
 import { mergeStores } from "../../../auth/store.ts";
 import type { AuthStore } from "../../../auth/store-schema.ts";
