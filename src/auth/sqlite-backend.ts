@@ -62,7 +62,7 @@ export function openSqliteBackend(options: SqliteBackendOptions): CredentialBack
   function openPlaces(agentId: string, forWrite: boolean): AgentPlaces {
     const db = openDatabase(databasePath);
     try {
-      let owner = parseSharedOwner(readRow(db, "main", SHARED_OWNER_ROW), databasePath);
+      let owner = parseSharedOwner(readRow(db, "main", SHARED_OWNER_ROW), display(databasePath));
       const mainDb = agentDbPlace(mainDir(), "shared");
       // A state with no credentials anywhere yet: 2026.9 puts the first one in the state database.
       if (owner === "legacy-main" && forWrite && !existsSync(mainDb.path) && !existsSync(join(mainDir(), "auth-profiles.json"))) owner = "state-db";
@@ -79,7 +79,7 @@ export function openSqliteBackend(options: SqliteBackendOptions): CredentialBack
       return { db, owner, shared, own: ownIsMissingDefault ? undefined : own, ownExists, ownIsMissingDefault };
     } catch (error) {
       db.close();
-      throw explainSqliteError(error, databasePath);
+      throw explainSqliteError(error, display(databasePath));
     }
   }
 
@@ -149,7 +149,7 @@ export function openSqliteBackend(options: SqliteBackendOptions): CredentialBack
     try {
       return await use(places);
     } catch (error) {
-      throw explainSqliteError(error, databasePath);
+      throw explainSqliteError(error, display(databasePath));
     } finally {
       places.db.close();
     }
