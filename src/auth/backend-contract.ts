@@ -113,6 +113,26 @@ interface Counter {
   watch: StoreWatch;
 }
 
+/** `openai:a` and `__proto__` (an id like any other) with an order naming both, stored for `agentId`. */
+function storeTwoProfilesAndOrder(backend: CredentialBackend, agentId: string): Promise<void> {
+  return backend.update(agentId, (store) => {
+    setProfile(store, "openai:a", apiKey("openai", KEY_A));
+    setProfile(store, "__proto__", apiKey("openai", KEY_A));
+    store.order = { openai: ["openai:a", "__proto__"] };
+  });
+}
+
+/** The default agent with one used profile (`anthropic:x`), its view as it is now, and a watch on it from another backend object. */
+async function defaultAgentWithOneProfile(open: () => CredentialBackend) {
+  const backend = open();
+  await backend.update(MAIN, (store) => {
+    setProfile(store, "anthropic:x", apiKey("anthropic", KEY_A));
+    store.usageStats = { "anthropic:x": { lastUsed: 1 } };
+  });
+  const mainBefore = (await backend.read(MAIN)).merged;
+  return { backend, mainBefore, mainWatch: countChanges(open(), MAIN) };
+}
+
 function countChanges(backend: CredentialBackend, agentId: string): Counter {
   const counter = { count: 0 } as Counter;
   counter.watch = backend.watch(agentId, () => {
@@ -376,11 +396,7 @@ export function backendContract(name: string, harness: BackendHarness): void {
       if (harness.sharing === "read-through") {
         it("another agent reads the default agent's profiles through; its own profile of the same id wins", async (_state, open) => {
           const backend = open();
-          await backend.update(MAIN, (store) => {
-            setProfile(store, "openai:a", apiKey("openai", KEY_A));
-            setProfile(store, "__proto__", apiKey("openai", KEY_A));
-            store.order = { openai: ["openai:a", "__proto__"] };
-          });
+          await storeTwoProfilesAndOrder(backend, MAIN);
           await backend.update(WORK, (store) => {
             assert.deepEqual(Object.keys(store.profiles), [], "the change gets the agent's own store, not the merged view");
             setProfile(store, "openai:a", apiKey("openai", KEY_B));
@@ -406,13 +422,7 @@ export function backendContract(name: string, harness: BackendHarness): void {
         });
 
         it("an update of the other agent changes nothing the default agent sees", async (_state, open) => {
-          const backend = open();
-          await backend.update(MAIN, (store) => {
-            setProfile(store, "anthropic:x", apiKey("anthropic", KEY_A));
-            store.usageStats = { "anthropic:x": { lastUsed: 1 } };
-          });
-          const mainBefore = (await backend.read(MAIN)).merged;
-          const mainWatch = countChanges(open(), MAIN);
+          const { backend, mainBefore, mainWatch } = await defaultAgentWithOneProfile(open);
           await backend.update(WORK, (store) => {
             // Usage of an inherited profile is this agent's own.
             store.usageStats = { "anthropic:x": { cooldownUntil: 1_900_000_000_000 } };
@@ -431,11 +441,7 @@ export function backendContract(name: string, harness: BackendHarness): void {
       if (harness.sharing === "shared-store") {
         it("every agent reads the shared store as its own; another agent's own profile of the same id wins in its view only", async (_state, open) => {
           const backend = open();
-          await backend.update(MAIN, (store) => {
-            setProfile(store, "openai:a", apiKey("openai", KEY_A));
-            setProfile(store, "__proto__", apiKey("openai", KEY_A));
-            store.order = { openai: ["openai:a", "__proto__"] };
-          });
+          await storeTwoProfilesAndOrder(backend, MAIN);
           await backend.update(WORK, (store) => {
             assert.deepEqual(Object.keys(store.profiles).sort(), ["__proto__", "openai:a"], "the change gets the shared profiles as the agent's own");
             assert.equal(store.order, undefined, "the default agent's order is its own, not shared");
@@ -469,13 +475,7 @@ export function backendContract(name: string, harness: BackendHarness): void {
         });
 
         it("a credential and an order set through the other agent stay its own; usage of a shared profile follows the profile", async (_state, open) => {
-          const backend = open();
-          await backend.update(MAIN, (store) => {
-            setProfile(store, "anthropic:x", apiKey("anthropic", KEY_A));
-            store.usageStats = { "anthropic:x": { lastUsed: 1 } };
-          });
-          const mainBefore = (await backend.read(MAIN)).merged;
-          const mainWatch = countChanges(open(), MAIN);
+          const { backend, mainBefore, mainWatch } = await defaultAgentWithOneProfile(open);
           await backend.update(WORK, (store) => {
             store.order = { anthropic: ["anthropic:x"] };
             setProfile(store, "openai:w", apiKey("openai", KEY_B));
