@@ -222,6 +222,27 @@ function completion(message: Record<string, unknown>, extra: Partial<OpenAIChatC
   };
 }
 
+describe("tool results that report an error", () => {
+  test("is_error: true is said in the tool message's text (OpenAI has no flag for it)", () => {
+    const result = (block: Record<string, unknown>) =>
+      toOpenAIRequest(
+        request([
+          { role: "assistant", content: [{ type: "tool_use", id: "toolu_01", name: "read_file", input: { path: "a.txt" } }] },
+          { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_01", ...block }] },
+        ]),
+        "m",
+      ).messages.at(-1);
+    assert.deepEqual(result({ is_error: true, content: "ENOENT: no such file" }), { role: "tool", tool_call_id: "toolu_01", content: "Error: ENOENT: no such file" });
+    assert.deepEqual(result({ is_error: true, content: [{ type: "text", text: "permission denied" }] })!.content, "Error: permission denied");
+    // Already says so; no content at all.
+    assert.deepEqual(result({ is_error: true, content: "Error: file not found" })!.content, "Error: file not found");
+    assert.deepEqual(result({ is_error: true })!.content, "Error");
+    // Not an error: untouched.
+    assert.deepEqual(result({ is_error: false, content: "Error handling is fine" })!.content, "Error handling is fine");
+    assert.deepEqual(result({ content: "ok" })!.content, "ok");
+  });
+});
+
 describe("toAnthropicResponse", () => {
   test("text, ids and usage", () => {
     const message = toAnthropicResponse(completion({ content: "Hello!" }), "openai/gpt-5.2");
@@ -271,6 +292,23 @@ describe("toAnthropicResponse", () => {
     assert.equal(stop("tool_calls"), "tool_use");
     assert.equal(stop("content_filter"), "end_turn");
     assert.equal(stop(null), "end_turn");
+  });
+
+  test("a stop sequence is reported only when the upstream names one the client asked for (vLLM stop_reason, SGLang matched_stop)", () => {
+    const stopped = (fields: Record<string, unknown>, stops: string[] | undefined, finish_reason: "stop" | "length" = "stop") => {
+      const base = completion({ content: "1, 2, 3" });
+      const message = toAnthropicResponse({ ...base, choices: [{ ...base.choices[0]!, finish_reason, ...fields }] }, "m", stops);
+      return [message.stop_reason, message.stop_sequence];
+    };
+    assert.deepEqual(stopped({ stop_reason: "4," }, ["4,", "END"]), ["stop_sequence", "4,"]);
+    assert.deepEqual(stopped({ matched_stop: "END" }, ["4,", "END"]), ["stop_sequence", "END"]);
+    // OpenAI says only "stop": a natural end and a stop sequence look the same, so end_turn stays.
+    assert.deepEqual(stopped({}, ["4,", "END"]), ["end_turn", null]);
+    // A stop token id, a string the client never asked for, or a request without stop sequences.
+    assert.deepEqual(stopped({ stop_reason: 128009 }, ["4,"]), ["end_turn", null]);
+    assert.deepEqual(stopped({ stop_reason: "<|im_end|>" }, ["4,"]), ["end_turn", null]);
+    assert.deepEqual(stopped({ stop_reason: "4," }, undefined), ["end_turn", null]);
+    assert.deepEqual(stopped({ stop_reason: "4," }, ["4,"], "length"), ["max_tokens", null]);
   });
 
   test("a refusal is passed on as text; a missing id gets a msg_ id", () => {

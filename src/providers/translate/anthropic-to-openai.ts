@@ -1,6 +1,6 @@
 // An Anthropic messages client talking to an OpenAI chat-completions upstream:
 // the request goes Anthropic → OpenAI, the reply comes back OpenAI → Anthropic.
-import { anthropicMessageId, anthropicStopReason, anthropicToolUseId, anthropicUsage, dataUrl, parseToolArguments, plainText } from "./shared.ts";
+import { anthropicMessageId, anthropicStop, anthropicToolUseId, anthropicUsage, dataUrl, matchedStopSequence, parseToolArguments, plainText } from "./shared.ts";
 import type {
   AnthropicContentBlock,
   AnthropicMessage,
@@ -111,8 +111,19 @@ function userMessages(content: AnthropicMessage["content"]): OpenAIMessage[] {
 }
 
 function toolMessage(block: AnthropicContentBlock): OpenAIMessage {
-  const { tool_use_id, content } = block as { tool_use_id?: string; content?: unknown };
-  return { role: "tool", tool_call_id: anthropicToolUseId(tool_use_id), content: plainText(content, "\n") };
+  const { tool_use_id, content, is_error } = block as { tool_use_id?: string; content?: unknown; is_error?: boolean | null };
+  const text = plainText(content, "\n");
+  return { role: "tool", tool_call_id: anthropicToolUseId(tool_use_id), content: is_error === true ? markedAsError(text) : text };
+}
+
+/**
+ * OpenAI tool messages have no error flag, so a failed tool's result says so
+ * in words, as agent frameworks report tool errors to OpenAI models: "Error: …"
+ * (left alone when the tool's own text already starts with "Error").
+ */
+export function markedAsError(text: string): string {
+  if (!text.trim()) return "Error";
+  return /^\s*error\b/i.test(text) ? text : `Error: ${text}`;
 }
 
 function userParts(block: AnthropicContentBlock): OpenAIContentPart[] {
@@ -153,7 +164,8 @@ function openAIToolCall(block: AnthropicContentBlock): OpenAIToolCall {
 
 // ------------------------------------------------------------- response
 
-export function toAnthropicResponse(resp: OpenAIChatCompletion, model: string): AnthropicResponse {
+/** `stopSequences`: the client's, so a stop sequence the upstream names can be reported as one. */
+export function toAnthropicResponse(resp: OpenAIChatCompletion, model: string, stopSequences?: readonly string[]): AnthropicResponse {
   const choice = resp.choices?.[0];
   const message = choice?.message;
   const text = plainText(message?.content) || (message?.refusal ?? "");
@@ -171,8 +183,7 @@ export function toAnthropicResponse(resp: OpenAIChatCompletion, model: string): 
     role: "assistant",
     model,
     content: [...(text ? [{ type: "text", text }] : []), ...toolUses],
-    stop_reason: anthropicStopReason(choice?.finish_reason, toolUses.length > 0),
-    stop_sequence: null,
+    ...anthropicStop(choice?.finish_reason, toolUses.length > 0, matchedStopSequence(choice, stopSequences)),
     usage: anthropicUsage(resp.usage),
   };
 }
