@@ -88,7 +88,7 @@ async function relayWhole(input: RelayInput, client: ClientStream, sameFormat: b
   }
   let translated: unknown;
   try {
-    translated = input.request.format === "openai" ? toOpenAIResponse(upstream as never, input.model) : toAnthropicResponse(upstream as never, input.model);
+    translated = input.request.format === "openai" ? toOpenAIResponse(upstream as never, input.model) : toAnthropicResponse(upstream as never, input.model, stopSequences(input.request));
   } catch {
     throw new IncompleteAnswer(`answered with JSON that is not a ${providerFormat(input.spec) === "anthropic" ? "Messages" : "Chat Completions"} reply`);
   }
@@ -125,5 +125,11 @@ function streamTransformer(request: ChatRequest, model: string): SseTransformer 
     const options = request.body.stream_options as { include_usage?: boolean } | undefined;
     return createAnthropicToOpenAIStream(model, { includeUsage: options?.include_usage === true });
   }
-  return createOpenAIToAnthropicStream(model);
+  return createOpenAIToAnthropicStream(model, { stopSequences: stopSequences(request) });
+}
+
+/** An Anthropic client's stop_sequences, so a translated answer can say which one it stopped at. */
+function stopSequences(request: ChatRequest): string[] | undefined {
+  const list = request.body.stop_sequences;
+  return Array.isArray(list) ? list.filter((item): item is string => typeof item === "string") : undefined;
 }

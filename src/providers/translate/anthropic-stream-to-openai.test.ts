@@ -184,6 +184,24 @@ describe("createAnthropicToOpenAIStream", () => {
     assert.deepEqual(events.at(-2)!.json!.usage, { prompt_tokens: 45, completion_tokens: 9, total_tokens: 54, prompt_tokens_details: { cached_tokens: 5 } });
   });
 
+  test("an Anthropic stop_sequence ends the OpenAI stream with finish_reason stop (OpenAI does not name the sequence either)", () => {
+    const events = clientEvents(
+      relay(
+        createAnthropicToOpenAIStream("m", { includeUsage: false }),
+        anthropicSse([
+          MESSAGE_START,
+          { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+          { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "1, 2, 3, " } },
+          { type: "content_block_stop", index: 0 },
+          { type: "message_delta", delta: { stop_reason: "stop_sequence", stop_sequence: "4," }, usage: { output_tokens: 5 } },
+          { type: "message_stop" },
+        ]),
+      ),
+    );
+    assert.deepEqual(events.at(-2)!.json!.choices, [{ index: 0, delta: {}, logprobs: null, finish_reason: "stop" }]);
+    assert.ok(events.every(({ json }) => !JSON.stringify(json ?? {}).includes('"4,"')), "the sequence itself is not sent");
+  });
+
   test("an upstream that stops mid tool call still gets a well-formed ending from end()", () => {
     const truncated = anthropicSse([
       MESSAGE_START,

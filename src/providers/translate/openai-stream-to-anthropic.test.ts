@@ -70,6 +70,31 @@ function accumulate(events: ClientEvent[]) {
 }
 
 describe("createOpenAIToAnthropicStream", () => {
+  test("input tokens: 0 in message_start (not known yet), the upstream's count in the closing message_delta", () => {
+    const upstream = openAISse([
+      delta({ role: "assistant", content: "Hi" }),
+      delta({}, "stop"),
+      { choices: [], usage: { prompt_tokens: 31, completion_tokens: 2, total_tokens: 33 } },
+    ]);
+    const events = clientEvents(relay(createOpenAIToAnthropicStream("m"), upstream));
+    assert.equal(events[0]!.json.message.usage.input_tokens, 0);
+    const closing = events.find(({ json }) => json.type === "message_delta")!.json;
+    assert.deepEqual(closing.usage, { input_tokens: 31, output_tokens: 2, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
+    assert.equal(accumulate(events).usage.input_tokens, 31);
+  });
+
+  test("stop_sequence when the upstream names the client's stop sequence; end_turn when it only says stop", () => {
+    const ending = (finishChoice: Record<string, unknown>, stops?: string[]) => {
+      const upstream = openAISse([delta({ content: "1, 2, 3" }), { choices: [{ index: 0, delta: {}, finish_reason: "stop", ...finishChoice }] }]);
+      const events = clientEvents(relay(createOpenAIToAnthropicStream("m", stops ? { stopSequences: stops } : {}), upstream));
+      return events.find(({ json }) => json.type === "message_delta")!.json.delta;
+    };
+    assert.deepEqual(ending({ stop_reason: "4," }, ["4,"]), { stop_reason: "stop_sequence", stop_sequence: "4," });
+    assert.deepEqual(ending({ matched_stop: "4," }, ["4,"]), { stop_reason: "stop_sequence", stop_sequence: "4," });
+    assert.deepEqual(ending({}, ["4,"]), { stop_reason: "end_turn", stop_sequence: null });
+    assert.deepEqual(ending({ stop_reason: "4," }), { stop_reason: "end_turn", stop_sequence: null });
+  });
+
   test("a streamed tool call round trip, in awkward chunks, with usage", () => {
     for (const size of [Infinity, 1, 2, 5, 17]) {
       const events = clientEvents(relay(createOpenAIToAnthropicStream("openai/gpt-5.2"), TOOL_STREAM, size));

@@ -1,7 +1,7 @@
 // OpenAI chat.completion.chunk stream → Anthropic message stream, for an
 // Anthropic client served by an OpenAI-compatible upstream.
 import { formatSse, type SseEvent, type SseTransformer } from "../sse.ts";
-import { anthropicMessageId, anthropicStopReason, anthropicToolUseId, anthropicUsage } from "./shared.ts";
+import { anthropicMessageId, anthropicStop, anthropicToolUseId, anthropicUsage, matchedStopSequence } from "./shared.ts";
 import type { OpenAIChatCompletionChunk, OpenAIChunkDelta, OpenAIToolCallDelta, OpenAIUsage } from "./types.ts";
 
 const ANTHROPIC_ERROR_TYPES = new Set([
@@ -28,6 +28,9 @@ interface StreamState {
   open: OpenBlock | undefined;
   toolKeys: Set<string>;
   finishReason: string | undefined;
+  /** The client's stop sequences, and the one the upstream said it stopped at (vLLM, SGLang). */
+  stopSequences: readonly string[];
+  matchedStop: string | undefined;
   usage: OpenAIUsage | undefined;
   done: boolean;
 }
@@ -129,6 +132,7 @@ function onChunk(state: StreamState, chunk: OpenAIChatCompletionChunk): string {
     out += onDelta(state, choice.delta ?? {});
     if (choice.finish_reason) {
       state.finishReason = choice.finish_reason;
+      state.matchedStop = matchedStopSequence(choice, state.stopSequences);
       out += closeBlock(state);
     }
   }
@@ -136,16 +140,19 @@ function onChunk(state: StreamState, chunk: OpenAIChatCompletionChunk): string {
 }
 
 function finish(state: StreamState): string {
-  const stopReason = anthropicStopReason(state.finishReason, state.toolKeys.size > 0);
-  const closing = { delta: { stop_reason: stopReason, stop_sequence: null }, usage: anthropicUsage(state.usage) };
+  const stop = anthropicStop(state.finishReason, state.toolKeys.size > 0, state.matchedStop);
+  // OpenAI reports input tokens only here, at the end; Anthropic allows them in message_delta's usage too.
+  const closing = { delta: stop, usage: anthropicUsage(state.usage) };
   const out = start(state) + closeBlock(state) + anthropicEvent("message_delta", closing);
   state.done = true;
   return out + anthropicEvent("message_stop", {});
 }
 
-export function createOpenAIToAnthropicStream(model: string): SseTransformer {
+export function createOpenAIToAnthropicStream(model: string, options: { stopSequences?: readonly string[] } = {}): SseTransformer {
   const state: StreamState = {
     model,
+    stopSequences: options.stopSequences ?? [],
+    matchedStop: undefined,
     started: false,
     nextIndex: 0,
     open: undefined,

@@ -63,6 +63,33 @@ export function anthropicStopReason(finishReason: string | null | undefined, saw
   return sawToolCalls && mapped === "end_turn" ? "tool_use" : mapped;
 }
 
+/**
+ * Which of the client's stop sequences ended an OpenAI-compatible reply, when
+ * the upstream says: vLLM puts the matched string in the choice's
+ * `stop_reason`, SGLang in `matched_stop` (a number there is a stop token id,
+ * not a sequence). OpenAI itself says only finish_reason "stop", whether the
+ * model ended its turn or hit a stop sequence, so then it stays unknown.
+ */
+export function matchedStopSequence(choice: object | null | undefined, requested: readonly string[] | undefined): string | undefined {
+  if (!choice || !requested?.length) return undefined;
+  const fields = choice as { stop_reason?: unknown; matched_stop?: unknown };
+  for (const value of [fields.stop_reason, fields.matched_stop]) {
+    if (typeof value === "string" && requested.includes(value)) return value;
+  }
+  return undefined;
+}
+
+/** The Anthropic stop_reason and stop_sequence for how an OpenAI choice finished. */
+export function anthropicStop(
+  finishReason: string | null | undefined,
+  sawToolCalls: boolean,
+  matched: string | undefined,
+): { stop_reason: AnthropicStopReason; stop_sequence: string | null } {
+  const reason = anthropicStopReason(finishReason, sawToolCalls);
+  if (matched !== undefined && finishReason === "stop" && reason === "end_turn") return { stop_reason: "stop_sequence", stop_sequence: matched };
+  return { stop_reason: reason, stop_sequence: null };
+}
+
 /** Anthropic counts cached prompt tokens apart from input_tokens; OpenAI counts them inside prompt_tokens. */
 export function openAIUsage(usage: Partial<AnthropicUsage> | undefined): OpenAIUsage {
   const cacheRead = usage?.cache_read_input_tokens ?? 0;
