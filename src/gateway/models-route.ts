@@ -1,9 +1,11 @@
 // GET /v1/models: configured and catalog models, and aliases, in the asking
-// client's format (Anthropic clients send `anthropic-version`).
+// client's format (Anthropic clients send `anthropic-version`); and
+// GET /v1/models/{id}: one of them, by its listed id or anything that resolves to one.
 import { buildCatalog } from "../providers/catalog.ts";
 import { formatModelRef, resolveModelSettings } from "../providers/model-ref.ts";
 import { knownProviderIds } from "../providers/registry.ts";
 import type { ApiFormat } from "./api-errors.ts";
+import { resolveRequestedModel } from "./candidates.ts";
 import type { GatewaySnapshot } from "./live-state.ts";
 
 interface ListedModel {
@@ -28,11 +30,43 @@ function gatherModels(snapshot: GatewaySnapshot): ListedModel[] {
   return [...out.values()];
 }
 
+function modelObject(model: ListedModel, format: ApiFormat): object {
+  if (format === "anthropic") return { type: "model", id: model.id, display_name: model.name, created_at: "1970-01-01T00:00:00Z" };
+  return { id: model.id, object: "model", created: 0, owned_by: model.provider };
+}
+
 export function listModels(snapshot: GatewaySnapshot, format: ApiFormat): object {
-  const models = gatherModels(snapshot);
-  if (format === "anthropic") {
-    const data = models.map((m) => ({ type: "model", id: m.id, display_name: m.name, created_at: "1970-01-01T00:00:00Z" }));
-    return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
+  const data = gatherModels(snapshot).map((m) => modelObject(m, format)) as { id: string }[];
+  if (format === "anthropic") return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
+  return { object: "list", data };
+}
+
+/**
+ * The id from `/v1/models/{id}`. The SDKs percent-encode it (`anthropic%2Fclaude-opus-4-6`),
+ * other clients send the slash as is; undefined when it is not valid percent-encoding.
+ */
+export function modelIdFromPath(rest: string): string | undefined {
+  try {
+    return decodeURIComponent(rest);
+  } catch {
+    return undefined;
   }
-  return { object: "list", data: models.map((m) => ({ id: m.id, object: "model", created: 0, owned_by: m.provider })) };
+}
+
+/**
+ * One model as listed: a listed id (`fast`, `default`, `anthropic/claude-opus-4-6`) answers
+ * as itself; anything else that resolves to a listed model the way a chat request's `model`
+ * does (an alias in other letter case, a bare catalog id) answers as that model. Undefined:
+ * nothing listed by that name, which the client hears as a 404.
+ */
+export function retrieveModel(snapshot: GatewaySnapshot, format: ApiFormat, id: string): object | undefined {
+  const models = gatherModels(snapshot);
+  const exact = models.find((m) => m.id === id);
+  if (exact) return modelObject(exact, format);
+  if (!id.trim()) return undefined;
+  const settings = resolveModelSettings(snapshot.ctx.config, snapshot.agent.entry);
+  const ref = resolveRequestedModel(id, settings, snapshot);
+  const key = ref ? formatModelRef(ref) : undefined;
+  const resolved = key ? models.find((m) => m.id === key) : undefined;
+  return resolved ? modelObject(resolved, format) : undefined;
 }

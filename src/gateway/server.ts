@@ -10,7 +10,7 @@ import type { CredentialFilter } from "./candidates.ts";
 import { dispatchChat, type DispatchOutcome } from "./dispatch.ts";
 import type { ChatRequest } from "./attempt-result.ts";
 import type { LiveState } from "./live-state.ts";
-import { listModels } from "./models-route.ts";
+import { listModels, modelIdFromPath, retrieveModel } from "./models-route.ts";
 import { readJsonBody } from "./request-body.ts";
 import { isWellFormedRequest, refuseMalformedRequest } from "./request-shape.ts";
 import { statusDocument } from "./status-route.ts";
@@ -63,6 +63,9 @@ export interface RunningGateway {
 
 const CHAT_ROUTES: Record<string, ApiFormat> = { "/v1/chat/completions": "openai", "/v1/messages": "anthropic" };
 
+/** `GET /v1/models/{id}`; the id may hold slashes, encoded or not. */
+const MODEL_PREFIX = "/v1/models/";
+
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value.join(",") : value;
@@ -113,12 +116,19 @@ async function route(options: GatewayOptions & { tokenMatches: (token: string | 
     sendJson(res, 200, listModels(await options.state.current(), format));
     return { status: 200 };
   }
+  if (path.startsWith(MODEL_PREFIX) && method === "GET") {
+    const id = modelIdFromPath(path.slice(MODEL_PREFIX.length));
+    const model = id === undefined ? undefined : retrieveModel(await options.state.current(), format, id);
+    if (model) sendJson(res, 200, model);
+    else sendApiError(res, format, 404, `The model "${id ?? path.slice(MODEL_PREFIX.length)}" does not exist here; GET /v1/models lists the models, aliases and catalog entries the gateway serves.`, {}, "model_not_found");
+    return { status: model ? 200 : 404 };
+  }
   if (path === "/api/status" && method === "GET") {
     sendJson(res, 200, statusDocument(await options.state.current()));
     return { status: 200 };
   }
   req.resume();
-  const known = chatFormat || path === "/v1/models" || path === "/api/status";
+  const known = chatFormat || path === "/v1/models" || path.startsWith(MODEL_PREFIX) || path === "/api/status";
   sendApiError(res, format, known ? 405 : 404, known ? `${method} is not allowed on ${path}.` : `No route ${method} ${path}.`);
   return { status: known ? 405 : 404 };
 }
