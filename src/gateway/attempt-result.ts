@@ -12,6 +12,8 @@ export interface ChatRequest {
   stream: boolean;
   hints: ClientHints;
   signal: AbortSignal;
+  /** POST /v1/messages/count_tokens: the input is counted, not answered (count-tokens.ts). */
+  countTokens?: boolean;
 }
 
 export type AttemptResult =

@@ -18,6 +18,8 @@ import { providerFormat, type AttemptResult, type ChatRequest } from "./attempt-
 import { memo } from "./snapshot-memo.ts";
 import { credentialPlan, modelCandidates, pinnedCredential, resolveRequestedModel, type CredentialChoice, type CredentialFilter } from "./candidates.ts";
 import { attempt, type AttemptContext } from "./forward.ts";
+import { answerLocally } from "./candidate-fit.ts";
+import { TOKEN_COUNT_HEADER } from "./count-tokens.ts";
 import { answerNothingWorked, type AttemptFailure, type NothingWorked } from "./final-error.ts";
 import type { GatewaySnapshot, LiveState } from "./live-state.ts";
 
@@ -116,7 +118,7 @@ function headerValue(text: string): string {
   return /^[\x20-\x7e]*$/.test(text) ? text : encodeURIComponent(text);
 }
 
-const SERVED_BY_HEADERS = ["x-openclaw-model", "x-openclaw-profile", "x-openclaw-fallback"];
+const SERVED_BY_HEADERS = ["x-openclaw-model", "x-openclaw-profile", "x-openclaw-fallback", TOKEN_COUNT_HEADER];
 
 function announceServedBy(res: ServerResponse, model: string, choice: CredentialChoice, fallbackFor: string | undefined): void {
   res.setHeader("x-openclaw-model", headerValue(model));
@@ -157,6 +159,9 @@ export async function dispatchChat(deps: DispatchDeps, request: ChatRequest, res
     if (!spec) continue;
     const modelKey = formatModelRef(model);
     const fallbackFor = index > 0 ? requested : undefined;
+    const local = answerLocally(request, spec, modelKey, fallbackFor, res);
+    if (local.kind === "skip") continue;
+    if (local.kind === "answered") return { status: local.status, model: modelKey, ...(fallbackFor ? { fallbackFor } : {}), ...(local.note ? { note: local.note } : {}) };
     // A pin holds for the requested model only; fallbacks rotate as usual.
     for (const choice of credentialsFor(deps, snapshot, spec, model, index === 0 ? target.pin : undefined, outcome)) {
       announceServedBy(res, modelKey, choice, fallbackFor);

@@ -14,6 +14,7 @@ import { ERROR_BODY_LIMIT, discardBody, readCapped, responseHeader, upstreamErro
 import { upstreamHeaders } from "../providers/wire.ts";
 import type { CredentialChoice } from "./candidates.ts";
 import { relayAnswer } from "./relay.ts";
+import { countingUnsupported, countTokensEndpoint, sendTokenEstimate, TOKEN_COUNT_HEADER } from "./count-tokens.ts";
 import { providerFormat, shownUrl, upstreamFault, type AttemptResult, type ChatRequest } from "./attempt-result.ts";
 
 export type { AttemptResult, ChatRequest };
@@ -88,7 +89,7 @@ export async function attempt(
 ): Promise<AttemptResult> {
   const body = JSON.stringify(upstreamBody(request, spec, model.model));
   const headers = upstreamHeaders(spec, credential.secret, request.hints, request.stream);
-  const endpoint = chatEndpoint(spec);
+  const endpoint = request.countTokens ? countTokensEndpoint(spec) : chatEndpoint(spec);
   let response: UpstreamResponse;
   try {
     response = await context.pools.request(endpoint, headers, body, request.signal);
@@ -100,7 +101,12 @@ export async function attempt(
   }
   if (response.status >= 400) {
     try {
-      return await failure(spec, response);
+      const refused = await failure(spec, response);
+      if (request.countTokens && countingUnsupported(response.status, refused.kind === "failed" ? refused.reason : undefined)) {
+        sendTokenEstimate(res, request.body);
+        return { kind: "sent", status: 200 };
+      }
+      return refused;
     } catch (error) {
       if (request.signal.aborted) return { kind: "aborted", answered: false };
       return upstreamFault(spec, `answered ${response.status} and then broke off (${(error as Error).message})`);
@@ -111,5 +117,6 @@ export async function attempt(
     discardBody(response.body);
     return upstreamFault(spec, broken);
   }
+  if (request.countTokens) res.setHeader(TOKEN_COUNT_HEADER, "exact");
   return relayAnswer({ spec, model: model.model, request, response, res, limits: context.limits });
 }

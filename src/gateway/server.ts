@@ -7,6 +7,7 @@ import type { UpstreamPools } from "../providers/upstream.ts";
 import type { OpenClawConfig } from "../state/config-schema.ts";
 import { sendApiError, sendJson, type ApiFormat } from "./api-errors.ts";
 import type { CredentialFilter } from "./candidates.ts";
+import { COUNT_TOKENS_PATH } from "./count-tokens.ts";
 import { dispatchChat, type DispatchOutcome } from "./dispatch.ts";
 import type { ChatRequest } from "./attempt-result.ts";
 import type { LiveState } from "./live-state.ts";
@@ -61,7 +62,7 @@ export interface RunningGateway {
   close(graceMs: number): Promise<void>;
 }
 
-const CHAT_ROUTES: Record<string, ApiFormat> = { "/v1/chat/completions": "openai", "/v1/messages": "anthropic" };
+const CHAT_ROUTES: Record<string, ApiFormat> = { "/v1/chat/completions": "openai", "/v1/messages": "anthropic", [COUNT_TOKENS_PATH]: "anthropic" };
 
 /** `GET /v1/models/{id}`; the id may hold slashes, encoded or not. */
 const MODEL_PREFIX = "/v1/models/";
@@ -71,7 +72,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value.join(",") : value;
 }
 
-async function handleChat(options: GatewayOptions, format: ApiFormat, req: IncomingMessage, res: ServerResponse): Promise<DispatchOutcome> {
+async function handleChat(options: GatewayOptions, format: ApiFormat, req: IncomingMessage, res: ServerResponse, path: string): Promise<DispatchOutcome> {
   const body = await readJsonBody(req, options.maxBodyBytes);
   if (!body.ok) {
     sendApiError(res, format, body.status, body.message);
@@ -85,10 +86,12 @@ async function handleChat(options: GatewayOptions, format: ApiFormat, req: Incom
   });
   const anthropicVersion = header(req, "anthropic-version");
   const anthropicBeta = header(req, "anthropic-beta");
+  const countTokens = path === COUNT_TOKENS_PATH;
   const request: ChatRequest = {
     format,
     body: value,
-    stream: value.stream === true,
+    stream: !countTokens && value.stream === true,
+    ...(countTokens ? { countTokens } : {}),
     hints: { ...(anthropicVersion ? { anthropicVersion } : {}), ...(anthropicBeta ? { anthropicBeta } : {}) },
     signal: controller.signal,
   };
@@ -111,7 +114,7 @@ async function route(options: GatewayOptions & { tokenMatches: (token: string | 
     sendApiError(res, format, 401, missingTokenMessage(format));
     return { status: 401 };
   }
-  if (chatFormat && method === "POST") return handleChat(options, chatFormat, req, res);
+  if (chatFormat && method === "POST") return handleChat(options, chatFormat, req, res, path);
   if (path === "/v1/models" && method === "GET") {
     sendJson(res, 200, listModels(await options.state.current(), format));
     return { status: 200 };

@@ -116,7 +116,9 @@ export async function startFakeProvider(flavour: Flavour): Promise<FakeProvider>
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const seen: SeenRequest = { path: req.url ?? "", headers: req.headers, body: await readBody(req), credential: credentialOf(req) };
     requests.push(seen);
-    if (req.url !== path || req.method !== "POST") {
+    // Anthropic's token counter: scripted like messages, else a count that follows the body's size.
+    const counting = flavour === "anthropic" && req.url === `${path}/count_tokens` && req.method === "POST";
+    if ((req.url !== path && !counting) || req.method !== "POST") {
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "no such route" } }));
       return;
     }
@@ -126,6 +128,11 @@ export async function startFakeProvider(flavour: Flavour): Promise<FakeProvider>
     if (answer.raw) return answer.raw(res, seen);
     if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
     const status = answer.status ?? 200;
+    if (counting && answer.body === undefined) {
+      res.writeHead(status, { "content-type": "application/json", ...answer.headers });
+      res.end(JSON.stringify({ input_tokens: JSON.stringify(seen.body?.messages ?? []).length }));
+      return;
+    }
     const model = seen.body?.model ?? "unknown";
     const text = `Hello from the ${flavour} fake: ${lastUserText(seen.body)}`;
     if (status === 200 && seen.body?.stream === true) {
