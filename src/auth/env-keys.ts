@@ -1,50 +1,19 @@
 // Which environment variables hold a provider's credential (spec §2.5), in the
 // order OpenClaw tries them, plus the multi-key forms used for rotation.
+import { descriptorFor, PROVIDER_DESCRIPTORS } from "../providers/descriptors/index.ts";
 import type { EnvChain, EnvValue } from "../state/env-chain.ts";
-import { lookupTable } from "../state/own-keys.ts";
 import { normalizeProviderId } from "./provider-id.ts";
 
-const PROVIDER_ENV_VARS = lookupTable<Record<string, readonly string[]>>({
-  anthropic: ["ANTHROPIC_OAUTH_TOKEN", "ANTHROPIC_API_KEY"],
-  "github-copilot": ["COPILOT_GITHUB_TOKEN", "GH_TOKEN", "GITHUB_TOKEN"],
-  chutes: ["CHUTES_OAUTH_TOKEN", "CHUTES_API_KEY"],
-  zai: ["ZAI_API_KEY", "Z_AI_API_KEY"],
-  opencode: ["OPENCODE_API_KEY", "OPENCODE_ZEN_API_KEY"],
-  "qwen-portal": ["QWEN_OAUTH_TOKEN", "QWEN_PORTAL_API_KEY"],
-  "minimax-portal": ["MINIMAX_OAUTH_TOKEN", "MINIMAX_API_KEY"],
-  "kimi-coding": ["KIMI_API_KEY", "KIMICODE_API_KEY"],
-  openai: ["OPENAI_API_KEY"],
-  google: ["GEMINI_API_KEY"],
-  "vercel-ai-gateway": ["AI_GATEWAY_API_KEY"],
-  "cloudflare-ai-gateway": ["CLOUDFLARE_AI_GATEWAY_API_KEY"],
-  volcengine: ["VOLCANO_ENGINE_API_KEY"],
-  byteplus: ["BYTEPLUS_API_KEY"],
-  huggingface: ["HUGGINGFACE_HUB_TOKEN", "HF_TOKEN"],
-  // Vertex authenticates with gcloud application-default credentials, not a key.
-  "google-vertex": [],
-});
-
-/** Providers this table knows a variable for (so a near-miss of one can be told apart from a new id). */
-export const ENV_KEY_PROVIDERS: readonly string[] = Object.keys(PROVIDER_ENV_VARS);
+/** Providers with a descriptor, hence known env variables (so a near-miss of one can be told apart from a new id). */
+export const ENV_KEY_PROVIDERS: readonly string[] = PROVIDER_DESCRIPTORS.map((descriptor) => descriptor.id);
 
 /** Providers `models status` probes the environment for even when nothing else mentions them. */
-export const ENV_PROBED_PROVIDERS = [
-  "anthropic",
-  "github-copilot",
-  "google-vertex",
-  "openai",
-  "google",
-  "groq",
-  "cerebras",
-  "xai",
-  "openrouter",
-  "zai",
-  "mistral",
-  "synthetic",
-] as const;
+export const ENV_PROBED_PROVIDERS: readonly string[] = PROVIDER_DESCRIPTORS.filter((descriptor) => descriptor.statusChecksEnv).map((descriptor) => descriptor.id);
 
-// The login-shell import runs only when none of these is set (OpenClaw
-// 2026.2.26's list, so a stray GITHUB_TOKEN does not turn it off) …
+// The login-shell import runs only when none of these is set. This is OpenClaw
+// 2026.2.26's own list, kept verbatim rather than derived from the descriptors
+// (so a stray GITHUB_TOKEN does not turn it off, and a new descriptor does not
+// change when the import runs) …
 export const SHELL_ENV_TRIGGER_KEYS: readonly string[] = [
   "OPENAI_API_KEY",
   "ANTHROPIC_API_KEY",
@@ -65,26 +34,25 @@ export const SHELL_ENV_TRIGGER_KEYS: readonly string[] = [
   "OPENCLAW_GATEWAY_PASSWORD",
 ];
 
-// … and then imports these, plus every provider variable we know.
+// … and then imports these, plus every provider's single-key variables, plus
+// keys OpenClaw imports for services we have no descriptor for (speech,
+// embeddings, and providers `models auth` does not know by name yet).
+const OTHER_SHELL_ENV_KEYS = ["DEEPGRAM", "MOONSHOT", "VENICE", "TOGETHER", "NVIDIA", "OLLAMA", "VLLM", "LITELLM", "VOYAGE"].map((p) => `${p}_API_KEY`);
+
 export const SHELL_ENV_IMPORTED_KEYS: readonly string[] = [
-  ...new Set([
-    ...SHELL_ENV_TRIGGER_KEYS,
-    ...Object.values(PROVIDER_ENV_VARS).flat(),
-    ...["GROQ", "MISTRAL", "XAI", "CEREBRAS", "DEEPGRAM", "MOONSHOT", "VENICE", "TOGETHER", "NVIDIA", "OLLAMA", "VLLM", "LITELLM", "VOYAGE"].map((p) => `${p}_API_KEY`),
-  ]),
+  ...new Set([...SHELL_ENV_TRIGGER_KEYS, ...PROVIDER_DESCRIPTORS.flatMap((descriptor) => descriptor.envKeys), ...OTHER_SHELL_ENV_KEYS]),
 ];
 
-/** `<P>` in `<P>_API_KEY`: upper-case id with `-` → `_`; Google uses `GEMINI`. */
+/** `<P>` in `<P>_API_KEY`: the descriptor's `envPrefix` (Google: `GEMINI`), else the upper-case id with `-` → `_`. */
 export function envPrefix(provider: string): string {
   const id = normalizeProviderId(provider);
-  if (id === "google") return "GEMINI";
-  return id.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
+  return descriptorFor(id)?.envPrefix ?? id.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
 }
 
 /** The single-key variables for a provider, first non-empty wins. */
 export function providerEnvVars(provider: string): readonly string[] {
   const id = normalizeProviderId(provider);
-  return PROVIDER_ENV_VARS[id] ?? [`${envPrefix(id)}_API_KEY`];
+  return descriptorFor(id)?.envKeys ?? [`${envPrefix(id)}_API_KEY`];
 }
 
 export interface EnvCredential extends EnvValue {
@@ -119,7 +87,7 @@ export function listEnvCredentials(provider: string, env: EnvChain): EnvCredenti
   const id = normalizeProviderId(provider);
   if (providerEnvVars(id).length === 0) return [];
   const prefix = envPrefix(id);
-  const live = env.get(id === "anthropic" ? "OPENCLAW_LIVE_ANTHROPIC_KEY" : `OPENCLAW_LIVE_${prefix}_KEY`);
+  const live = env.get(`OPENCLAW_LIVE_${prefix}_KEY`);
   if (live) return [asCredential(live)];
   const found: EnvCredential[] = [];
   const seen = new Set<string>();
@@ -136,13 +104,14 @@ export function listEnvCredentials(provider: string, env: EnvChain): EnvCredenti
       break;
     }
   }
-  const listVars = id === "anthropic" ? ["OPENCLAW_LIVE_ANTHROPIC_KEYS", "ANTHROPIC_API_KEYS"] : [`${prefix}_API_KEYS`];
+  const descriptor = descriptorFor(id);
+  const listVars = descriptor?.envKeyLists ?? [`${prefix}_API_KEYS`];
   for (const listVar of listVars.map((name) => env.get(name))) {
     if (listVar) for (const key of splitKeyList(listVar.value)) push({ ...listVar, value: key });
   }
   push(env.get(`${prefix}_API_KEY`));
   const numbered = env.names().filter((name) => name.startsWith(`${prefix}_API_KEY_`)).sort();
   for (const name of numbered) push(env.get(name));
-  if (id === "google") push(env.get("GOOGLE_API_KEY"));
+  for (const name of descriptor?.envFallbackKeys ?? []) push(env.get(name));
   return found;
 }

@@ -1,5 +1,6 @@
 // Every secret this process loads is registered here; anything headed for a
 // terminal, a log or an error body goes through `redactSecrets` first.
+import { PROVIDER_DESCRIPTORS } from "../providers/descriptors/index.ts";
 import { maskSecret } from "./mask.ts";
 
 // One registry per process, even when several bundles each carry a copy of
@@ -13,11 +14,16 @@ const registry: Registry = ((globalThis as Record<symbol, unknown>)[Symbol.for("
   known: new Set<string>(),
 }) as Registry;
 
-// Shapes of provider secrets we may not have loaded ourselves (pasted into an
-// error, echoed by an upstream): Anthropic, OpenAI/OpenRouter, Google, xAI,
-// Groq, Hugging Face, AWS access key ids, GitHub tokens, JWTs.
-const SECRET_SHAPES =
-  /\b(?:sk-ant-[A-Za-z0-9_-]{8,}|sk-(?:or-|proj-|svcacct-)?[A-Za-z0-9_-]{16,}|AIza[0-9A-Za-z_-]{30,}|xai-[A-Za-z0-9]{20,}|gsk_[A-Za-z0-9]{20,}|hf_[A-Za-z0-9]{20,}|AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{20,}|eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})/g;
+// Shapes of secrets we may not have loaded ourselves (pasted into an error,
+// echoed by an upstream): each provider's from its descriptor, plus shapes that
+// belong to no model provider: AWS access key ids and JWTs. Built on first use.
+const OTHER_SECRET_SHAPES = ["AKIA[0-9A-Z]{16}", "eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}"];
+let secretShapes: RegExp | undefined;
+
+function secretShapesPattern(): RegExp {
+  const shapes = [...PROVIDER_DESCRIPTORS.flatMap((descriptor) => descriptor.secretShapes.redact), ...OTHER_SECRET_SHAPES];
+  return new RegExp(`\\b(?:${shapes.join("|")})`, "g");
+}
 
 /** Remembers a secret so that it is masked wherever it would be printed. Short values are ignored. */
 export function registerSecret(secret: string | undefined): void {
@@ -34,5 +40,5 @@ export function redactSecrets(text: string): string {
   for (const secret of registry.ordered) {
     if (text.includes(secret)) text = text.split(secret).join(maskSecret(secret));
   }
-  return text.replace(SECRET_SHAPES, (match) => maskSecret(match));
+  return text.replace((secretShapes ??= secretShapesPattern()), (match) => maskSecret(match));
 }

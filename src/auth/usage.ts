@@ -1,5 +1,6 @@
 // Reading cooldown / disabled windows from usageStats (spec §6.3). Writing
 // them (failure ladders) belongs to the request path.
+import { descriptorFor } from "../providers/descriptors/index.ts";
 import { normalizeProviderId } from "./provider-id.ts";
 import type { UsageStats } from "./store-schema.ts";
 
@@ -18,9 +19,9 @@ function activeUntil(value: number | undefined, now: number): number | undefined
   return typeof value === "number" && Number.isFinite(value) && value > now ? value : undefined;
 }
 
-/** OpenRouter routes across its own upstreams, so OpenClaw never cools its profiles down. */
+/** OpenRouter routes across its own upstreams, so OpenClaw never cools its profiles down (the descriptor says which). */
 export function bypassesCooldown(provider: string): boolean {
-  return normalizeProviderId(provider) === "openrouter";
+  return descriptorFor(normalizeProviderId(provider))?.bypassesCooldown === true;
 }
 
 /** The window that currently keeps a profile out of rotation, if any. A disable outranks a cooldown. */

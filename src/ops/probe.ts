@@ -8,6 +8,7 @@ import { normalizeProviderId } from "../auth/provider-id.ts";
 import { redactSecrets } from "../auth/redact.ts";
 import { usableSecret, type UsableSecret } from "../auth/usable-secret.ts";
 import { buildCatalog } from "../providers/catalog.ts";
+import { descriptorFor } from "../providers/descriptors/index.ts";
 import { classifyFailure, isClaudeCodeOnlyError } from "../providers/classify-failure.ts";
 import { formatModelRef, resolveModelSettings } from "../providers/model-ref.ts";
 import { chatEndpoint, knownProviderIds, resolveProvider, type ProviderSpec } from "../providers/registry.ts";
@@ -110,7 +111,7 @@ function probeBody(spec: ProviderSpec, model: string, maxTokens: number): string
   const messages = [{ role: "user", content: PROBE_PROMPT }];
   if (spec.api === "anthropic-messages") return JSON.stringify({ model, max_tokens: maxTokens, messages });
   // OpenAI's newer models refuse max_tokens; OpenAI-compatible servers may not know the new name.
-  const limit = spec.id === "openai" ? { max_completion_tokens: maxTokens } : { max_tokens: maxTokens };
+  const limit = { [descriptorFor(spec.id)?.maxTokensField ?? "max_tokens"]: maxTokens };
   return JSON.stringify({ model, messages, ...limit });
 }
 

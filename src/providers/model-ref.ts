@@ -4,22 +4,20 @@
 import { normalizeProviderId } from "../auth/provider-id.ts";
 import type { ModelSelection, OpenClawConfig } from "../state/config-schema.ts";
 import { lookupTable, setOwnValue } from "../state/own-keys.ts";
+import { PROVIDER_DESCRIPTORS } from "./descriptors/index.ts";
 
 export const DEFAULT_PROVIDER = "anthropic";
 export const DEFAULT_MODEL = "anthropic/claude-opus-4-6";
 
 /**
- * OpenClaw 2026.2.26's default aliases; they name entries of `agents.defaults.models` that have none.
+ * OpenClaw 2026.2.26's default aliases (the descriptors' catalog `alias`es); they name entries of `agents.defaults.models` that have none.
  * Null-prototype, so `name in BUILTIN_ALIASES` is false for "constructor" and other Object members.
  */
-export const BUILTIN_ALIASES = lookupTable<Record<string, string>>({
-  opus: "anthropic/claude-opus-4-6",
-  sonnet: "anthropic/claude-sonnet-4-6",
-  gpt: "openai/gpt-5.2",
-  "gpt-mini": "openai/gpt-5-mini",
-  gemini: "google/gemini-3-pro-preview",
-  "gemini-flash": "google/gemini-3-flash-preview",
-});
+export const BUILTIN_ALIASES = lookupTable<Record<string, string>>(
+  Object.fromEntries(
+    PROVIDER_DESCRIPTORS.flatMap(({ id: provider, catalog }) => catalog.flatMap(({ id, alias }) => (alias ? [[alias, `${provider}/${id}`]] : []))),
+  ),
+);
 
 export const ALIAS_PATTERN = /^[A-Za-z0-9_.:-]+$/;
 

@@ -4,8 +4,10 @@
 import { normalizeProviderId } from "../auth/provider-id.ts";
 import type { OpenClawConfig } from "../state/config-schema.ts";
 import { lookupTable } from "../state/own-keys.ts";
+import { PROVIDER_DESCRIPTORS, type WireApi } from "./descriptors/index.ts";
 
-export type ProviderApi = "anthropic-messages" | "openai-completions";
+/** The wire APIs the gateway speaks (a subset of the descriptors' `WireApi`). */
+export type ProviderApi = Extract<WireApi, "anthropic-messages" | "openai-completions">;
 
 export interface ProviderSpec {
   id: string;
@@ -18,12 +20,18 @@ export interface ProviderSpec {
   configApiKey: string | undefined;
 }
 
+// The descriptors with a default base URL in a wire API the gateway speaks.
+// Google's (google-generative-ai) is not among them yet: like any provider
+// without a built-in endpoint, it needs `models.providers.google`.
 // Null-prototype: a provider named "constructor" is unknown, not Object's constructor.
-const BUILT_IN = lookupTable<Record<string, { api: ProviderApi; baseUrl: string }>>({
-  anthropic: { api: "anthropic-messages", baseUrl: "https://api.anthropic.com" },
-  openai: { api: "openai-completions", baseUrl: "https://api.openai.com/v1" },
-  openrouter: { api: "openai-completions", baseUrl: "https://openrouter.ai/api/v1" },
-});
+const BUILT_IN = lookupTable<Record<string, { api: ProviderApi; baseUrl: string }>>(
+  Object.fromEntries(
+    PROVIDER_DESCRIPTORS.flatMap(({ id, wireApi, defaultBaseUrl }) => {
+      const api = asApi(wireApi);
+      return api && defaultBaseUrl ? [[id, { api, baseUrl: defaultBaseUrl }]] : [];
+    }),
+  ),
+);
 
 function asApi(value: string | undefined): ProviderApi | undefined {
   if (value === "anthropic-messages" || value === "anthropic") return "anthropic-messages";

@@ -5,6 +5,7 @@
 import type { ProviderSpec } from "./registry.ts";
 import type { UsableSecret } from "../auth/usable-secret.ts";
 import { VERSION } from "../version.ts";
+import { anthropic } from "./descriptors/anthropic.ts";
 
 export const ANTHROPIC_VERSION = "2023-06-01";
 export const ANTHROPIC_OAUTH_BETA = "oauth-2025-04-20";
@@ -16,8 +17,11 @@ export interface ClientHints {
   anthropicBeta?: string;
 }
 
+// `sk-ant-oat`: a setup-token stored as an API key still goes as a Bearer token.
+const ANTHROPIC_TOKEN_PREFIX = anthropic.secretShapes.prefixes.find((shape) => shape.kind === "token")!.prefix;
+
 function isAnthropicOAuthToken(credential: UsableSecret): boolean {
-  return credential.kind !== "api_key" || credential.secret.includes("sk-ant-oat");
+  return credential.kind !== "api_key" || credential.secret.includes(ANTHROPIC_TOKEN_PREFIX);
 }
 
 function mergeBetas(...lists: (string | undefined)[]): string {

@@ -3,13 +3,18 @@
 // or setup-token (spec §3.2 `add`). It asks before replacing a stored
 // profile, and what a typed provider id that looks like a typo should be.
 import { credentialLabel } from "../../../auth/profile-label.ts";
+import { descriptorFor, PROVIDER_DESCRIPTORS } from "../../../providers/descriptors/index.ts";
 import { loadCommandContext, type CommandContext } from "../../command-context.ts";
 import { CancelledError, UsageError } from "../../errors.ts";
 import { printLine, type CliIO } from "../../io.ts";
 import { parseDurationMs } from "../../parse-duration.ts";
 import { providerNearMisses } from "./provider-spelling.ts";
 
-const PROVIDERS = ["anthropic", "openai", "openrouter", "google", "groq", "mistral", "xai"] as const;
+const PROVIDERS = PROVIDER_DESCRIPTORS.filter((descriptor) => descriptor.setupHints.inAuthAddPicker).map((descriptor) => descriptor.id);
+const DEFAULT_METHODS = [
+  { value: "api-key", label: "API key" },
+  { value: "token", label: "paste token" },
+] as const;
 
 /** Asks before a stored profile is overwritten; true when there is none or the user says yes. */
 async function mayReplace(cc: CommandContext, profileId: string): Promise<boolean> {
@@ -44,7 +49,7 @@ export async function run(options: { agent?: string }, io: CliIO): Promise<numbe
   let provider = answer(
     await clack.select({
       message: "Token provider",
-      options: [...PROVIDERS.map((id) => ({ value: id as string, label: id })), { value: "custom", label: "custom (type provider id)" }],
+      options: [...PROVIDERS.map((id) => ({ value: id, label: id })), { value: "custom", label: "custom (type provider id)" }],
     }),
   );
   // The interactive form of paste-*'s --force: pick the known id or keep the typed one.
@@ -64,18 +69,8 @@ export async function run(options: { agent?: string }, io: CliIO): Promise<numbe
     }
   }
 
-  const methods =
-    provider === "anthropic"
-      ? [
-          { value: "api-key", label: "API key (recommended)" },
-          { value: "setup-token", label: "setup-token (claude)" },
-          { value: "token", label: "paste token" },
-        ]
-      : [
-          { value: "api-key", label: "API key" },
-          { value: "token", label: "paste token" },
-        ];
-  const method = answer(await clack.select({ message: "Token method", options: methods }));
+  const methods = descriptorFor(provider)?.setupHints.authMethods ?? DEFAULT_METHODS;
+  const method = answer(await clack.select({ message: "Token method", options: methods.map(({ value, label }) => ({ value: value as string, label })) }));
 
   if (method === "setup-token") {
     if (!(await mayReplace(cc, "anthropic:manual"))) return nothingChanged(io);

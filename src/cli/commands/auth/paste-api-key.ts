@@ -3,7 +3,7 @@ import { loadCommandContext } from "../../command-context.ts";
 import type { CliIO } from "../../io.ts";
 import { readSecret } from "../../secret-input.ts";
 import { checkProviderSpelling } from "./provider-spelling.ts";
-import { requireProvider, resolveProfileId, saveCredential } from "./save-credential.ts";
+import { pastedKindProblem, requireProvider, resolveProfileId, saveCredential } from "./save-credential.ts";
 
 export interface PasteApiKeyOptions {
   provider?: string;
@@ -14,10 +14,7 @@ export interface PasteApiKeyOptions {
 }
 
 export function apiKeyProblem(provider: string, key: string): string | undefined {
-  if (provider === "anthropic" && key.startsWith("sk-ant-oat")) {
-    return "This is an Anthropic setup-token, not an API key; store it with `openclaw models auth setup-token` or `paste-token --provider anthropic`.";
-  }
-  return undefined;
+  return pastedKindProblem(provider, key, "api_key");
 }
 
 export async function run(options: PasteApiKeyOptions, io: CliIO): Promise<number> {

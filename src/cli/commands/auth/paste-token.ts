@@ -5,7 +5,7 @@ import { parseDurationMs } from "../../parse-duration.ts";
 import type { CliIO } from "../../io.ts";
 import { readSecret } from "../../secret-input.ts";
 import { checkProviderSpelling } from "./provider-spelling.ts";
-import { requireProvider, resolveProfileId, saveCredential } from "./save-credential.ts";
+import { pastedKindProblem, requireProvider, resolveProfileId, saveCredential } from "./save-credential.ts";
 
 export interface PasteTokenOptions {
   provider?: string;
@@ -17,10 +17,7 @@ export interface PasteTokenOptions {
 }
 
 export function tokenProblem(provider: string, token: string): string | undefined {
-  if (provider === "anthropic" && token.startsWith("sk-ant-api")) {
-    return "This is an Anthropic API key, not a token; store it with `openclaw models auth paste-api-key --provider anthropic`.";
-  }
-  return undefined;
+  return pastedKindProblem(provider, token, "token");
 }
 
 export async function run(options: PasteTokenOptions, io: CliIO): Promise<number> {

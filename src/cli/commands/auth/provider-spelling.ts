@@ -2,16 +2,15 @@
 // used, and nothing says so until a request fails. Any provider id is allowed
 // (the product document: paste-token works for any provider), so only an id
 // that is a near miss of a known one is stopped, and `--force` keeps it.
-import { ENV_KEY_PROVIDERS, ENV_PROBED_PROVIDERS } from "../../../auth/env-keys.ts";
-import { buildCatalog } from "../../../providers/catalog.ts";
+import { PROVIDER_DESCRIPTORS } from "../../../providers/descriptors/index.ts";
 import { knownProviderIds } from "../../../providers/registry.ts";
 import type { OpenClawConfig } from "../../../state/config-schema.ts";
 import { didYouMean, nearMisses } from "../../did-you-mean.ts";
 import { UsageError } from "../../errors.ts";
 
-/** Built-in and configured providers, the catalog's, and those with a known env variable. */
+/** Built-in and configured providers, then every provider with a descriptor. */
 export function knownProviders(config: OpenClawConfig): Set<string> {
-  return new Set([...knownProviderIds(config), ...buildCatalog(config).map((model) => model.provider), ...ENV_KEY_PROVIDERS, ...ENV_PROBED_PROVIDERS]);
+  return new Set([...knownProviderIds(config), ...PROVIDER_DESCRIPTORS.map((descriptor) => descriptor.id)]);
 }
 
 /** The known providers `provider` looks like a typo of; empty when it is known or like none. */

@@ -7,6 +7,7 @@ import type { Credential } from "../../../auth/store-schema.ts";
 import { updateConfigFile } from "../../../state/config.ts";
 import type { AuthMode } from "../../../state/config-schema.ts";
 import { hasOwnKey, setOwnValue } from "../../../state/own-keys.ts";
+import { descriptorFor } from "../../../providers/descriptors/index.ts";
 import type { CommandContext } from "../../command-context.ts";
 import { UsageError } from "../../errors.ts";
 import { printLine } from "../../io.ts";
@@ -18,6 +19,16 @@ export function requireProvider(raw: string | undefined): string {
     throw new UsageError(`--provider must be a provider id such as anthropic or openrouter, got "${raw ?? ""}".`);
   }
   return provider;
+}
+
+/**
+ * Why a pasted secret is the other kind (an Anthropic setup-token pasted as an API
+ * key, or the reverse), from the prefixes in the provider's descriptor.
+ */
+export function pastedKindProblem(provider: string, secret: string, expected: "api_key" | "token"): string | undefined {
+  const shape = descriptorFor(provider)?.secretShapes.prefixes.find((s) => s.kind !== expected && secret.startsWith(s.prefix));
+  if (!shape) return undefined;
+  return `This is ${shape.label}, not ${expected === "token" ? "a token" : "an API key"}; store it with ${shape.storeWith}.`;
 }
 
 /** `<provider>:<name>`, defaulting the name; a profile id must not claim another provider. */

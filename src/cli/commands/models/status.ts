@@ -2,6 +2,7 @@
 import { danglingOrderEntries, describeDanglingOrderEntry, orderStoreName } from "../../../auth/dangling-order.ts";
 import { expiryPhrase } from "../../../auth/health.ts";
 import { providerEnvVars } from "../../../auth/env-keys.ts";
+import { descriptorFor } from "../../../providers/descriptors/index.ts";
 import { buildStatusReport, checkExitCode, type ProfileStatus, type StatusReport } from "../../../ops/status-report.ts";
 import type { ProbeOptions, ProbeReport } from "../../../ops/probe.ts";
 import { loadAuthView, loadCommandContext } from "../../command-context.ts";
@@ -27,9 +28,8 @@ const field = (label: string, value: string) => `${label.padEnd(14)}: ${value}`;
 const listOrDash = (items: readonly string[]) => (items.length > 0 ? items.join(", ") : "-");
 
 function missingAuthHint(provider: string): string {
-  if (provider === "anthropic") {
-    return "Run `openclaw models auth paste-api-key --provider anthropic` (recommended), or `claude setup-token` then `openclaw models auth setup-token`.";
-  }
+  const hint = descriptorFor(provider)?.setupHints.missingAuth;
+  if (hint) return hint;
   return `Run \`openclaw models auth paste-api-key --provider ${provider}\` or set ${providerEnvVars(provider)[0]}.`;
 }
 
