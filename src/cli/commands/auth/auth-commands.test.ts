@@ -202,3 +202,13 @@ describe("models status --check exit codes (in process)", () => {
       cli.assertNoSecrets();
     }));
 });
+
+describe("models status: the missing-auth hint (in process)", () => {
+  test("a provider with no key variable (Vertex AI) gets the paste command, not `set undefined`", () =>
+    withInProcessHome(async (home) => {
+      await writeJson(home.configPath, { agents: { defaults: { model: { primary: "google-vertex/gemini-2.5-pro" } } } });
+      const result = await runInProcess(status, {}, { home, now: NOW });
+      assert.match(result.stdout, /^- google-vertex Run `openclaw models auth paste-api-key --provider google-vertex`\.$/m);
+      assert.doesNotMatch(result.stdout, /undefined/);
+    }));
+});

@@ -30,7 +30,10 @@ const listOrDash = (items: readonly string[]) => (items.length > 0 ? items.join(
 function missingAuthHint(provider: string): string {
   const hint = descriptorFor(provider)?.setupHints.missingAuth;
   if (hint) return hint;
-  return `Run \`openclaw models auth paste-api-key --provider ${provider}\` or set ${providerEnvVars(provider)[0]}.`;
+  const paste = `Run \`openclaw models auth paste-api-key --provider ${provider}\``;
+  // Some providers (Vertex AI: gcloud credentials) have no key variable to name.
+  const envVar = providerEnvVars(provider)[0];
+  return envVar ? `${paste} or set ${envVar}.` : `${paste}.`;
 }
 
 const STATUS_COLOR: Record<string, number> = { ok: 32, expiring: 33, "expired (refreshable)": 33, expired: 31, unknown: 31 };
