@@ -9,6 +9,8 @@ import type { ApiFormat } from "./api-errors.ts";
 export interface ChatRequest {
   format: ApiFormat;
   body: Record<string, unknown>;
+  /** The body's bytes as the client sent them, when there are any (forwarded as they are to a provider of the same format). */
+  raw?: Buffer;
   stream: boolean;
   hints: ClientHints;
   signal: AbortSignal;

@@ -85,6 +85,7 @@ async function handleChat(options: GatewayOptions, format: ApiFormat, req: Incom
   const request: ChatRequest = {
     format,
     body: value,
+    raw: body.bytes,
     stream: value.stream === true,
     hints: { ...(anthropicVersion ? { anthropicVersion } : {}), ...(anthropicBeta ? { anthropicBeta } : {}) },
     signal: controller.signal,

@@ -117,7 +117,7 @@ export class UpstreamPools {
     return pool;
   }
 
-  async request(url: URL, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<UpstreamResponse> {
+  async request(url: URL, headers: Record<string, string>, body: string | Buffer, signal: AbortSignal): Promise<UpstreamResponse> {
     const pool = await this.pool(url.origin);
     const response = await pool.request({ method: "POST", path: url.pathname + url.search, headers, body, signal });
     return { status: response.statusCode, headers: response.headers, body: response.body };
