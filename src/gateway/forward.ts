@@ -26,6 +26,14 @@ export interface AttemptContext {
 
 const JSON_TYPE = /\bjson\b/i;
 
+/** One parsed endpoint per provider spec (specs are made once per loaded state), not a `new URL` per request. */
+const endpoints = new WeakMap<ProviderSpec, URL>();
+function endpointOf(spec: ProviderSpec): URL {
+  let url = endpoints.get(spec);
+  if (!url) endpoints.set(spec, (url = chatEndpoint(spec)));
+  return url;
+}
+
 /** What goes upstream: the client's own bytes (with the provider's model id) when the formats match, else the translation. */
 function upstreamBody(request: ChatRequest, spec: ProviderSpec, model: string): string | Buffer {
   const target = providerFormat(spec);
@@ -94,7 +102,7 @@ export async function attempt(
 ): Promise<AttemptResult> {
   const body = upstreamBody(request, spec, model.model);
   const headers = upstreamHeaders(spec, credential.secret, request.hints, request.stream);
-  const endpoint = chatEndpoint(spec);
+  const endpoint = endpointOf(spec);
   let response: UpstreamResponse;
   try {
     response = await context.pools.request(endpoint, headers, body, request.signal);
