@@ -5,6 +5,7 @@ import { redactSecrets } from "../auth/redact.ts";
 import type { ProviderSpec } from "../providers/registry.ts";
 import type { ClientHints } from "../providers/wire.ts";
 import type { ApiFormat } from "./api-errors.ts";
+import type { ClientAbort } from "./client-abort.ts";
 
 export interface ChatRequest {
   format: ApiFormat;
@@ -13,7 +14,8 @@ export interface ChatRequest {
   raw?: Buffer;
   stream: boolean;
   hints: ClientHints;
-  signal: AbortSignal;
+  /** Aborted when the client leaves; handed to the upstream request. */
+  signal: ClientAbort;
 }
 
 export type AttemptResult =

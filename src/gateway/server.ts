@@ -7,6 +7,7 @@ import type { UpstreamPools } from "../providers/upstream.ts";
 import type { OpenClawConfig } from "../state/config-schema.ts";
 import { sendApiError, sendJson, type ApiFormat } from "./api-errors.ts";
 import type { CredentialFilter } from "./candidates.ts";
+import { ClientAbort } from "./client-abort.ts";
 import { dispatchChat, type DispatchOutcome } from "./dispatch.ts";
 import type { ChatRequest } from "./attempt-result.ts";
 import type { LiveState } from "./live-state.ts";
@@ -68,7 +69,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value.join(",") : value;
 }
 
-async function handleChat(options: GatewayOptions, format: ApiFormat, req: IncomingMessage, res: ServerResponse): Promise<DispatchOutcome> {
+async function handleChat(options: GatewayOptions, format: ApiFormat, req: IncomingMessage, res: ServerResponse, signal: ClientAbort): Promise<DispatchOutcome> {
   const body = await readJsonBody(req, options.maxBodyBytes);
   if (!body.ok) {
     sendApiError(res, format, body.status, body.message);
@@ -76,10 +77,6 @@ async function handleChat(options: GatewayOptions, format: ApiFormat, req: Incom
   }
   const value = body.value as Record<string, unknown>;
   if (!isWellFormedRequest(format, value)) return refuseMalformedRequest(res, format, value);
-  const controller = new AbortController();
-  res.on("close", () => {
-    if (!res.writableFinished) controller.abort();
-  });
   const anthropicVersion = header(req, "anthropic-version");
   const anthropicBeta = header(req, "anthropic-beta");
   const request: ChatRequest = {
@@ -88,12 +85,12 @@ async function handleChat(options: GatewayOptions, format: ApiFormat, req: Incom
     raw: body.bytes,
     stream: value.stream === true,
     hints: { ...(anthropicVersion ? { anthropicVersion } : {}), ...(anthropicBeta ? { anthropicBeta } : {}) },
-    signal: controller.signal,
+    signal,
   };
   return dispatchChat(options, request, res);
 }
 
-async function route(options: GatewayOptions & { tokenMatches: (token: string | undefined) => boolean }, req: IncomingMessage, res: ServerResponse, path: string): Promise<DispatchOutcome> {
+async function route(options: GatewayOptions & { tokenMatches: (token: string | undefined) => boolean }, req: IncomingMessage, res: ServerResponse, path: string, signal: ClientAbort): Promise<DispatchOutcome> {
   const method = req.method ?? "GET";
   if (path === "/health" && method === "GET") {
     await options.state.current(); // notice a broken (or repaired) file without waiting for a model request
@@ -109,7 +106,7 @@ async function route(options: GatewayOptions & { tokenMatches: (token: string | 
     sendApiError(res, format, 401, missingTokenMessage(format));
     return { status: 401 };
   }
-  if (chatFormat && method === "POST") return handleChat(options, chatFormat, req, res);
+  if (chatFormat && method === "POST") return handleChat(options, chatFormat, req, res, signal);
   if (path === "/v1/models" && method === "GET") {
     sendJson(res, 200, listModels(await options.state.current(), format));
     return { status: 200 };
@@ -152,10 +149,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     req.socket.setTimeout(0);
     const started = process.hrtime.bigint();
     active.add(res);
-    res.once("close", () => active.delete(res));
+    // One listener for both: the response is no longer in flight, and a client that left before
+    // its answer was written aborts the upstream request.
+    const signal = new ClientAbort();
+    res.once("close", () => {
+      active.delete(res);
+      if (!res.writableFinished) signal.abort();
+    });
     if (closing) closeAfter(res);
     const path = (req.url ?? "/").split("?")[0]!;
-    route(routeOptions, req, res, path)
+    route(routeOptions, req, res, path, signal)
       .catch((error: Error) => {
         options.log(redactSecrets(`internal error on ${req.method} ${path}: ${error.message}`));
         sendApiError(res, CHAT_ROUTES[path] ?? "openai", 500, "Internal gateway error.");
