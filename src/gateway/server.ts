@@ -121,15 +121,40 @@ async function route(options: GatewayOptions & { tokenMatches: (token: string | 
   return { status: known ? 405 : 404 };
 }
 
+/** The log's timestamp, formatted once per millisecond (requests finish many to a millisecond under load). */
+let stampMs = -1;
+let stamp = "";
+function timestamp(): string {
+  const now = Date.now();
+  if (now !== stampMs) {
+    stampMs = now;
+    stamp = new Date(now).toISOString();
+  }
+  return stamp;
+}
+
 function logLine(req: IncomingMessage, path: string, outcome: DispatchOutcome, started: bigint): string {
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  const parts = [new Date().toISOString(), req.method ?? "-", path, String(outcome.status), `${ms.toFixed(1)}ms`];
-  if (outcome.model) parts.push(`model=${outcome.model}`);
-  if (outcome.profile) parts.push(`profile=${outcome.profile}`);
-  if (outcome.fallbackFor) parts.push(`fallback-for=${outcome.fallbackFor}`);
-  if (outcome.failed) parts.push(`failed=${outcome.failed.join(",")}`);
-  if (outcome.note) parts.push(`note="${outcome.note}"`);
-  return redactSecrets(parts.join(" "));
+  let line = `${timestamp()} ${req.method ?? "-"} ${path} ${outcome.status} ${ms.toFixed(1)}ms`;
+  if (outcome.model) line += ` model=${outcome.model}`;
+  if (outcome.profile) line += ` profile=${outcome.profile}`;
+  if (outcome.fallbackFor) line += ` fallback-for=${outcome.fallbackFor}`;
+  if (outcome.failed) line += ` failed=${outcome.failed.join(",")}`;
+  if (outcome.note) line += ` note="${outcome.note}"`;
+  return redactSecrets(line);
+}
+
+/** Serves one request and logs it (one async function: no promise chain and callbacks per request). */
+async function serve(options: GatewayOptions, routeOptions: Parameters<typeof route>[0], req: IncomingMessage, res: ServerResponse, path: string, signal: ClientAbort, started: bigint): Promise<void> {
+  let outcome: DispatchOutcome;
+  try {
+    outcome = await route(routeOptions, req, res, path, signal);
+  } catch (error) {
+    options.log(redactSecrets(`internal error on ${req.method} ${path}: ${(error as Error).message}`));
+    sendApiError(res, CHAT_ROUTES[path] ?? "openai", 500, "Internal gateway error.");
+    outcome = { status: 500 };
+  }
+  options.log(logLine(req, path, outcome, started));
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
@@ -158,13 +183,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     });
     if (closing) closeAfter(res);
     const path = (req.url ?? "/").split("?")[0]!;
-    route(routeOptions, req, res, path, signal)
-      .catch((error: Error) => {
-        options.log(redactSecrets(`internal error on ${req.method} ${path}: ${error.message}`));
-        sendApiError(res, CHAT_ROUTES[path] ?? "openai", 500, "Internal gateway error.");
-        return { status: 500 };
-      })
-      .then((outcome) => options.log(logLine(req, path, outcome, started)));
+    void serve(options, routeOptions, req, res, path, signal, started);
   });
   server.maxConnections = limits.maxConnections;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
