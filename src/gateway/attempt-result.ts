@@ -5,13 +5,17 @@ import { redactSecrets } from "../auth/redact.ts";
 import type { ProviderSpec } from "../providers/registry.ts";
 import type { ClientHints } from "../providers/wire.ts";
 import type { ApiFormat } from "./api-errors.ts";
+import type { ClientAbort } from "./client-abort.ts";
 
 export interface ChatRequest {
   format: ApiFormat;
   body: Record<string, unknown>;
+  /** The body's bytes as the client sent them, when there are any (forwarded as they are to a provider of the same format). */
+  raw?: Buffer;
   stream: boolean;
   hints: ClientHints;
-  signal: AbortSignal;
+  /** Aborted when the client leaves; handed to the upstream request. */
+  signal: ClientAbort;
   /** POST /v1/messages/count_tokens: the input is counted, not answered (count-tokens.ts). */
   countTokens?: boolean;
 }

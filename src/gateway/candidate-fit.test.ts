@@ -6,6 +6,7 @@ import type { ServerResponse } from "node:http";
 import type { ProviderSpec } from "../providers/registry.ts";
 import type { ChatRequest } from "./attempt-result.ts";
 import { answerLocally } from "./candidate-fit.ts";
+import { ClientAbort } from "./client-abort.ts";
 
 const ANTHROPIC = { id: "anthropic", api: "anthropic-messages", baseUrl: "http://127.0.0.1:1" } as ProviderSpec;
 const OPENAI = { id: "openai", api: "openai-completions", baseUrl: "http://127.0.0.1:1/v1" } as ProviderSpec;
@@ -24,7 +25,7 @@ function fakeResponse() {
 }
 
 function request(format: ChatRequest["format"], body: Record<string, unknown>, countTokens = false): ChatRequest {
-  return { format, body, stream: false, hints: {}, signal: new AbortController().signal, ...(countTokens ? { countTokens } : {}) };
+  return { format, body, stream: false, hints: {}, signal: new ClientAbort(), ...(countTokens ? { countTokens } : {}) };
 }
 
 test("n > 1: a 400 naming n for the requested Anthropic-format model; a fallback is skipped; OpenAI-format passes", () => {

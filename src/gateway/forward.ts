@@ -13,6 +13,7 @@ import { toOpenAIRequest } from "../providers/translate/anthropic-to-openai.ts";
 import { ERROR_BODY_LIMIT, discardBody, readCapped, responseHeader, upstreamErrorMessage, type RelayLimits, type UpstreamPools, type UpstreamResponse } from "../providers/upstream.ts";
 import { upstreamHeaders } from "../providers/wire.ts";
 import type { CredentialChoice } from "./candidates.ts";
+import { withModel } from "./model-splice.ts";
 import { relayAnswer } from "./relay.ts";
 import { countingUnsupported, countTokensEndpoint, sendTokenEstimate, TOKEN_COUNT_HEADER } from "./count-tokens.ts";
 import { providerFormat, shownUrl, upstreamFault, type AttemptResult, type ChatRequest } from "./attempt-result.ts";
@@ -26,9 +27,22 @@ export interface AttemptContext {
 
 const JSON_TYPE = /\bjson\b/i;
 
-function upstreamBody(request: ChatRequest, spec: ProviderSpec, model: string): Record<string, unknown> {
+/** One parsed endpoint per provider spec (specs are made once per loaded state), not a `new URL` per request. */
+const endpoints = new WeakMap<ProviderSpec, URL>();
+function endpointOf(spec: ProviderSpec): URL {
+  let url = endpoints.get(spec);
+  if (!url) endpoints.set(spec, (url = chatEndpoint(spec)));
+  return url;
+}
+
+/** What goes upstream: the client's own bytes (with the provider's model id) when the formats match, else the translation. */
+function upstreamBody(request: ChatRequest, spec: ProviderSpec, model: string): string | Buffer {
   const target = providerFormat(spec);
-  if (target === request.format) return { ...request.body, model };
+  if (target === request.format) return (request.raw && withModel(request.raw, request.body, model)) ?? JSON.stringify({ ...request.body, model });
+  return JSON.stringify(translatedBody(request, spec, model, target));
+}
+
+function translatedBody(request: ChatRequest, spec: ProviderSpec, model: string, target: string): Record<string, unknown> {
   if (target === "anthropic") return toAnthropicRequest(request.body as never, model) as unknown as Record<string, unknown>;
   const body = toOpenAIRequest(request.body as never, model) as unknown as Record<string, unknown>;
   // Anthropic clients expect usage at the end of a stream.
@@ -87,9 +101,9 @@ export async function attempt(
   request: ChatRequest,
   res: ServerResponse,
 ): Promise<AttemptResult> {
-  const body = JSON.stringify(upstreamBody(request, spec, model.model));
+  const body = upstreamBody(request, spec, model.model);
   const headers = upstreamHeaders(spec, credential.secret, request.hints, request.stream);
-  const endpoint = request.countTokens ? countTokensEndpoint(spec) : chatEndpoint(spec);
+  const endpoint = request.countTokens ? countTokensEndpoint(spec) : endpointOf(spec);
   let response: UpstreamResponse;
   try {
     response = await context.pools.request(endpoint, headers, body, request.signal);

@@ -99,6 +99,7 @@ export class LiveState {
   private snapshot!: GatewaySnapshot;
   private signatures = new Map<string, string>();
   private reloading: Promise<void> | undefined;
+  private turn: Promise<void> | undefined;
   private problem: StateProblem | undefined;
   private pending: UsageChange[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
@@ -189,7 +190,7 @@ export class LiveState {
   async current(): Promise<GatewaySnapshot> {
     // A change made before this request was sent is already queued as a watch event, but
     // may be in the same event-loop batch as the request: let this turn finish first.
-    await new Promise((resolve) => setImmediate(resolve));
+    await this.nextTurn();
     if (this.reloading) await this.reloading;
     else {
       if (this.storeWatch.polling) this.storeWatch.check();
@@ -201,6 +202,19 @@ export class LiveState {
       if (changed) await (this.reloading = this.reload().finally(() => (this.reloading = undefined)));
     }
     return this.snapshot;
+  }
+
+  /**
+   * Resolves after the current event-loop turn, like `setImmediate`; the requests that arrive in
+   * one turn share one immediate (and one promise) instead of making one each.
+   */
+  private nextTurn(): Promise<void> {
+    return (this.turn ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.turn = undefined;
+        resolve();
+      }),
+    ));
   }
 
   /** The state as it is now, without checking the files (for bookkeeping after a request). */

@@ -7,6 +7,7 @@ import type { UpstreamPools } from "../providers/upstream.ts";
 import type { OpenClawConfig } from "../state/config-schema.ts";
 import { sendApiError, sendJson, type ApiFormat } from "./api-errors.ts";
 import type { CredentialFilter } from "./candidates.ts";
+import { ClientAbort } from "./client-abort.ts";
 import { COUNT_TOKENS_PATH } from "./count-tokens.ts";
 import { dispatchChat, type DispatchOutcome } from "./dispatch.ts";
 import type { ChatRequest } from "./attempt-result.ts";
@@ -72,7 +73,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value.join(",") : value;
 }
 
-async function handleChat(options: GatewayOptions, format: ApiFormat, req: IncomingMessage, res: ServerResponse, path: string): Promise<DispatchOutcome> {
+async function handleChat(options: GatewayOptions, format: ApiFormat, req: IncomingMessage, res: ServerResponse, path: string, signal: ClientAbort): Promise<DispatchOutcome> {
   const body = await readJsonBody(req, options.maxBodyBytes);
   if (!body.ok) {
     sendApiError(res, format, body.status, body.message);
@@ -80,25 +81,22 @@ async function handleChat(options: GatewayOptions, format: ApiFormat, req: Incom
   }
   const value = body.value as Record<string, unknown>;
   if (!isWellFormedRequest(format, value)) return refuseMalformedRequest(res, format, value);
-  const controller = new AbortController();
-  res.on("close", () => {
-    if (!res.writableFinished) controller.abort();
-  });
   const anthropicVersion = header(req, "anthropic-version");
   const anthropicBeta = header(req, "anthropic-beta");
   const countTokens = path === COUNT_TOKENS_PATH;
   const request: ChatRequest = {
     format,
     body: value,
+    raw: body.bytes,
     stream: !countTokens && value.stream === true,
     ...(countTokens ? { countTokens } : {}),
     hints: { ...(anthropicVersion ? { anthropicVersion } : {}), ...(anthropicBeta ? { anthropicBeta } : {}) },
-    signal: controller.signal,
+    signal,
   };
   return dispatchChat(options, request, res);
 }
 
-async function route(options: GatewayOptions & { tokenMatches: (token: string | undefined) => boolean }, req: IncomingMessage, res: ServerResponse, path: string): Promise<DispatchOutcome> {
+async function route(options: GatewayOptions & { tokenMatches: (token: string | undefined) => boolean }, req: IncomingMessage, res: ServerResponse, path: string, signal: ClientAbort): Promise<DispatchOutcome> {
   const method = req.method ?? "GET";
   if (path === "/health" && method === "GET") {
     await options.state.current(); // notice a broken (or repaired) file without waiting for a model request
@@ -114,7 +112,7 @@ async function route(options: GatewayOptions & { tokenMatches: (token: string | 
     sendApiError(res, format, 401, missingTokenMessage(format));
     return { status: 401 };
   }
-  if (chatFormat && method === "POST") return handleChat(options, chatFormat, req, res, path);
+  if (chatFormat && method === "POST") return handleChat(options, chatFormat, req, res, path, signal);
   if (path === "/v1/models" && method === "GET") {
     sendJson(res, 200, listModels(await options.state.current(), format));
     return { status: 200 };
@@ -136,15 +134,40 @@ async function route(options: GatewayOptions & { tokenMatches: (token: string | 
   return { status: known ? 405 : 404 };
 }
 
+/** The log's timestamp, formatted once per millisecond (requests finish many to a millisecond under load). */
+let stampMs = -1;
+let stamp = "";
+function timestamp(): string {
+  const now = Date.now();
+  if (now !== stampMs) {
+    stampMs = now;
+    stamp = new Date(now).toISOString();
+  }
+  return stamp;
+}
+
 function logLine(req: IncomingMessage, path: string, outcome: DispatchOutcome, started: bigint): string {
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  const parts = [new Date().toISOString(), req.method ?? "-", path, String(outcome.status), `${ms.toFixed(1)}ms`];
-  if (outcome.model) parts.push(`model=${outcome.model}`);
-  if (outcome.profile) parts.push(`profile=${outcome.profile}`);
-  if (outcome.fallbackFor) parts.push(`fallback-for=${outcome.fallbackFor}`);
-  if (outcome.failed) parts.push(`failed=${outcome.failed.join(",")}`);
-  if (outcome.note) parts.push(`note="${outcome.note}"`);
-  return redactSecrets(parts.join(" "));
+  let line = `${timestamp()} ${req.method ?? "-"} ${path} ${outcome.status} ${ms.toFixed(1)}ms`;
+  if (outcome.model) line += ` model=${outcome.model}`;
+  if (outcome.profile) line += ` profile=${outcome.profile}`;
+  if (outcome.fallbackFor) line += ` fallback-for=${outcome.fallbackFor}`;
+  if (outcome.failed) line += ` failed=${outcome.failed.join(",")}`;
+  if (outcome.note) line += ` note="${outcome.note}"`;
+  return redactSecrets(line);
+}
+
+/** Serves one request and logs it (one async function: no promise chain and callbacks per request). */
+async function serve(options: GatewayOptions, routeOptions: Parameters<typeof route>[0], req: IncomingMessage, res: ServerResponse, path: string, signal: ClientAbort, started: bigint): Promise<void> {
+  let outcome: DispatchOutcome;
+  try {
+    outcome = await route(routeOptions, req, res, path, signal);
+  } catch (error) {
+    options.log(redactSecrets(`internal error on ${req.method} ${path}: ${(error as Error).message}`));
+    sendApiError(res, CHAT_ROUTES[path] ?? "openai", 500, "Internal gateway error.");
+    outcome = { status: 500 };
+  }
+  options.log(logLine(req, path, outcome, started));
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
@@ -164,16 +187,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     req.socket.setTimeout(0);
     const started = process.hrtime.bigint();
     active.add(res);
-    res.once("close", () => active.delete(res));
+    // One listener for both: the response is no longer in flight, and a client that left before
+    // its answer was written aborts the upstream request.
+    const signal = new ClientAbort();
+    res.once("close", () => {
+      active.delete(res);
+      if (!res.writableFinished) signal.abort();
+    });
     if (closing) closeAfter(res);
     const path = (req.url ?? "/").split("?")[0]!;
-    route(routeOptions, req, res, path)
-      .catch((error: Error) => {
-        options.log(redactSecrets(`internal error on ${req.method} ${path}: ${error.message}`));
-        sendApiError(res, CHAT_ROUTES[path] ?? "openai", 500, "Internal gateway error.");
-        return { status: 500 };
-      })
-      .then((outcome) => options.log(logLine(req, path, outcome, started)));
+    void serve(options, routeOptions, req, res, path, signal, started);
   });
   server.maxConnections = limits.maxConnections;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;

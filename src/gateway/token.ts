@@ -6,7 +6,7 @@
 // the rest of the env chain (./.env, ~/.openclaw/.env, the config `env` block,
 // the login-shell import): a `.env` in whatever directory the gateway happens
 // to be started from must not choose who gets in.
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import { updateConfigFile } from "../state/config.ts";
 import type { StateContext } from "../state/context.ts";
 import type { ApiFormat } from "./api-errors.ts";
@@ -59,14 +59,22 @@ export async function generateAndStoreToken(ctx: StateContext): Promise<GatewayT
   return { token, source: "generated" };
 }
 
-function digest(value: string): Buffer {
-  return createHash("sha256").update(value).digest();
-}
-
-/** A checker for one token: constant-time in the presented token's content and length (both sides are hashed). */
+/**
+ * A checker for one token, constant-time in the presented token's content:
+ * the bytes are compared with timingSafeEqual. That needs equal lengths, so a
+ * token of another length is refused after the same comparison of the
+ * expected token with itself: the work done never depends on where a wrong
+ * token differs, nor much on whether its length was right (no hash per
+ * request; the length of a generated token is public anyway).
+ */
 export function tokenChecker(expected: string): (presented: string | undefined) => boolean {
-  const expectedDigest = digest(expected);
-  return (presented) => presented !== undefined && timingSafeEqual(expectedDigest, digest(presented));
+  const expectedBytes = Buffer.from(expected, "utf8");
+  return (presented) => {
+    if (presented === undefined) return false;
+    const bytes = Buffer.from(presented, "utf8");
+    const sameLength = bytes.length === expectedBytes.length;
+    return timingSafeEqual(sameLength ? bytes : expectedBytes, expectedBytes) && sameLength;
+  };
 }
 
 /** `Authorization: Bearer <token>`, or `x-api-key: <token>` (what the Anthropic SDKs send). */

@@ -1,5 +1,6 @@
 // Upstream HTTP: one keep-alive connection pool per origin (undici), with the
 // connect and overall timeouts from config.
+import type { EventEmitter } from "node:events";
 import type { Dispatcher } from "undici";
 import type { OpenClawConfig } from "../state/config-schema.ts";
 
@@ -87,6 +88,9 @@ export function responseHeader(response: Pick<UpstreamResponse, "headers">, name
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** An endpoint's origin and path, read once per URL object (the gateway keeps one per provider). */
+const targets = new WeakMap<URL, { origin: string; path: string }>();
+
 export class UpstreamPools {
   private readonly pools = new Map<string, Dispatcher>();
   private undici: typeof import("undici") | undefined;
@@ -117,9 +121,12 @@ export class UpstreamPools {
     return pool;
   }
 
-  async request(url: URL, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<UpstreamResponse> {
-    const pool = await this.pool(url.origin);
-    const response = await pool.request({ method: "POST", path: url.pathname + url.search, headers, body, signal });
+  /** `signal`: an AbortSignal or an EventEmitter that emits "abort" (undici takes either). */
+  async request(url: URL, headers: Record<string, string>, body: string | Buffer, signal: AbortSignal | EventEmitter): Promise<UpstreamResponse> {
+    let target = targets.get(url);
+    if (!target) targets.set(url, (target = { origin: url.origin, path: url.pathname + url.search }));
+    const pool = this.pools.get(target.origin) ?? (await this.pool(target.origin));
+    const response = await pool.request({ method: "POST", path: target.path, headers, body, signal });
     return { status: response.statusCode, headers: response.headers, body: response.body };
   }
 

@@ -53,6 +53,23 @@ describe("same API on both sides: the body passes through, auth and model id cha
     assert.deepEqual(seen.body.messages, [{ role: "user", content: "hi there" }]);
   });
 
+  test("the upstream gets the client's bytes, only the top-level model value changed", async () => {
+    // Unusual spacing, key order, unicode escapes and raw UTF-8, a nested "model", a string that looks like one.
+    const tail = ',\n  "messages" : [ { "content" : "caf\\u00e9 \\ud83d\\ude00 é 😀 \\"model\\": \\"x\\"", "role":"user", "model":"nested/keep" } ],"temperature":0.50 , "x_extra":{"model":1e2}\n}';
+    for (const [sent, forwarded] of [
+      ['{ "model" :\t"openai/gpt-5.2"', '{ "model" :\t"gpt-5.2"'],
+      ['{ "mod\\u0065l" : "fast"', '{ "mod\\u0065l" : "gpt-5-mini"'],
+    ]) {
+      const response = await fetch(`${world.gateway.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${GATEWAY_TOKEN}`, "content-type": "application/json" },
+        body: sent + tail,
+      });
+      assert.equal(response.status, 200, await response.text());
+      assert.equal(lastUpstream(world.openai).raw.toString("utf8"), forwarded + tail);
+    }
+  });
+
   test("OpenAI SDK → OpenAI provider, streaming, through an alias", async () => {
     const stream = await openai.chat.completions.create({ model: "fast", stream: true, messages: [{ role: "user", content: "stream please" }] });
     let text = "";

@@ -8,6 +8,8 @@ export interface SeenRequest {
   path: string;
   headers: IncomingMessage["headers"];
   body: any;
+  /** The body's bytes as they arrived. */
+  raw: Buffer;
   /** The credential as the fake saw it: x-api-key, or the Bearer token. */
   credential: string | undefined;
 }
@@ -41,11 +43,12 @@ function credentialOf(req: IncomingMessage): string | undefined {
   return /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
 }
 
-async function readBody(req: IncomingMessage): Promise<any> {
+async function readBody(req: IncomingMessage): Promise<{ raw: Buffer; body: any }> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString("utf8");
-  return text ? JSON.parse(text) : undefined;
+  const raw = Buffer.concat(chunks);
+  const text = raw.toString("utf8");
+  return { raw, body: text ? JSON.parse(text) : undefined };
 }
 
 function lastUserText(body: any): string {
@@ -114,7 +117,8 @@ export async function startFakeProvider(flavour: Flavour): Promise<FakeProvider>
   const path = flavour === "anthropic" ? "/v1/messages" : "/v1/chat/completions";
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const seen: SeenRequest = { path: req.url ?? "", headers: req.headers, body: await readBody(req), credential: credentialOf(req) };
+    const received = await readBody(req);
+    const seen: SeenRequest = { path: req.url ?? "", headers: req.headers, body: received.body, raw: received.raw, credential: credentialOf(req) };
     requests.push(seen);
     // Anthropic's token counter: scripted like messages, else a count that follows the body's size.
     const counting = flavour === "anthropic" && req.url === `${path}/count_tokens` && req.method === "POST";
