@@ -61,6 +61,10 @@ export function startCli(args: string[], options: RunOptions): RunningCli {
       resolve({ code: code ?? -1, stdout, stderr });
     });
   });
+  // A command that never reads stdin may exit before it is written: EPIPE is no failure of the command.
+  child.stdin.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+  });
   child.stdin.end(options.stdin ?? "");
   return { output: () => ({ stdout, stderr }), done };
 }
