@@ -189,46 +189,77 @@ test("sqlite: a WAL database stays WAL, and a write another open connection left
     for (const path of [stateDb, mainDb]) withDb(path, (db) => assert.equal(db.pragma("journal_mode", { simple: true }), "wal", `${path} is still WAL`));
   }));
 
+/** A child process that holds `statement` ("BEGIN IMMEDIATE", "BEGIN EXCLUSIVE") on `path` for `ms`, then commits; resolves once it holds it. */
+async function holdLock(path: string, statement: string, ms: number): Promise<{ exited: Promise<number | null>; kill(): void }> {
+  const driver = createRequire(import.meta.url).resolve("better-sqlite3");
+  const holder = spawn(
+    process.execPath,
+    [
+      "-e",
+      `const Database = require(${JSON.stringify(driver)});
+       const db = new Database(process.argv[1], { fileMustExist: true });
+       db.exec(process.argv[2]);
+       process.stdout.write("locked\\n");
+       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(process.argv[3]));
+       db.exec("COMMIT");
+       db.close();`,
+      path,
+      statement,
+      String(ms),
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const exited = new Promise<number | null>((resolve) => holder.on("exit", resolve));
+  await new Promise<void>((resolve, reject) => {
+    holder.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("locked") && resolve());
+    holder.on("exit", () => reject(new Error("the holder exited before taking the lock")));
+  });
+  return { exited, kill: () => holder.kill() };
+}
+
+/** Runs `wait` while counting 20 ms timer ticks: a wait that blocks the event loop counts none. */
+async function ticksDuring<T>(wait: () => Promise<T>): Promise<{ value: T; ticks: number; waited: number }> {
+  const started = Date.now();
+  let ticks = 0;
+  const ticker = setInterval(() => ticks++, 20);
+  try {
+    const value = await wait();
+    return { value, ticks, waited: Date.now() - started };
+  } finally {
+    clearInterval(ticker);
+  }
+}
+
 test("sqlite: an update waits for another process's write transaction (busy timeout), then succeeds", () =>
   withFixture(async ({ open, stateDb }) => {
-    const driver = createRequire(import.meta.url).resolve("better-sqlite3");
-    const holder = spawn(
-      process.execPath,
-      [
-        "-e",
-        `const Database = require(${JSON.stringify(driver)});
-         const db = new Database(process.argv[1], { fileMustExist: true });
-         db.exec("BEGIN IMMEDIATE");
-         process.stdout.write("locked\\n");
-         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
-         db.exec("COMMIT");
-         db.close();`,
-        stateDb,
-      ],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
-    const exited = new Promise<number | null>((resolve) => holder.on("exit", resolve));
+    const holder = await holdLock(stateDb, "BEGIN IMMEDIATE", 1000);
     try {
-      await new Promise<void>((resolve, reject) => {
-        holder.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("locked") && resolve());
-        holder.on("exit", () => reject(new Error("the holder exited before taking the lock")));
-      });
       const backend = open();
-      const started = Date.now();
       // The wait must not block this process: a gateway keeps serving while OpenClaw writes.
-      let ticks = 0;
-      const ticker = setInterval(() => ticks++, 20);
-      await backend.update("main", addProfile("openai:waited"));
-      clearInterval(ticker);
-      const waited = Date.now() - started;
+      const { ticks, waited } = await ticksDuring(() => backend.update("main", addProfile("openai:waited")));
       assert.ok(waited >= 500, `the update waited for the holder (${waited} ms)`);
       assert.ok(ticks >= 10, `timers ran while it waited (${ticks} ticks in ${waited} ms)`);
       assert.ok(waited < 5_000, `and did not time out (${waited} ms)`);
-      assert.equal(await exited, 0);
+      assert.equal(await holder.exited, 0);
       assert.ok(Object.hasOwn((await backend.read("main")).merged.profiles, "openai:waited"));
     } finally {
       holder.kill();
-      await exited;
+      await holder.exited;
+    }
+  }));
+
+test("sqlite: a read waits for another process's commit (a rollback-journal database locks readers out) without blocking the event loop", () =>
+  withFixture(async ({ open, stateDb }) => {
+    const backend = open();
+    const holder = await holdLock(stateDb, "BEGIN EXCLUSIVE", 800);
+    try {
+      const { value: view, ticks, waited } = await ticksDuring(() => backend.read("main"));
+      assert.ok(waited >= 400, `the read waited for the holder (${waited} ms)`);
+      assert.ok(ticks >= 8, `timers ran while it waited (${ticks} ticks in ${waited} ms)`);
+      assert.equal(Object.keys(view.merged.profiles).length, 4);
+    } finally {
+      holder.kill();
+      await holder.exited;
     }
   }));
 

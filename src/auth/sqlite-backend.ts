@@ -15,7 +15,7 @@ import { agentAuthView } from "./agent-view.ts";
 import type { BackendAgents } from "./file-backend.ts";
 import { AGENT_DATABASE_FILENAME, agentDbPlace, parseSharedOwner, SHARED_OWNER_ROW, sqliteBindingError, stateDbPlace, type SharedOwner, type StorePlace } from "./sqlite-layout.ts";
 import { legacyStoreProblem } from "./sqlite-legacy-stores.ts";
-import { beginImmediate, explainSqliteError, hasTable, openDatabase, queued, readRow, sameDocument, writeRow, type Db } from "./sqlite-rows.ts";
+import { beginImmediate, BUSY_TIMEOUT_MS, explainSqliteError, hasTable, isBusy, openDatabase, queued, READ_BUSY_MS, readRow, readWhileBusy, sameDocument, writeRow, type Db } from "./sqlite-rows.ts";
 import { applySplit, mergedView, readStoreRows, storeDocuments, type SplitStores } from "./store-split.ts";
 import type { AuthStore } from "./store-schema.ts";
 import { hasOwnKey } from "../state/own-keys.ts";
@@ -46,12 +46,13 @@ export function openSqliteBackend(options: SqliteBackendOptions): CredentialBack
   const display = options.display ?? ((path: string) => path);
   let probe: Db | undefined;
   try {
-    probe = openDatabase(databasePath);
+    probe = openDatabase(databasePath, READ_BUSY_MS);
     if (!hasTable(probe, "main", "config_machine_state")) return undefined;
   } catch (error) {
     // The first use loads the native build; an error without an SQLite code is that build failing.
     if (!/^SQLITE_/.test((error as { code?: string }).code ?? "")) throw sqliteBindingError(display(databasePath), error);
-    throw explainSqliteError(error, display(databasePath));
+    // A commit landing right now: the database is in use, so it is OpenClaw's; the reads wait for it.
+    if (!isBusy(error)) throw explainSqliteError(error, display(databasePath));
   } finally {
     probe?.close();
   }
@@ -59,8 +60,9 @@ export function openSqliteBackend(options: SqliteBackendOptions): CredentialBack
   const watches = new Set<{ agentId: string; seen: { value: string }; close(): void }>();
 
   /** Opens the state database with the agent's stores attached. `forWrite` lets a first credential claim the state database (as 2026.9 does). */
-  function openPlaces(agentId: string, forWrite: boolean): AgentPlaces {
-    const db = openDatabase(databasePath);
+  function openPlaces(agentId: string, forWrite: boolean, busyTimeoutMs = forWrite ? BUSY_TIMEOUT_MS : READ_BUSY_MS): AgentPlaces {
+    // A writer waits (asynchronously) in beginImmediate; a reader only briefly here, then in readWhileBusy.
+    const db = openDatabase(databasePath, busyTimeoutMs);
     try {
       let owner = parseSharedOwner(readRow(db, "main", SHARED_OWNER_ROW), display(databasePath));
       const mainDb = agentDbPlace(mainDir(), "shared");
@@ -79,7 +81,7 @@ export function openSqliteBackend(options: SqliteBackendOptions): CredentialBack
       return { db, owner, shared, own: ownIsMissingDefault ? undefined : own, ownExists, ownIsMissingDefault };
     } catch (error) {
       db.close();
-      throw explainSqliteError(error, display(databasePath));
+      throw error; // explained by the caller, after any retry
     }
   }
 
@@ -145,13 +147,18 @@ export function openSqliteBackend(options: SqliteBackendOptions): CredentialBack
   }
 
   async function withPlaces<T>(agentId: string, forWrite: boolean, use: (places: AgentPlaces) => Promise<T>): Promise<T> {
-    const places = openPlaces(agentId, forWrite);
+    const once = async () => {
+      const places = openPlaces(agentId, forWrite);
+      try {
+        return await use(places);
+      } finally {
+        places.db.close();
+      }
+    };
     try {
-      return await use(places);
+      return await (forWrite ? once() : readWhileBusy(once));
     } catch (error) {
       throw explainSqliteError(error, display(databasePath));
-    } finally {
-      places.db.close();
     }
   }
 
@@ -159,12 +166,16 @@ export function openSqliteBackend(options: SqliteBackendOptions): CredentialBack
     era: "sqlite",
 
     storePath(agentId) {
-      const places = openPlaces(agentId, false);
+      // For messages of a command, which can wait: the full busy timeout.
+      let places: AgentPlaces | undefined;
       try {
+        places = openPlaces(agentId, false, BUSY_TIMEOUT_MS);
         const ownRows = places.own && places.ownExists ? rowsOf(places, places.own) : undefined;
         return storePathOf(places, ownRows);
+      } catch (error) {
+        throw explainSqliteError(error, display(databasePath));
       } finally {
-        places.db.close();
+        places?.db.close();
       }
     },
 
@@ -213,15 +224,18 @@ export function openSqliteBackend(options: SqliteBackendOptions): CredentialBack
           places.db.close();
         }
       };
-      const seen = { value: look() };
-      const compare = () => {
-        let now: string;
+      const lookOrUnknown = (): string | undefined => {
         try {
-          now = look();
+          return look();
         } catch {
-          return; // a database busy or mid-change: the next event looks again
+          return undefined; // a database busy or mid-change: the next event looks again
         }
-        if (now === seen.value) return;
+      };
+      // Unknown at first (busy): the first look that succeeds reports a change, which is at worst one reload too many.
+      const seen = { value: lookOrUnknown() ?? "" };
+      const compare = () => {
+        const now = lookOrUnknown();
+        if (now === undefined || now === seen.value) return;
         seen.value = now;
         onChange();
       };

@@ -11,10 +11,30 @@ export const BUSY_TIMEOUT_MS = 5_000;
 export type Db = Database.Database;
 
 /** better-sqlite3 (not node:sqlite, which needs Node 22.5): the real SQLite, with its locking and WAL. */
-export function openDatabase(path: string): Db {
-  const db = new Database(path, { fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
-  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+export function openDatabase(path: string, busyTimeoutMs = BUSY_TIMEOUT_MS): Db {
+  const db = new Database(path, { fileMustExist: true, timeout: busyTimeoutMs });
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   return db;
+}
+
+/**
+ * How long a read waits synchronously for a writer's commit (rollback-journal
+ * databases block readers while a commit lands): short, because the wait
+ * stops the whole process; readWhileBusy waits the rest without blocking.
+ */
+export const READ_BUSY_MS = 50;
+
+/** Runs a read again, without blocking the event loop, while another process's commit holds the database (up to the busy timeout). */
+export async function readWhileBusy<T>(read: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+    try {
+      return await read();
+    } catch (error) {
+      if (!isBusy(error) || Date.now() >= deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
 }
 
 export function hasTable(db: Db, schema: string, table: string): boolean {
@@ -37,7 +57,7 @@ export function writeRow(db: Db, schema: string, slot: RowSlot, value: string | 
   ).run(slot.key, value, Date.now());
 }
 
-const isBusy = (error: unknown) => /^SQLITE_(BUSY|LOCKED)/.test((error as { code?: string }).code ?? "");
+export const isBusy = (error: unknown) => /^SQLITE_(BUSY|LOCKED)/.test((error as { code?: string }).code ?? "");
 
 /**
  * `BEGIN IMMEDIATE`, waiting up to the busy timeout for another writer without
