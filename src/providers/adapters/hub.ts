@@ -71,6 +71,12 @@ export interface HubRequest {
 
 export type HubStopReason = "end" | "max_tokens" | "stop_sequence" | "tool_calls" | "content_filter" | "refusal" | "pause";
 
+/**
+ * Token counts, Anthropic's way: `inputTokens` excludes the cached prompt
+ * tokens read (`cacheReadTokens`) and written (`cacheWriteTokens`), which
+ * OpenAI and Gemini count inside their prompt total; `outputTokens` includes
+ * reasoning, which `reasoningTokens` breaks out.
+ */
 export interface HubUsage {
   inputTokens: number;
   outputTokens: number;
