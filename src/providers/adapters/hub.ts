@@ -108,6 +108,8 @@ export type HubStreamEvent =
   | { type: "text_delta"; index: number; text: string }
   | { type: "thinking_delta"; index: number; text: string }
   | { type: "thinking_signature"; index: number; signature: string }
+  /** A thinking part's opaque `encrypted` form (OpenAI reasoning encrypted_content), as HubPart thinking holds it. */
+  | { type: "thinking_encrypted"; index: number; encrypted: string }
   | { type: "tool_arguments_delta"; index: number; json: string }
   | { type: "part_stop"; index: number }
   | { type: "finish"; stopReason: HubStopReason; stopSequence?: string; usage?: Partial<HubUsage> }
