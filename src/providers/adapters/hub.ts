@@ -71,6 +71,7 @@ export interface HubRequest {
 
 export type HubStopReason = "end" | "max_tokens" | "stop_sequence" | "tool_calls" | "content_filter" | "refusal" | "pause";
 
+/** `inputTokens` counts every prompt token, cached ones included (as OpenAI and Gemini count; Anthropic's input_tokens + cache reads + writes); `outputTokens` includes reasoning tokens. */
 export interface HubUsage {
   inputTokens: number;
   outputTokens: number;
