@@ -32,7 +32,8 @@ export interface ClientSide {
   parseRequest(body: Record<string, unknown>): HubRequest | HubProblem;
   /** The answer in this API's shape; `model` is what the client asked for. */
   renderResponse(response: HubResponse, model: string): Record<string, unknown>;
-  streamEncoder(model: string): StreamEncoder;
+  /** `body`: the client's request, for stream options of its own API the hub does not carry (OpenAI stream_options.include_usage). */
+  streamEncoder(model: string, body?: Record<string, unknown>): StreamEncoder;
 }
 
 export interface UpstreamSide {
@@ -40,8 +41,9 @@ export interface UpstreamSide {
   endpoint(baseUrl: string, model: string, stream: boolean): string;
   /** The upstream body for `model` (the provider's id), or a problem when the API cannot do what was asked. */
   buildRequest(request: HubRequest, model: string): Record<string, unknown> | HubProblem;
-  parseResponse(body: unknown): HubResponse | HubProblem;
-  streamDecoder(): StreamDecoder;
+  /** `request`: the one this answers (e.g. to tell the client's stop sequences from an upstream's own stop strings). */
+  parseResponse(body: unknown, request?: HubRequest): HubResponse | HubProblem;
+  streamDecoder(request?: HubRequest): StreamDecoder;
   /** The human message inside this API's error body, if there is one. */
   errorMessage(body: unknown): string | undefined;
 }

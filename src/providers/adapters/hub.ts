@@ -72,10 +72,11 @@ export interface HubRequest {
 export type HubStopReason = "end" | "max_tokens" | "stop_sequence" | "tool_calls" | "content_filter" | "refusal" | "pause";
 
 /**
- * Token counts, Anthropic's way: `inputTokens` excludes the cached prompt
- * tokens read (`cacheReadTokens`) and written (`cacheWriteTokens`), which
- * OpenAI and Gemini count inside their prompt total; `outputTokens` includes
- * reasoning, which `reasoningTokens` breaks out.
+ * Token counts, the way OpenAI and Gemini count them: `inputTokens` is every
+ * prompt token, the cached ones read (`cacheReadTokens`) and written
+ * (`cacheWriteTokens`) included (Anthropic reports those apart: its adapter adds
+ * and subtracts them); `outputTokens` includes reasoning, which
+ * `reasoningTokens` breaks out.
  */
 export interface HubUsage {
   inputTokens: number;
