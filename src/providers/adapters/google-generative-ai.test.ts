@@ -301,7 +301,7 @@ describe("parseResponse", () => {
     assert.equal(response.id, "resp-123");
     assert.equal(response.model, "gemini-3-pro-preview");
     assert.equal(response.stopReason, "tool_calls");
-    assert.deepEqual(response.usage, { inputTokens: 20, outputTokens: 80, cacheReadTokens: 100, reasoningTokens: 50 });
+    assert.deepEqual(response.usage, { inputTokens: 120, outputTokens: 80, cacheReadTokens: 100, reasoningTokens: 50 });
     assert.deepEqual(response.parts.slice(0, 2), [
       { kind: "thinking", text: "Planning the lookup." },
       { kind: "text", text: "Let me check." },

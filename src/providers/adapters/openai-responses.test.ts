@@ -161,7 +161,7 @@ test("a hub response renders as a Response object (golden)", () => {
   assert.equal(message.role, "assistant");
   assert.match(call.id, /^fc_/);
   assert.deepEqual({ ...call, id: "" }, { id: "", type: "function_call", call_id: "call_1", name: "get_weather", arguments: '{"city":"Oslo"}', status: "completed" });
-  assert.deepEqual(rendered.usage, { input_tokens: 14, input_tokens_details: { cached_tokens: 4 }, output_tokens: 5, output_tokens_details: { reasoning_tokens: 2 }, total_tokens: 19 });
+  assert.deepEqual(rendered.usage, { input_tokens: 10, input_tokens_details: { cached_tokens: 4 }, output_tokens: 5, output_tokens_details: { reasoning_tokens: 2 }, total_tokens: 15 });
 
   const cut = client.renderResponse({ ...HUB_RESPONSE, parts: [{ kind: "refusal", text: "no" }], stopReason: "max_tokens" }, "m") as Record<string, any>;
   assert.equal(cut.status, "incomplete");
@@ -367,7 +367,7 @@ test("the official OpenAI SDK reads what we render, plain and streamed", async (
   assert.equal(bodies.length, 3);
 });
 
-test("usage: the API counts cached prompt tokens inside input_tokens, the hub apart from them (hub.ts HubUsage)", () => {
+test("usage: cached prompt tokens are inside input_tokens, in the API and in the hub (hub.ts HubUsage)", () => {
   const parsed = openaiResponsesAdapter.upstream.parseResponse({
     id: "resp_u",
     object: "response",
@@ -378,5 +378,5 @@ test("usage: the API counts cached prompt tokens inside input_tokens, the hub ap
     usage: { input_tokens: 14, input_tokens_details: { cached_tokens: 4 }, output_tokens: 5, output_tokens_details: { reasoning_tokens: 2 }, total_tokens: 19 },
   });
   assert.ok(!("problem" in parsed));
-  assert.deepEqual((parsed as { usage: unknown }).usage, { inputTokens: 10, outputTokens: 5, cacheReadTokens: 4, reasoningTokens: 2 });
+  assert.deepEqual((parsed as { usage: unknown }).usage, { inputTokens: 14, outputTokens: 5, cacheReadTokens: 4, reasoningTokens: 2 });
 });

@@ -128,16 +128,16 @@ export function finishOf(candidate: GeminiCandidate, sawToolCalls: boolean): Fin
 }
 
 /**
- * Gemini counts cached tokens inside promptTokenCount and thoughts apart from
- * candidatesTokenCount. The hub, like Anthropic, counts cache reads apart from
- * inputTokens; thoughts are output (they are billed as such), with
- * reasoningTokens saying how many of them.
+ * Gemini counts cached tokens inside promptTokenCount, as the hub does
+ * (hub.ts HubUsage), and thoughts apart from candidatesTokenCount; the hub
+ * counts thoughts as output (they are billed as such), with reasoningTokens
+ * saying how many of them.
  */
 export function hubUsage(meta: GeminiUsageMetadata | undefined): HubUsage {
   const cached = meta?.cachedContentTokenCount ?? 0;
   const thoughts = meta?.thoughtsTokenCount ?? 0;
   const usage: HubUsage = {
-    inputTokens: Math.max(0, (meta?.promptTokenCount ?? 0) - cached) + (meta?.toolUsePromptTokenCount ?? 0),
+    inputTokens: (meta?.promptTokenCount ?? 0) + (meta?.toolUsePromptTokenCount ?? 0),
     outputTokens: (meta?.candidatesTokenCount ?? 0) + thoughts,
   };
   if (cached > 0) usage.cacheReadTokens = cached;

@@ -27,17 +27,16 @@ export function responseId(hubId: string | undefined): string {
 }
 
 /**
- * The Responses API counts cached prompt tokens inside input_tokens; the hub
- * (hub.ts HubUsage) counts them apart, as Anthropic does. Reasoning is inside
- * output tokens on both sides.
+ * Hub usage is read as "details inside totals" (the hub does not say): inputTokens
+ * counts every prompt token, cache reads and writes included, and outputTokens
+ * includes reasoning — exactly as the Responses API counts them.
  */
 export function responsesUsage(usage: Partial<HubUsage> | undefined): Json {
-  const cacheRead = usage?.cacheReadTokens ?? 0;
-  const input = (usage?.inputTokens ?? 0) + cacheRead + (usage?.cacheWriteTokens ?? 0);
+  const input = usage?.inputTokens ?? 0;
   const output = usage?.outputTokens ?? 0;
   return {
     input_tokens: input,
-    input_tokens_details: { cached_tokens: cacheRead },
+    input_tokens_details: { cached_tokens: usage?.cacheReadTokens ?? 0 },
     output_tokens: output,
     output_tokens_details: { reasoning_tokens: usage?.reasoningTokens ?? 0 },
     total_tokens: input + output,
@@ -47,10 +46,10 @@ export function responsesUsage(usage: Partial<HubUsage> | undefined): Json {
 export function hubUsage(usage: unknown): HubUsage {
   const u = isObject(usage) ? usage : {};
   const num = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
-  const cached = num((u.input_tokens_details as Json | undefined)?.cached_tokens) ?? 0;
+  const cached = num((u.input_tokens_details as Json | undefined)?.cached_tokens);
   const reasoning = num((u.output_tokens_details as Json | undefined)?.reasoning_tokens);
   return {
-    inputTokens: Math.max(0, (num(u.input_tokens) ?? 0) - cached),
+    inputTokens: num(u.input_tokens) ?? 0,
     outputTokens: num(u.output_tokens) ?? 0,
     ...(cached ? { cacheReadTokens: cached } : {}),
     ...(reasoning ? { reasoningTokens: reasoning } : {}),
