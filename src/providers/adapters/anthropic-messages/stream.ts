@@ -3,10 +3,9 @@
 // it) and an Anthropic upstream's events decoded into hub events (as
 // translate/anthropic-stream-to-openai.ts read them).
 import { formatSse } from "../../sse.ts";
-import { anthropicToolUseId, nowSeconds } from "../../translate/shared.ts";
+import { anthropicMessageId, anthropicToolUseId, nowSeconds } from "../../translate/shared.ts";
 import type { SseEvent, StreamDecoder, StreamEncoder } from "../adapter.ts";
 import type { HubStopReason, HubStreamEvent, HubUsage } from "../hub.ts";
-import { anthropicMessageId } from "../../translate/shared.ts";
 import { anthropicStop, anthropicUsage, hubStopReason, hubUsage, messageId } from "./response.ts";
 
 type Json = Record<string, unknown>;
