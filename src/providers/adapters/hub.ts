@@ -79,6 +79,7 @@ export type HubStopReason = "end" | "max_tokens" | "stop_sequence" | "tool_calls
  * `reasoningTokens` breaks out.
  */
 export interface HubUsage {
+  /** Every prompt token, cached ones included (as OpenAI and Gemini count; Anthropic's adapter adds its cache counters in); the cache counts are parts of it. */
   inputTokens: number;
   outputTokens: number;
   cacheReadTokens?: number;
