@@ -116,6 +116,8 @@ export function createStreamEncoder(model: string): StreamEncoder {
           return "";
         }
         return event.text ? delta(event.index, "thinking", { type: "thinking_delta", thinking: event.text }) : "";
+      case "thinking_encrypted":
+        return ""; // OpenAI's encrypted reasoning means nothing to an Anthropic client
       case "thinking_signature": {
         let out = "";
         if (held?.part === event.index) {
