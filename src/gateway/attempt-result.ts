@@ -2,13 +2,22 @@
 // sends it (forward.ts), relays its answer (relay.ts) and decides what next (dispatch.ts).
 import type { FailureReason } from "../auth/failure-reason.ts";
 import { redactSecrets } from "../auth/redact.ts";
+import type { WireApi } from "../providers/adapters/adapter.ts";
+import type { HubProblem, HubRequest } from "../providers/adapters/hub.ts";
 import type { ProviderSpec } from "../providers/registry.ts";
 import type { ClientHints } from "../providers/wire.ts";
 import type { ApiFormat } from "./api-errors.ts";
 import type { ClientAbort } from "./client-abort.ts";
 
 export interface ChatRequest {
+  /** The error format the client reads (the API family it called). */
   format: ApiFormat;
+  /** The wire API the client called (its route). */
+  api: WireApi;
+  /** The request in the hub form, once parsed for a provider of another API (translation.ts). */
+  hub?: HubRequest | HubProblem;
+  /** The body last built for another API, kept from the fit check (candidate-fit.ts) to the attempt. */
+  built?: { spec: ProviderSpec; model: string; body: string };
   body: Record<string, unknown>;
   /** The body's bytes as the client sent them, when there are any (forwarded as they are to a provider of the same format). */
   raw?: Buffer;
@@ -32,6 +41,11 @@ export type AttemptResult =
 
 export function providerFormat(spec: ProviderSpec): ApiFormat {
   return spec.api === "anthropic-messages" ? "anthropic" : "openai";
+}
+
+/** The provider speaks the client's own API: bytes pass through both ways. */
+export function speaksClientApi(spec: ProviderSpec, request: ChatRequest): boolean {
+  return spec.api === request.api;
 }
 
 /** A failure that is the provider's (or a proxy's) fault, said with where to look. */

@@ -5,9 +5,16 @@
 //   Anthropic it would silently come back with one. The requested model
 //   refuses with a 400 naming `n`; a fallback that cannot serve it is skipped.
 // - count_tokens for a provider that is not Anthropic-format: estimated.
+// - a provider of another API: the request must translate into its API without
+//   losing what was asked (structured output, a tool kind, an option only the
+//   client's API has); if not, a 400 naming the field, or a fallback is skipped.
+//   The body built here is kept for the attempt.
 import type { ServerResponse } from "node:http";
+import { formatModelRef, type ModelRef } from "../providers/model-ref.ts";
 import type { ProviderSpec } from "../providers/registry.ts";
-import { providerFormat, type ChatRequest } from "./attempt-result.ts";
+import { isProblem } from "../providers/adapters/hub.ts";
+import { providerFormat, speaksClientApi, type ChatRequest } from "./attempt-result.ts";
+import { translatedBody } from "./translation.ts";
 import { sendTokenEstimate } from "./count-tokens.ts";
 import { sendMalformedRequest } from "./request-shape.ts";
 
@@ -29,7 +36,8 @@ function choicesAsked(request: ChatRequest): number | undefined {
   return request.format === "openai" && typeof n === "number" && n > 1 ? n : undefined;
 }
 
-export function answerLocally(request: ChatRequest, spec: ProviderSpec, model: string, fallbackFor: string | undefined, res: ServerResponse): LocalAnswer {
+export function answerLocally(request: ChatRequest, spec: ProviderSpec, ref: ModelRef, fallbackFor: string | undefined, res: ServerResponse): LocalAnswer {
+  const model = formatModelRef(ref);
   const target = providerFormat(spec);
   const n = choicesAsked(request);
   if (n !== undefined && target !== "openai") {
@@ -43,6 +51,15 @@ export function answerLocally(request: ChatRequest, spec: ProviderSpec, model: s
     if (fallbackFor) res.setHeader("x-openclaw-fallback", headerValue(fallbackFor));
     sendTokenEstimate(res, request.body);
     return { kind: "answered", status: 200, note: "token count estimated" };
+  }
+  if (!speaksClientApi(spec, request)) {
+    const body = translatedBody(request, spec, ref.model);
+    if (isProblem(body)) {
+      if (fallbackFor) return { kind: "skip" };
+      sendMalformedRequest(res, request.format, { message: `${body.problem} (${model} is served through ${spec.api})`, param: body.param ?? null });
+      return { kind: "answered", status: 400 };
+    }
+    request.built = { spec, model: ref.model, body: JSON.stringify(body) };
   }
   return { kind: "attempt" };
 }

@@ -14,7 +14,7 @@ import { ownValue } from "../state/own-keys.ts";
 import { resolveProvider, type ProviderSpec } from "../providers/registry.ts";
 import { relayLimits, upstreamTimeouts, type UpstreamPools } from "../providers/upstream.ts";
 import { sendApiError } from "./api-errors.ts";
-import { providerFormat, type AttemptResult, type ChatRequest } from "./attempt-result.ts";
+import { speaksClientApi, type AttemptResult, type ChatRequest } from "./attempt-result.ts";
 import { memo } from "./snapshot-memo.ts";
 import { credentialPlan, modelCandidates, pinnedCredential, resolveRequestedModel, type CredentialChoice, type CredentialFilter } from "./candidates.ts";
 import { attempt, type AttemptContext } from "./forward.ts";
@@ -61,7 +61,7 @@ function recordResult(state: LiveState, snapshot: GatewaySnapshot, choice: Crede
 
 /** An upstream refusal goes back as the upstream said it, in the client's own API format. */
 function relayRejection(res: ServerResponse, request: ChatRequest, spec: ProviderSpec, result: Extract<AttemptResult, { kind: "rejected" }>): void {
-  if (providerFormat(spec) === request.format && result.body !== undefined) {
+  if (speaksClientApi(spec, request) && result.body !== undefined) {
     res.writeHead(result.status, { "content-type": result.contentType ?? "application/json" });
     res.end(redactSecrets(result.body));
   } else sendApiError(res, request.format, result.status, result.message);
@@ -159,7 +159,7 @@ export async function dispatchChat(deps: DispatchDeps, request: ChatRequest, res
     if (!spec) continue;
     const modelKey = formatModelRef(model);
     const fallbackFor = index > 0 ? requested : undefined;
-    const local = answerLocally(request, spec, modelKey, fallbackFor, res);
+    const local = answerLocally(request, spec, model, fallbackFor, res);
     if (local.kind === "skip") continue;
     if (local.kind === "answered") return { status: local.status, model: modelKey, ...(fallbackFor ? { fallbackFor } : {}), ...(local.note ? { note: local.note } : {}) };
     // A pin holds for the requested model only; fallbacks rotate as usual.

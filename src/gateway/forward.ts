@@ -8,15 +8,15 @@ import { redactSecrets } from "../auth/redact.ts";
 import { classifyFailure, isClaudeCodeOnlyError, isFailoverWorthy, retryAfterMsFromHeaders } from "../providers/classify-failure.ts";
 import type { ModelRef } from "../providers/model-ref.ts";
 import { chatEndpoint, type ProviderSpec } from "../providers/registry.ts";
-import { toAnthropicRequest } from "../providers/translate/openai-to-anthropic.ts";
-import { toOpenAIRequest } from "../providers/translate/anthropic-to-openai.ts";
 import { ERROR_BODY_LIMIT, discardBody, readCapped, responseHeader, upstreamErrorMessage, type RelayLimits, type UpstreamPools, type UpstreamResponse } from "../providers/upstream.ts";
 import { upstreamHeaders } from "../providers/wire.ts";
 import type { CredentialChoice } from "./candidates.ts";
 import { withModel } from "./model-splice.ts";
 import { relayAnswer } from "./relay.ts";
 import { countingUnsupported, countTokensEndpoint, sendTokenEstimate, TOKEN_COUNT_HEADER } from "./count-tokens.ts";
-import { providerFormat, shownUrl, upstreamFault, type AttemptResult, type ChatRequest } from "./attempt-result.ts";
+import { shownUrl, speaksClientApi, upstreamFault, type AttemptResult, type ChatRequest } from "./attempt-result.ts";
+import { translatedBody } from "./translation.ts";
+import { isProblem, type HubProblem } from "../providers/adapters/hub.ts";
 
 export type { AttemptResult, ChatRequest };
 
@@ -35,24 +35,17 @@ function endpointOf(spec: ProviderSpec): URL {
   return url;
 }
 
-/** What goes upstream: the client's own bytes (with the provider's model id) when the formats match, else the translation. */
-function upstreamBody(request: ChatRequest, spec: ProviderSpec, model: string): string | Buffer {
-  const target = providerFormat(spec);
-  if (target === request.format) return (request.raw && withModel(request.raw, request.body, model)) ?? JSON.stringify({ ...request.body, model });
-  return JSON.stringify(translatedBody(request, spec, model, target));
-}
-
-function translatedBody(request: ChatRequest, spec: ProviderSpec, model: string, target: string): Record<string, unknown> {
-  if (target === "anthropic") return toAnthropicRequest(request.body as never, model) as unknown as Record<string, unknown>;
-  const body = toOpenAIRequest(request.body as never, model) as unknown as Record<string, unknown>;
-  // Anthropic clients expect usage at the end of a stream.
-  if (request.stream) body.stream_options = { ...(body.stream_options as object), include_usage: true };
-  // OpenAI's newer models want max_completion_tokens; OpenAI-compatible servers may only know max_tokens.
-  if (spec.id !== "openai" && body.max_completion_tokens !== undefined) {
-    body.max_tokens = body.max_completion_tokens;
-    delete body.max_completion_tokens;
-  }
-  return body;
+/**
+ * What goes upstream: the client's own bytes (with the provider's model id) when the
+ * provider speaks the client's API, else the body built for its API (checked to be
+ * buildable by candidate-fit.ts before any credential was tried).
+ */
+function upstreamBody(request: ChatRequest, spec: ProviderSpec, model: string): string | Buffer | HubProblem {
+  if (speaksClientApi(spec, request)) return (request.raw && withModel(request.raw, request.body, model)) ?? JSON.stringify({ ...request.body, model });
+  const built = request.built;
+  if (built && built.spec === spec && built.model === model) return built.body;
+  const body = translatedBody(request, spec, model);
+  return isProblem(body) ? body : JSON.stringify(body);
 }
 
 function describeContentType(type: string): string {
@@ -102,6 +95,8 @@ export async function attempt(
   res: ServerResponse,
 ): Promise<AttemptResult> {
   const body = upstreamBody(request, spec, model.model);
+  // candidate-fit.ts answers these before any credential is tried; kept here so an attempt can never send one.
+  if (isProblem(body)) return { kind: "rejected", status: 400, message: body.problem };
   const headers = upstreamHeaders(spec, credential.secret, request.hints, request.stream);
   const endpoint = request.countTokens ? countTokensEndpoint(spec) : endpointOf(spec);
   let response: UpstreamResponse;

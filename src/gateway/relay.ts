@@ -1,16 +1,16 @@
 // A successful upstream answer on its way to the client: untouched when both
-// sides speak the same API, translated otherwise. Memory is bounded (a whole
+// sides speak the same API, translated otherwise (translation.ts). Memory is bounded (a whole
 // answer, one stream line), and until the first byte reaches the client any
 // failure can still fail over; after it, the stream ends with an error event.
 import type { ServerResponse } from "node:http";
 import { redactSecrets } from "../auth/redact.ts";
 import type { ProviderSpec } from "../providers/registry.ts";
+import { isProblem } from "../providers/adapters/hub.ts";
 import { SseLineTooLongError, SseParser, type SseTransformer } from "../providers/sse.ts";
-import { createAnthropicToOpenAIStream, toOpenAIResponse } from "../providers/translate/openai-to-anthropic.ts";
-import { createOpenAIToAnthropicStream, toAnthropicResponse } from "../providers/translate/anthropic-to-openai.ts";
 import { discardBody, readCapped, responseHeader, type RelayLimits, type UpstreamResponse } from "../providers/upstream.ts";
 import { ClientGoneError, ClientStream } from "./client-stream.ts";
-import { providerFormat, upstreamFault, type AttemptResult, type ChatRequest } from "./attempt-result.ts";
+import { speaksClientApi, upstreamFault, type AttemptResult, type ChatRequest } from "./attempt-result.ts";
+import { streamTranslator, translatedAnswer } from "./translation.ts";
 
 export interface RelayInput {
   spec: ProviderSpec;
@@ -44,12 +44,12 @@ function clientHeaders(input: RelayInput, sameFormat: boolean): Record<string, s
 
 export async function relayAnswer(input: RelayInput): Promise<AttemptResult> {
   const { spec, request, response, res } = input;
-  const sameFormat = providerFormat(spec) === request.format;
+  const sameFormat = speaksClientApi(spec, request);
   const client = new ClientStream(res, sameFormat ? response.status : 200, clientHeaders(input, sameFormat));
   try {
     if (!request.stream) await relayWhole(input, client, sameFormat);
     else if (sameFormat) await relayStream(input, client);
-    else await relayTranslatedStream(input, client, streamTransformer(request, input.model));
+    else await relayTranslatedStream(input, client, streamTranslator(request, spec, input.model));
     return { kind: "sent", status: sameFormat ? response.status : 200 };
   } catch (error) {
     discardBody(response.body);
@@ -86,11 +86,14 @@ async function relayWhole(input: RelayInput, client: ClientStream, sameFormat: b
   } catch {
     throw new IncompleteAnswer("answered with a body that is not valid JSON");
   }
-  let translated: unknown;
+  let translated: ReturnType<typeof translatedAnswer>;
   try {
-    translated = input.request.format === "openai" ? toOpenAIResponse(upstream as never, input.model) : toAnthropicResponse(upstream as never, input.model, stopSequences(input.request));
+    translated = translatedAnswer(input.request, input.spec, input.model, upstream);
   } catch {
-    throw new IncompleteAnswer(`answered with JSON that is not a ${providerFormat(input.spec) === "anthropic" ? "Messages" : "Chat Completions"} reply`);
+    translated = { problem: "" };
+  }
+  if (isProblem(translated)) {
+    throw new IncompleteAnswer(`answered with JSON that is not a ${input.spec.api} reply${translated.problem ? ` (${translated.problem})` : ""}`);
   }
   client.sendWhole(JSON.stringify(translated));
 }
@@ -118,18 +121,4 @@ async function relayTranslatedStream(input: RelayInput, client: ClientStream, tr
   if (events === 0) throw new IncompleteAnswer("answered with an empty event stream");
   await client.write(transformer.end());
   client.end();
-}
-
-function streamTransformer(request: ChatRequest, model: string): SseTransformer {
-  if (request.format === "openai") {
-    const options = request.body.stream_options as { include_usage?: boolean } | undefined;
-    return createAnthropicToOpenAIStream(model, { includeUsage: options?.include_usage === true });
-  }
-  return createOpenAIToAnthropicStream(model, { stopSequences: stopSequences(request) });
-}
-
-/** An Anthropic client's stop_sequences, so a translated answer can say which one it stopped at. */
-function stopSequences(request: ChatRequest): string[] | undefined {
-  const list = request.body.stop_sequences;
-  return Array.isArray(list) ? list.filter((item): item is string => typeof item === "string") : undefined;
 }

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { redactSecrets } from "../auth/redact.ts";
 import type { UpstreamPools } from "../providers/upstream.ts";
 import type { OpenClawConfig } from "../state/config-schema.ts";
+import type { WireApi } from "../providers/adapters/adapter.ts";
 import { sendApiError, sendJson, type ApiFormat } from "./api-errors.ts";
 import type { CredentialFilter } from "./candidates.ts";
 import { ClientAbort } from "./client-abort.ts";
@@ -63,7 +64,12 @@ export interface RunningGateway {
   close(graceMs: number): Promise<void>;
 }
 
-const CHAT_ROUTES: Record<string, ApiFormat> = { "/v1/chat/completions": "openai", "/v1/messages": "anthropic", [COUNT_TOKENS_PATH]: "anthropic" };
+/** The model routes: the error format each client reads and the wire API it speaks. */
+const CHAT_ROUTES: Record<string, { format: ApiFormat; api: WireApi }> = {
+  "/v1/chat/completions": { format: "openai", api: "openai-completions" },
+  "/v1/messages": { format: "anthropic", api: "anthropic-messages" },
+  [COUNT_TOKENS_PATH]: { format: "anthropic", api: "anthropic-messages" },
+};
 
 /** `GET /v1/models/{id}`; the id may hold slashes, encoded or not. */
 const MODEL_PREFIX = "/v1/models/";
@@ -73,7 +79,8 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value.join(",") : value;
 }
 
-async function handleChat(options: GatewayOptions, format: ApiFormat, req: IncomingMessage, res: ServerResponse, path: string, signal: ClientAbort): Promise<DispatchOutcome> {
+async function handleChat(options: GatewayOptions, route: { format: ApiFormat; api: WireApi }, req: IncomingMessage, res: ServerResponse, path: string, signal: ClientAbort): Promise<DispatchOutcome> {
+  const { format, api } = route;
   const body = await readJsonBody(req, options.maxBodyBytes);
   if (!body.ok) {
     sendApiError(res, format, body.status, body.message);
@@ -86,6 +93,7 @@ async function handleChat(options: GatewayOptions, format: ApiFormat, req: Incom
   const countTokens = path === COUNT_TOKENS_PATH;
   const request: ChatRequest = {
     format,
+    api,
     body: value,
     raw: body.bytes,
     stream: !countTokens && value.stream === true,
@@ -105,14 +113,14 @@ async function route(options: GatewayOptions & { tokenMatches: (token: string | 
     sendJson(res, 200, { ok: problems.length === 0, version: options.version, uptime: Math.round(process.uptime()), problems, usage });
     return { status: 200 };
   }
-  const chatFormat = CHAT_ROUTES[path];
-  const format: ApiFormat = chatFormat ?? (header(req, "anthropic-version") ? "anthropic" : "openai");
+  const chatRoute = CHAT_ROUTES[path];
+  const format: ApiFormat = chatRoute?.format ?? (header(req, "anthropic-version") ? "anthropic" : "openai");
   if (!options.tokenMatches(presentedToken(req.headers))) {
     req.resume();
     sendApiError(res, format, 401, missingTokenMessage(format));
     return { status: 401 };
   }
-  if (chatFormat && method === "POST") return handleChat(options, chatFormat, req, res, path, signal);
+  if (chatRoute && method === "POST") return handleChat(options, chatRoute, req, res, path, signal);
   if (path === "/v1/models" && method === "GET") {
     sendJson(res, 200, listModels(await options.state.current(), format));
     return { status: 200 };
@@ -129,7 +137,7 @@ async function route(options: GatewayOptions & { tokenMatches: (token: string | 
     return { status: 200 };
   }
   req.resume();
-  const known = chatFormat || path === "/v1/models" || path.startsWith(MODEL_PREFIX) || path === "/api/status";
+  const known = chatRoute !== undefined || path === "/v1/models" || path.startsWith(MODEL_PREFIX) || path === "/api/status";
   sendApiError(res, format, known ? 405 : 404, known ? `${method} is not allowed on ${path}.` : `No route ${method} ${path}.`);
   return { status: known ? 405 : 404 };
 }
@@ -164,7 +172,7 @@ async function serve(options: GatewayOptions, routeOptions: Parameters<typeof ro
     outcome = await route(routeOptions, req, res, path, signal);
   } catch (error) {
     options.log(redactSecrets(`internal error on ${req.method} ${path}: ${(error as Error).message}`));
-    sendApiError(res, CHAT_ROUTES[path] ?? "openai", 500, "Internal gateway error.");
+    sendApiError(res, CHAT_ROUTES[path]?.format ?? "openai", 500, "Internal gateway error.");
     outcome = { status: 500 };
   }
   options.log(logLine(req, path, outcome, started));

@@ -180,6 +180,14 @@ function documentPart(block: Json, where: string): HubPart | HubProblem {
     const data = Buffer.from(source.data, "utf8").toString("base64");
     return { kind: "file", source: { type: "base64", mediaType: str(source.media_type) || "text/plain", data }, ...title };
   }
+  // A document given as content blocks (custom content, e.g. search results): its text is the document.
+  if (isObject(source) && source.type === "content" && (typeof source.content === "string" || Array.isArray(source.content))) {
+    const blocks = typeof source.content === "string" ? [{ type: "text", text: source.content }] : source.content;
+    if (blocks.every((item) => isObject(item) && item.type === "text" && typeof item.text === "string")) {
+      const text = blocks.map((item) => String((item as Json).text)).join("\n");
+      return { kind: "text", text: typeof block.title === "string" && block.title ? `${block.title}\n\n${text}` : text };
+    }
+  }
   const media = mediaSource(source);
   if (!media) return problem("messages", `${where}: a document source of type ${describeType(source)} cannot be sent to this model.`);
   return { kind: "file", source: media.type === "url" || media.type === "file_id" || media.mediaType ? media : { ...media, mediaType: "application/pdf" }, ...title };
