@@ -18,6 +18,25 @@ export function isWellFormedRequest(format: ApiFormat, body: Record<string, unkn
   return checks[format](body) && !nestsDeeperThan(body, MAX_NESTING);
 }
 
+/**
+ * The fields of a Responses API request the gateway itself reads: the model and
+ * the input's outline. Everything inside is the adapter's to check (it refuses
+ * what it cannot use, naming the field).
+ */
+export function responsesRequestProblem(body: Record<string, unknown>): RequestProblem | undefined {
+  if (body.model !== undefined && typeof body.model !== "string") return { message: "model: expected a string.", param: "model" };
+  const input = body.input;
+  if (input === undefined) return { message: "input: required (this gateway keeps no conversation state; send the whole conversation).", param: "input" };
+  if (typeof input !== "string" && !Array.isArray(input)) return { message: "input: expected a string or a list of input items.", param: "input" };
+  if (Array.isArray(input)) {
+    const at = input.findIndex((item) => item === null || typeof item !== "object" || Array.isArray(item));
+    if (at >= 0) return { message: `input[${at}]: expected an object.`, param: `input[${at}]` };
+  }
+  if (body.stream !== undefined && typeof body.stream !== "boolean") return { message: "stream: expected a boolean.", param: "stream" };
+  if (nestsDeeperThan(body, MAX_NESTING)) return { message: `the request nests deeper than ${MAX_NESTING} levels.`, param: null };
+  return undefined;
+}
+
 /** A 400 in the caller's format; OpenAI's `param` names the field. */
 export function sendMalformedRequest(res: ServerResponse, format: ApiFormat, problem: RequestProblem): void {
   sendJson(res, 400, errorBody(format, 400, problem.message, undefined, problem.param));

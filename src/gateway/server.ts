@@ -15,7 +15,7 @@ import type { ChatRequest } from "./attempt-result.ts";
 import type { LiveState } from "./live-state.ts";
 import { listModels, modelIdFromPath, retrieveModel } from "./models-route.ts";
 import { readJsonBody } from "./request-body.ts";
-import { isWellFormedRequest, refuseMalformedRequest } from "./request-shape.ts";
+import { isWellFormedRequest, refuseMalformedRequest, responsesRequestProblem, sendMalformedRequest } from "./request-shape.ts";
 import { statusDocument } from "./status-route.ts";
 import { missingTokenMessage, presentedToken, tokenChecker } from "./token.ts";
 
@@ -68,6 +68,8 @@ export interface RunningGateway {
 const CHAT_ROUTES: Record<string, { format: ApiFormat; api: WireApi }> = {
   "/v1/chat/completions": { format: "openai", api: "openai-completions" },
   "/v1/messages": { format: "anthropic", api: "anthropic-messages" },
+  // OpenAI's Responses API (the Vercel AI SDK's default, Codex CLI): served by any provider through the adapters.
+  "/v1/responses": { format: "openai", api: "openai-responses" },
   [COUNT_TOKENS_PATH]: { format: "anthropic", api: "anthropic-messages" },
 };
 
@@ -87,7 +89,14 @@ async function handleChat(options: GatewayOptions, route: { format: ApiFormat; a
     return { status: body.status };
   }
   const value = body.value as Record<string, unknown>;
-  if (!isWellFormedRequest(format, value)) return refuseMalformedRequest(res, format, value);
+  if (api === "openai-responses") {
+    // Checked in depth by its adapter, which names the field it cannot use (candidate-fit.ts).
+    const problem = responsesRequestProblem(value);
+    if (problem) {
+      sendMalformedRequest(res, format, problem);
+      return { status: 400 };
+    }
+  } else if (!isWellFormedRequest(format, value)) return refuseMalformedRequest(res, format, value);
   const anthropicVersion = header(req, "anthropic-version");
   const anthropicBeta = header(req, "anthropic-beta");
   const countTokens = path === COUNT_TOKENS_PATH;

@@ -14,7 +14,15 @@ import type { ChatRequest } from "./attempt-result.ts";
 export function hubRequestOf(request: ChatRequest): HubRequest | HubProblem {
   const client = ADAPTERS[request.api].client;
   if (!client) return { problem: `${request.api} is not an API clients can call here` };
-  return (request.hub ??= client.parseRequest(request.body));
+  if (request.hub === undefined) {
+    try {
+      request.hub = client.parseRequest(request.body);
+    } catch (error) {
+      // The route checked the outline only; an adapter that trips over the inside must not be a 500.
+      request.hub = { problem: `the request could not be read: ${(error as Error).message}` };
+    }
+  }
+  return request.hub;
 }
 
 /** The upstream body for another API, or the problem that keeps this provider from serving the request as asked. */

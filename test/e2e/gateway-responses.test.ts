@@ -1,0 +1,122 @@
+// POST /v1/responses (OpenAI's Responses API: the Vercel AI SDK's default and
+// Codex CLI) through the real gateway, with the official `openai` SDK, served
+// by an Anthropic upstream and by an OpenAI Chat Completions upstream through
+// the wire adapters: plain and streamed answers, a function call, structured
+// output, and the refusals (previous_response_id, server-side tools).
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import OpenAI from "openai";
+import { GATEWAY_TOKEN, apiKeyProfile, startWorld, watchForLeaks, type GatewayWorld } from "../helpers/gateway.ts";
+
+const ANTHROPIC_KEY = "sk-ant-api03-" + "r".repeat(40) + "-responsesA-" + "1".repeat(40);
+const OPENAI_KEY = "sk-proj-" + "r".repeat(30) + "-responsesO-" + "2".repeat(30);
+const SECRETS = [ANTHROPIC_KEY, OPENAI_KEY, GATEWAY_TOKEN];
+
+const { clientVisible, closeWorld } = watchForLeaks(SECRETS);
+let world: GatewayWorld;
+let openai: OpenAI;
+
+before(async () => {
+  world = await startWorld({
+    store: { version: 1, profiles: { "anthropic:default": apiKeyProfile("anthropic", ANTHROPIC_KEY), "openai:default": apiKeyProfile("openai", OPENAI_KEY) } },
+    config: { agents: { defaults: { model: { primary: "anthropic/claude-opus-4-6" } } } },
+  });
+  openai = new OpenAI({ baseURL: `${world.gateway.url}/v1`, apiKey: GATEWAY_TOKEN, maxRetries: 0 });
+});
+
+after(() => closeWorld(world));
+
+const MODELS = ["anthropic/claude-opus-4-6", "openai/gpt-5.2"];
+const lastRequest = (model: string) => (model.startsWith("anthropic/") ? world.anthropic : world.openai).requests.at(-1)!;
+
+describe("POST /v1/responses, served by providers of other APIs", () => {
+  for (const model of MODELS) {
+    test(`a plain answer from ${model}`, async () => {
+      const response = await openai.responses.create({ model, instructions: "Be brief.", input: "Say hi" });
+      clientVisible.push(JSON.stringify(response));
+      assert.equal(response.object, "response");
+      assert.equal(response.status, "completed");
+      assert.match(response.output_text, /^Hello from the (anthropic|openai) fake: Say hi$/);
+      assert.ok(response.usage && response.usage.input_tokens >= 0 && response.usage.output_tokens > 0);
+      const seen = lastRequest(model);
+      assert.equal(seen.credential, model.startsWith("anthropic/") ? ANTHROPIC_KEY : OPENAI_KEY, "the provider's key, never the gateway token");
+      if (model.startsWith("anthropic/")) {
+        assert.equal(seen.path, "/v1/messages");
+        assert.equal(seen.body.system, "Be brief.");
+        assert.deepEqual(seen.body.messages, [{ role: "user", content: "Say hi" }]);
+      } else {
+        assert.equal(seen.path, "/v1/chat/completions");
+        assert.deepEqual(seen.body.messages, [
+          { role: "system", content: "Be brief." },
+          { role: "user", content: "Say hi" },
+        ]);
+      }
+    });
+
+    test(`a streamed answer from ${model}: the Responses event sequence, ending with response.completed`, async () => {
+      const stream = await openai.responses.create({ model, input: [{ role: "user", content: "Stream please" }], stream: true });
+      const types: string[] = [];
+      let text = "";
+      let completed: OpenAI.Responses.Response | undefined;
+      for await (const event of stream) {
+        types.push(event.type);
+        if (event.type === "response.output_text.delta") text += event.delta;
+        if (event.type === "response.completed") completed = event.response;
+      }
+      clientVisible.push(text, JSON.stringify(completed ?? null));
+      assert.equal(types[0], "response.created");
+      assert.ok(types.includes("response.output_text.delta"));
+      assert.equal(types.at(-1), "response.completed");
+      assert.match(text, /^Hello from the (anthropic|openai) fake: Stream please$/);
+      assert.equal(completed?.output_text ?? completed?.output.flatMap((item: any) => item.content ?? []).map((part: any) => part.text).join(""), text);
+      assert.ok((completed?.usage?.output_tokens ?? 0) > 0);
+    });
+  }
+
+  test("structured output (text.format json_schema) reaches an Anthropic upstream as output_config.format", async () => {
+    const schema = { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false };
+    await openai.responses.create({ model: "anthropic/claude-opus-4-6", input: "Where?", text: { format: { type: "json_schema", name: "place", schema, strict: true } } });
+    const seen = lastRequest("anthropic/claude-opus-4-6");
+    assert.deepEqual(seen.body.output_config?.format?.schema, schema);
+  });
+
+  test("function tools and a function call's output go up as the provider's tool use and tool result", async () => {
+    const tools = [{ type: "function" as const, name: "get_weather", description: "Weather", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] }, strict: false }];
+    await openai.responses.create({
+      model: "openai/gpt-5.2",
+      tools,
+      input: [
+        { role: "user", content: "Weather in Paris?" },
+        { type: "function_call", call_id: "call_1", name: "get_weather", arguments: '{"city":"Paris"}' },
+        { type: "function_call_output", call_id: "call_1", output: "sunny" },
+      ],
+    });
+    const seen = lastRequest("openai/gpt-5.2");
+    assert.equal(seen.body.tools[0].function.name, "get_weather");
+    const assistant = seen.body.messages.find((m: any) => m.role === "assistant");
+    assert.equal(assistant.tool_calls[0].function.arguments, '{"city":"Paris"}');
+    const tool = seen.body.messages.find((m: any) => m.role === "tool");
+    assert.deepEqual([tool.tool_call_id, tool.content], ["call_1", "sunny"]);
+  });
+
+  test("previous_response_id and server-side tools are 400s naming the field, in OpenAI's error format", async () => {
+    const before = world.anthropic.requests.length;
+    for (const [body, param] of [
+      [{ model: "anthropic/claude-opus-4-6", input: "again", previous_response_id: "resp_123" }, "previous_response_id"],
+      [{ model: "anthropic/claude-opus-4-6", input: "search", tools: [{ type: "web_search" }] }, "tools"],
+      [{ model: "anthropic/claude-opus-4-6" }, "input"],
+    ] as const) {
+      try {
+        await openai.responses.create(body as never);
+        assert.fail(`expected a 400 for ${param}`);
+      } catch (error) {
+        const err = error as InstanceType<typeof OpenAI.APIError>;
+        clientVisible.push(err.message);
+        assert.equal(err.status, 400, err.message);
+        assert.equal(err.type, "invalid_request_error");
+        assert.match(String(err.param), new RegExp(`^${param}`));
+      }
+    }
+    assert.equal(world.anthropic.requests.length, before, "nothing went upstream");
+  });
+});
