@@ -7,7 +7,8 @@ import type { ServerResponse } from "node:http";
 import { redactSecrets } from "../auth/redact.ts";
 import { classifyFailure, isClaudeCodeOnlyError, isFailoverWorthy, retryAfterMsFromHeaders } from "../providers/classify-failure.ts";
 import type { ModelRef } from "../providers/model-ref.ts";
-import { chatEndpoint, type ProviderSpec } from "../providers/registry.ts";
+import { ADAPTERS } from "../providers/adapters/index.ts";
+import type { ProviderSpec } from "../providers/registry.ts";
 import { ERROR_BODY_LIMIT, discardBody, readCapped, responseHeader, upstreamErrorMessage, type RelayLimits, type UpstreamPools, type UpstreamResponse } from "../providers/upstream.ts";
 import { upstreamHeaders } from "../providers/wire.ts";
 import type { CredentialChoice } from "./candidates.ts";
@@ -27,11 +28,18 @@ export interface AttemptContext {
 
 const JSON_TYPE = /\bjson\b/i;
 
-/** One parsed endpoint per provider spec (specs are made once per loaded state), not a `new URL` per request. */
-const endpoints = new WeakMap<ProviderSpec, URL>();
-function endpointOf(spec: ProviderSpec): URL {
-  let url = endpoints.get(spec);
-  if (!url) endpoints.set(spec, (url = chatEndpoint(spec)));
+/**
+ * The provider's endpoint, from its API's adapter (Gemini's depends on the model
+ * and on streaming), parsed once per provider spec (specs are made once per
+ * loaded state), model and stream: not a `new URL` per request.
+ */
+const endpoints = new WeakMap<ProviderSpec, Map<string, URL>>();
+function endpointOf(spec: ProviderSpec, model: string, stream: boolean): URL {
+  let byModel = endpoints.get(spec);
+  if (!byModel) endpoints.set(spec, (byModel = new Map()));
+  const key = stream ? `s:${model}` : model;
+  let url = byModel.get(key);
+  if (!url) byModel.set(key, (url = new URL(ADAPTERS[spec.api].upstream.endpoint(spec.baseUrl, model, stream))));
   return url;
 }
 
@@ -98,7 +106,7 @@ export async function attempt(
   // candidate-fit.ts answers these before any credential is tried; kept here so an attempt can never send one.
   if (isProblem(body)) return { kind: "rejected", status: 400, message: body.problem };
   const headers = upstreamHeaders(spec, credential.secret, request.hints, request.stream);
-  const endpoint = request.countTokens ? countTokensEndpoint(spec) : endpointOf(spec);
+  const endpoint = request.countTokens ? countTokensEndpoint(spec) : endpointOf(spec, model.model, request.stream);
   let response: UpstreamResponse;
   try {
     response = await context.pools.request(endpoint, headers, body, request.signal);

@@ -11,7 +11,9 @@ import { buildCatalog } from "../providers/catalog.ts";
 import { descriptorFor } from "../providers/descriptors/index.ts";
 import { classifyFailure, isClaudeCodeOnlyError } from "../providers/classify-failure.ts";
 import { formatModelRef, resolveModelSettings } from "../providers/model-ref.ts";
-import { chatEndpoint, knownProviderIds, resolveProvider, type ProviderSpec } from "../providers/registry.ts";
+import { ADAPTERS } from "../providers/adapters/index.ts";
+import type { HubRequest } from "../providers/adapters/hub.ts";
+import { knownProviderIds, resolveProvider, type ProviderSpec } from "../providers/registry.ts";
 import { ERROR_BODY_LIMIT, UpstreamPools, readCapped, upstreamErrorMessage } from "../providers/upstream.ts";
 import { upstreamHeaders } from "../providers/wire.ts";
 import type { StateContext } from "../state/context.ts";
@@ -110,6 +112,11 @@ function collectTargets(ctx: StateContext, view: AgentAuthView, options: ProbeOp
 function probeBody(spec: ProviderSpec, model: string, maxTokens: number): string {
   const messages = [{ role: "user", content: PROBE_PROMPT }];
   if (spec.api === "anthropic-messages") return JSON.stringify({ model, max_tokens: maxTokens, messages });
+  if (spec.api !== "openai-completions") {
+    // Gemini, Responses: the provider's adapter writes the smallest request of its API.
+    const hub: HubRequest = { model, system: [], messages: [{ role: "user", parts: [{ kind: "text", text: PROBE_PROMPT }] }], stream: false, maxTokens };
+    return JSON.stringify(ADAPTERS[spec.api].upstream.buildRequest(hub, model));
+  }
   // OpenAI's newer models refuse max_tokens; OpenAI-compatible servers may not know the new name.
   const limit = { [descriptorFor(spec.id)?.maxTokensField ?? "max_tokens"]: maxTokens };
   return JSON.stringify({ model, messages, ...limit });
@@ -122,7 +129,8 @@ async function probeOne(pools: UpstreamPools, target: Target, options: ProbeOpti
   const signal = AbortSignal.timeout(options.timeoutMs);
   try {
     const model = result.model.slice(spec.id.length + 1);
-    const response = await pools.request(chatEndpoint(spec), upstreamHeaders(spec, secret, {}, false), probeBody(spec, model, options.maxTokens), signal);
+    const endpoint = new URL(ADAPTERS[spec.api].upstream.endpoint(spec.baseUrl, model, false));
+    const response = await pools.request(endpoint, upstreamHeaders(spec, secret, {}, false), probeBody(spec, model, options.maxTokens), signal);
     const text = (await readCapped(response.body, ERROR_BODY_LIMIT)).bytes.toString("utf8");
     result.latencyMs = Math.round(performance.now() - started);
     if (response.status < 400) {

@@ -6,8 +6,8 @@ import type { OpenClawConfig } from "../state/config-schema.ts";
 import { lookupTable } from "../state/own-keys.ts";
 import { PROVIDER_DESCRIPTORS, type WireApi } from "./descriptors/index.ts";
 
-/** The wire APIs the gateway speaks (a subset of the descriptors' `WireApi`). */
-export type ProviderApi = Extract<WireApi, "anthropic-messages" | "openai-completions">;
+/** The wire APIs the gateway speaks to providers: all of the descriptors' (one adapter each, providers/adapters/). */
+export type ProviderApi = WireApi;
 
 export interface ProviderSpec {
   id: string;
@@ -20,9 +20,7 @@ export interface ProviderSpec {
   configApiKey: string | undefined;
 }
 
-// The descriptors with a default base URL in a wire API the gateway speaks.
-// Google's (google-generative-ai) is not among them yet: like any provider
-// without a built-in endpoint, it needs `models.providers.google`.
+// The descriptors with a default base URL: built in, reachable without config.
 // Null-prototype: a provider named "constructor" is unknown, not Object's constructor.
 const BUILT_IN = lookupTable<Record<string, { api: ProviderApi; baseUrl: string }>>(
   Object.fromEntries(
@@ -33,9 +31,12 @@ const BUILT_IN = lookupTable<Record<string, { api: ProviderApi; baseUrl: string 
   ),
 );
 
+/** `models.providers.<id>.api` as OpenClaw spells it, and the short names people write. */
 function asApi(value: string | undefined): ProviderApi | undefined {
   if (value === "anthropic-messages" || value === "anthropic") return "anthropic-messages";
   if (value === "openai-completions" || value === "openai" || value === "openai-chat") return "openai-completions";
+  if (value === "openai-responses" || value === "openai-codex-responses") return "openai-responses";
+  if (value === "google-generative-ai" || value === "google" || value === "gemini") return "google-generative-ai";
   return undefined;
 }
 
@@ -54,7 +55,11 @@ export function knownProviderIds(config: OpenClawConfig): string[] {
   return [...new Set([...Object.keys(BUILT_IN), ...Object.keys(config.models?.providers ?? {}).map(normalizeProviderId)])];
 }
 
-/** The upstream endpoint for a chat request. */
+/**
+ * The upstream endpoint for a chat request of the two APIs whose endpoint does
+ * not depend on the model (the probe's, count_tokens'); the gateway asks the
+ * provider's adapter (gateway/forward.ts), which knows every API's.
+ */
 export function chatEndpoint(spec: ProviderSpec): URL {
   return new URL(spec.api === "anthropic-messages" ? `${spec.baseUrl}/v1/messages` : `${spec.baseUrl}/chat/completions`);
 }

@@ -36,7 +36,10 @@ export function upstreamHeaders(spec: ProviderSpec, credential: UsableSecret, hi
     "user-agent": `openclaw-gateway/${VERSION}`,
     ...spec.headers,
   };
-  if (spec.api === "anthropic-messages") {
+  if (spec.api === "google-generative-ai") {
+    // Gemini's own header; a key in the URL would end up in logs.
+    headers["x-goog-api-key"] = credential.secret;
+  } else if (spec.api === "anthropic-messages") {
     headers["anthropic-version"] = hints.anthropicVersion ?? ANTHROPIC_VERSION;
     if (isAnthropicOAuthToken(credential)) {
       headers.authorization = `Bearer ${credential.secret}`;

@@ -70,11 +70,10 @@ test("env keys: each descriptor's variables resolve to its provider, in its orde
   }
 });
 
-test("built-in endpoints: exactly the descriptors with a base URL in a wire API the gateway speaks", () => {
+test("built-in endpoints: exactly the descriptors with a base URL (every wire API has an adapter)", () => {
   for (const d of PROVIDER_DESCRIPTORS) {
     const spec = resolveProvider(NO_CONFIG, d.id);
-    const spoken = d.wireApi === "anthropic-messages" || d.wireApi === "openai-completions";
-    if (d.defaultBaseUrl && spoken) {
+    if (d.defaultBaseUrl) {
       assert.equal(spec?.baseUrl, d.defaultBaseUrl.replace(/\/+$/, ""), d.id);
       assert.equal(spec?.api, d.wireApi);
       assert.ok(knownProviderIds(NO_CONFIG).includes(d.id));
@@ -82,10 +81,12 @@ test("built-in endpoints: exactly the descriptors with a base URL in a wire API 
       assert.equal(spec, undefined, `${d.id} needs models.providers.${d.id}`);
     }
   }
-  // The gateway does not speak Google's API yet: Google stays unreachable without config, as before.
-  assert.equal(descriptorFor("google")?.wireApi, "google-generative-ai");
-  assert.equal(resolveProvider(NO_CONFIG, "google"), undefined);
-  assert.equal(resolveProvider({ models: { providers: { google: { baseUrl: "http://127.0.0.1:9/v1" } } } }, "google")?.api, "openai-completions");
+  // Google is built in through its own API (the google-generative-ai adapter); a config that names
+  // another API (Gemini's OpenAI-compatible endpoint) still gets that one.
+  assert.equal(resolveProvider(NO_CONFIG, "google")?.api, "google-generative-ai");
+  assert.equal(resolveProvider(NO_CONFIG, "google")?.baseUrl, "https://generativelanguage.googleapis.com/v1beta");
+  assert.equal(resolveProvider({ models: { providers: { google: { baseUrl: "http://127.0.0.1:9/v1" } } } }, "google")?.api, "google-generative-ai");
+  assert.equal(resolveProvider({ models: { providers: { google: { baseUrl: "http://127.0.0.1:9/v1beta/openai", api: "openai-completions" } } } }, "google")?.api, "openai-completions");
 });
 
 test("catalog and default model aliases come from the descriptors' models", () => {

@@ -1,6 +1,5 @@
-// Google Gemini (AI Studio keys, `AIza…`). The gateway does not speak the
-// Generative Language API yet, so Google is not built in: it needs
-// `models.providers.google` (baseUrl + an api the gateway speaks) to be reached.
+// Google Gemini (AI Studio keys, `AIza…`), reached through the Generative
+// Language API's adapter (providers/adapters/google-generative-ai/).
 import type { ProviderDescriptor } from "./types.ts";
 
 export const google: ProviderDescriptor = {
