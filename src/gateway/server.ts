@@ -76,6 +76,13 @@ const CHAT_ROUTES: Record<string, { format: ApiFormat; api: WireApi }> = {
 /** `GET /v1/models/{id}`; the id may hold slashes, encoded or not. */
 const MODEL_PREFIX = "/v1/models/";
 
+// Clients differ on whether a base URL ends in /v1 (the OpenAI SDK's includes it, the Anthropic
+// SDK's does not, @ai-sdk/anthropic appends only /messages): every API route answers without it too.
+const WITHOUT_V1 = /^\/(?:chat\/completions|messages(?:\/count_tokens)?|responses|models(?:\/.*)?)$/;
+function apiPath(path: string): string {
+  return WITHOUT_V1.test(path) ? `/v1${path}` : path;
+}
+
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value.join(",") : value;
@@ -212,7 +219,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       if (!res.writableFinished) signal.abort();
     });
     if (closing) closeAfter(res);
-    const path = (req.url ?? "/").split("?")[0]!;
+    const path = apiPath((req.url ?? "/").split("?")[0]!);
     void serve(options, routeOptions, req, res, path, signal, started);
   });
   server.maxConnections = limits.maxConnections;

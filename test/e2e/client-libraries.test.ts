@@ -25,17 +25,11 @@ const ANTHROPIC_KEY = "sk-ant-api03-" + "c".repeat(40) + "-clientsA-" + "4".repe
 const OPENAI_KEY = "sk-proj-" + "c".repeat(30) + "-clientsO-" + "5".repeat(30);
 const SECRETS = [ANTHROPIC_KEY, OPENAI_KEY, GATEWAY_TOKEN];
 
-/**
- * The AI SDK's default `openai(model)` speaks the Responses API, which the
- * gateway does not serve yet. Once `POST /v1/responses` is served, replace
- * this with `{}` and those tests must pass.
- */
-const RESPONSES_API: { todo?: string } = { todo: "POST /v1/responses is not served yet" };
+/** The AI SDK's default `openai(model)` speaks the Responses API (`POST /v1/responses`), served through the adapters. */
+const RESPONSES_API: { todo?: string } = {};
 
-/** Structured output from an OpenAI client to an Anthropic upstream (issue 8). Replace with `{}` once the gateway carries it. */
-const STRUCTURED_OUTPUT_TO_ANTHROPIC: { todo?: string } = {
-  todo: "the gateway drops response_format (json_schema) when translating Chat Completions to an Anthropic upstream; it should become output_config.format",
-};
+/** Structured output from an OpenAI client to an Anthropic upstream: response_format becomes output_config.format. */
+const STRUCTURED_OUTPUT_TO_ANTHROPIC: { todo?: string } = {};
 
 // Warnings are logged to the console by default; the tests read them from the results instead.
 (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
@@ -355,19 +349,6 @@ describe("Vercel AI SDK, the default openai(model): the Responses API", () => {
       assert.equal(streamed.result, hello(upstream, "Stream hi"));
     });
   }
-
-  // What those clients see until the route is served (skipped once RESPONSES_API is flipped).
-  test("today: POST /v1/responses is a 404 that names the route", { skip: RESPONSES_API.todo ? false : "POST /v1/responses is served now" }, async () => {
-    const model: LanguageModel = provider()(ANTHROPIC_UPSTREAM.model);
-    const mark = world.anthropic.requests.length;
-    await assert.rejects(generateText({ model, prompt: "Say hi", maxRetries: 0 }), (error: Error & { statusCode?: number; url?: string }) => {
-      clientVisible.push(error.message);
-      assert.equal(error.statusCode, 404);
-      assert.match(error.message, /No route POST \/v1\/responses/);
-      return true;
-    });
-    assert.equal(world.anthropic.requests.length, mark, "nothing went upstream");
-  });
 });
 
 describe("Vercel AI SDK, createAnthropic: the Messages API", () => {
@@ -488,14 +469,16 @@ describe("LangChain, ChatAnthropic: the Messages API", () => {
   }
 });
 
-describe("base URLs: what the gateway serves today, with and without /v1", () => {
-  // Recorded so docs/clients.md says what is true. The routes are only under /v1: a client
-  // whose base URL convention drops it (e.g. @ai-sdk/anthropic given the bare root) gets a 404.
+describe("base URLs: the API routes answer with and without /v1", () => {
+  // Recorded so docs/clients.md says what is true: a client whose base URL convention drops
+  // /v1 (e.g. @ai-sdk/anthropic given the bare root) is served the same.
   for (const [path, status] of [
     ["/v1/chat/completions", 200],
     ["/v1/messages", 200],
-    ["/chat/completions", 404],
-    ["/messages", 404],
+    ["/chat/completions", 200],
+    ["/messages", 200],
+    ["/responses", 400], // reached (a Responses body needs `input`), not a 404
+    ["/v2/chat/completions", 404],
     // What Claude Code sends (the Anthropic SDK's beta routes), with its token as a Bearer header.
     ["/v1/messages?beta=true", 200],
     ["/v1/messages/count_tokens?beta=true", 200],
@@ -511,6 +494,7 @@ describe("base URLs: what the gateway serves today, with and without /v1", () =>
       clientVisible.push(text);
       assert.equal(response.status, status, text);
       if (status === 404) assert.match(text, new RegExp(`No route POST ${path.replace(/\//g, "\\/")}`));
+      if (status === 400) assert.match(text, /input: required/);
     });
   }
 });
