@@ -3,7 +3,7 @@
 // the hub built into an upstream body (ported from translate/openai-to-anthropic.ts,
 // whose field order, ids and defaults it keeps).
 import { hasOwnKey } from "../../../state/own-keys.ts";
-import { anthropicToolUseId, parseDataUrl, parseToolArguments } from "../../translate/shared.ts";
+import { anthropicToolUseId, parseDataUrl, parseToolArguments } from "../shared.ts";
 import type { HubMediaSource, HubMessage, HubPart, HubProblem, HubRequest, HubTool, HubToolChoice } from "../hub.ts";
 
 /** Anthropic requires max_tokens; the other APIs let it default to "as much as fits" (as translate/openai-to-anthropic.ts). */

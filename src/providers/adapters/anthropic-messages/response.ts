@@ -3,7 +3,7 @@
 // and an upstream's message parsed into the hub (as translate/openai-to-anthropic.ts
 // read it for toOpenAIResponse), plus the mappings the stream code shares.
 import { lookupTable } from "../../../state/own-keys.ts";
-import { anthropicMessageId, anthropicToolUseId, nowSeconds, parseToolArguments } from "../../translate/shared.ts";
+import { anthropicMessageId, anthropicToolUseId, nowSeconds, parseToolArguments } from "../shared.ts";
 import type { HubPart, HubProblem, HubResponse, HubStopReason, HubUsage } from "../hub.ts";
 
 type Json = Record<string, unknown>;

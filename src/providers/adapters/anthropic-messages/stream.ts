@@ -3,7 +3,7 @@
 // it) and an Anthropic upstream's events decoded into hub events (as
 // translate/anthropic-stream-to-openai.ts read them).
 import { formatSse } from "../../sse.ts";
-import { anthropicMessageId, anthropicToolUseId, nowSeconds } from "../../translate/shared.ts";
+import { anthropicMessageId, anthropicToolUseId, nowSeconds } from "../shared.ts";
 import type { SseEvent, StreamDecoder, StreamEncoder } from "../adapter.ts";
 import type { HubStopReason, HubStreamEvent, HubUsage } from "../hub.ts";
 import { anthropicStop, anthropicUsage, hubStopReason, hubUsage, messageId } from "./response.ts";

@@ -25,7 +25,7 @@
 //       we do not know.
 //   mapped beyond the obvious: top_k (vLLM and others) → topK; allowed_tools →
 //     the tool list cut to the allowed ones, with its mode as the choice.
-import { dataUrl, parseDataUrl, plainText } from "../../translate/shared.ts";
+import { dataUrl, parseDataUrl, plainText } from "../shared.ts";
 import type { HubMessage, HubPart, HubProblem, HubRequest, HubResponseFormat, HubTool, HubToolChoice } from "../hub.ts";
 
 type Json = Record<string, unknown>;

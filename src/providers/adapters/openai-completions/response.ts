@@ -4,7 +4,7 @@
 // client) and translate/anthropic-to-openai.ts toAnthropicResponse (parsing an
 // OpenAI upstream's answer).
 import { lookupTable } from "../../../state/own-keys.ts";
-import { chatCompletionId, nowSeconds, plainText } from "../../translate/shared.ts";
+import { chatCompletionId, nowSeconds, plainText } from "../shared.ts";
 import type { HubPart, HubProblem, HubRequest, HubResponse, HubStopReason, HubUsage } from "../hub.ts";
 
 type Json = Record<string, unknown>;

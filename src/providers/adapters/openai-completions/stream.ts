@@ -3,7 +3,7 @@
 // decoder from translate/openai-stream-to-anthropic.ts (what an OpenAI
 // upstream sends), with the hub's events in between.
 import { formatSse } from "../../sse.ts";
-import { anthropicToolUseId, chatCompletionId, nowSeconds } from "../../translate/shared.ts";
+import { anthropicToolUseId, chatCompletionId, nowSeconds } from "../shared.ts";
 import type { SseEvent, StreamDecoder, StreamEncoder } from "../adapter.ts";
 import type { HubRequest, HubStopReason, HubStreamEvent, HubUsage } from "../hub.ts";
 import { completionIdFor, finishReason, hubStop, hubUsage, matchedStop, openAIUsage } from "./response.ts";
