@@ -1,7 +1,6 @@
 // Anthropic Messages streams, both ways: hub events encoded as the event stream
-// an Anthropic client reads (as translate/openai-stream-to-anthropic.ts wrote
-// it) and an Anthropic upstream's events decoded into hub events (as
-// translate/anthropic-stream-to-openai.ts read them).
+// an Anthropic client reads, and an Anthropic upstream's events decoded into
+// hub events.
 import { formatSse } from "../../sse.ts";
 import { anthropicMessageId, anthropicToolUseId, nowSeconds } from "../shared.ts";
 import type { SseEvent, StreamDecoder, StreamEncoder } from "../adapter.ts";

@@ -1,7 +1,6 @@
-// chat.completion.chunk streams, both ways. The encoder is ported from
-// translate/anthropic-stream-to-openai.ts (what an OpenAI client is sent), the
-// decoder from translate/openai-stream-to-anthropic.ts (what an OpenAI
-// upstream sends), with the hub's events in between.
+// chat.completion.chunk streams, both ways: the encoder writes what an OpenAI
+// client is sent, the decoder reads what an OpenAI upstream sends, with the
+// hub's events in between.
 import { formatSse } from "../../sse.ts";
 import { anthropicToolUseId, chatCompletionId, nowSeconds } from "../shared.ts";
 import type { SseEvent, StreamDecoder, StreamEncoder } from "../adapter.ts";
