@@ -1,7 +1,9 @@
 // In-process companion of test/e2e/gateway-fuzz.test.ts, many more bodies per
 // second: on every mutated request, both quick checks and zod agree; what they
-// accept, the translators turn into a body that serializes without throwing;
-// what they refuse is explained by field, without quoting the body.
+// accept, the client's adapter parses and every upstream adapter builds without
+// throwing (a HubProblem, the 400 naming a field, is fine; a throw would be a
+// 500), into a body that serializes; what they refuse is explained by field,
+// without quoting the body.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
@@ -12,8 +14,8 @@ import { OpenAIChatRequestSchema } from "../src/gateway/openai-request-schema.ts
 import { AnthropicMessagesRequestSchema } from "../src/gateway/anthropic-request-schema.ts";
 import { isWellFormedRequest } from "../src/gateway/request-shape.ts";
 import { explainMalformedRequest } from "../src/gateway/request-problem.ts";
-import { toAnthropicRequest } from "../src/providers/translate/openai-to-anthropic.ts";
-import { toOpenAIRequest } from "../src/providers/translate/anthropic-to-openai.ts";
+import { ADAPTERS, type WireApi } from "../src/providers/adapters/index.ts";
+import { isProblem } from "../src/providers/adapters/hub.ts";
 import { MARKER, applyMutations, mutatedBody, type Route } from "./helpers/request-fuzz.ts";
 
 const RUNS = 3 * Number(process.env.OPENCLAW_FUZZ_RUNS ?? 1000);
@@ -22,9 +24,12 @@ const SEED = Number(process.env.OPENCLAW_FUZZ_SEED ?? 20_261_125);
 const JSON_SCHEMAS = { openai: OPENAI_CHAT_REQUEST_JSON_SCHEMA, anthropic: ANTHROPIC_MESSAGES_REQUEST_JSON_SCHEMA };
 const COMPILED = { openai: compileSchema(OPENAI_CHAT_REQUEST_JSON_SCHEMA), anthropic: compileSchema(ANTHROPIC_MESSAGES_REQUEST_JSON_SCHEMA) };
 
+const CLIENT_API: Readonly<Record<Route, WireApi>> = { openai: "openai-completions", anthropic: "anthropic-messages" };
+const UPSTREAMS = Object.values(ADAPTERS).map((adapter) => adapter.upstream);
+
 const cases = fc.constantFrom<Route>("openai", "anthropic").chain((route) => mutatedBody(route).map(({ base, mutations }) => ({ route, base, mutations })));
 
-test(`schemas agree, translators never throw on what they accept, refusals name a field (${RUNS} runs, seed ${SEED})`, async () => {
+test(`schemas agree, adapters never throw on what they accept, refusals name a field (${RUNS} runs, seed ${SEED})`, async () => {
   let accepted = 0;
   let refused = 0;
   await fc.assert(
@@ -37,8 +42,9 @@ test(`schemas agree, translators never throw on what they accept, refusals name 
       if (mutations.length === 0) assert.ok(quick, "a valid body was refused");
       if (isWellFormedRequest(route, body)) {
         accepted++;
-        const translated = route === "openai" ? toAnthropicRequest(body as never, "model") : toOpenAIRequest(body as never, "model");
-        JSON.stringify(translated);
+        const hub = ADAPTERS[CLIENT_API[route]].client!.parseRequest(body);
+        if (isProblem(hub)) assert.equal(typeof hub.problem, "string");
+        else for (const upstream of UPSTREAMS) JSON.stringify(upstream.buildRequest(hub, "model"));
         JSON.stringify({ ...body, model: "model" });
       } else {
         refused++;

@@ -9,7 +9,8 @@ import { normalizeProviderId } from "./provider-id.ts";
 import { ensureModelEntry } from "../providers/model-config-edit.ts";
 import { BUILTIN_ALIASES, configuredAliases, resolveModelRef } from "../providers/model-ref.ts";
 import { knownProviderIds, resolveProvider } from "../providers/registry.ts";
-import { anthropicStopReason, openAIFinishReason } from "../providers/translate/shared.ts";
+import { anthropicStop, hubStopReason } from "../providers/adapters/anthropic-messages/response.ts";
+import { finishReason, hubStop } from "../providers/adapters/openai-completions/response.ts";
 import { EnvChain, configEnvValues } from "../state/env-chain.ts";
 
 const NAMES = ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"];
@@ -49,12 +50,19 @@ test("model references and aliases: property names are model ids and alias names
 });
 
 test("stop reasons from an upstream that are property names map to the defaults", () => {
+  // An Anthropic stop_reason read into the hub, written as an OpenAI finish_reason, and the other way round.
+  const openAIFinishFor = (stopReason: string) => finishReason(hubStopReason(stopReason));
+  const anthropicStopFor = (finish: string) => anthropicStop(hubStop(finish, false, undefined).stopReason, undefined, false).stop_reason;
   for (const name of NAMES) {
-    assert.equal(openAIFinishReason(name), "stop", name);
-    assert.equal(anthropicStopReason(name), "end_turn", name);
+    assert.equal(hubStopReason(name), "end", name);
+    assert.equal(hubStop(name, false, undefined).stopReason, "end", name);
+    assert.equal(openAIFinishFor(name), "stop", name);
+    assert.equal(anthropicStopFor(name), "end_turn", name);
+    assert.equal(finishReason(name as never), "stop", name);
+    assert.equal(anthropicStop(name as never, undefined, false).stop_reason, "end_turn", name);
   }
-  assert.equal(openAIFinishReason("max_tokens"), "length");
-  assert.equal(anthropicStopReason("tool_calls"), "tool_use");
+  assert.equal(openAIFinishFor("max_tokens"), "length");
+  assert.equal(anthropicStopFor("tool_calls"), "tool_use");
 });
 
 test("env chain: a variable named like a property is unset unless a layer has it", () => {

@@ -5,9 +5,9 @@
 // endpoint, so the gateway estimates; the `x-openclaw-token-count` header says
 // which (`exact` or `estimate`).
 import type { ServerResponse } from "node:http";
+import { ADAPTERS } from "../providers/adapters/index.ts";
+import { isProblem, type HubPart, type HubRequest } from "../providers/adapters/hub.ts";
 import { chatEndpoint, type ProviderSpec } from "../providers/registry.ts";
-import { toOpenAIRequest } from "../providers/translate/anthropic-to-openai.ts";
-import type { AnthropicRequest, OpenAIContentPart } from "../providers/translate/types.ts";
 import { sendJson } from "./api-errors.ts";
 
 export const COUNT_TOKENS_PATH = "/v1/messages/count_tokens";
@@ -22,48 +22,84 @@ const PER_ATTACHMENT = 1024;
 /** UTF-8 bytes per token: about 4 for English and code; CJK text comes out at about 1 token per character. */
 const BYTES_PER_TOKEN = 4;
 
-/** A messages request without max_tokens, which counting does not need. */
-export type CountTokensRequest = Omit<AnthropicRequest, "max_tokens"> & { max_tokens?: number };
+/** A messages request (max_tokens, which counting does not need, may be absent). */
+export type CountTokensRequest = Record<string, unknown>;
 
 export function countTokensEndpoint(spec: ProviderSpec): URL {
   return new URL(`${chatEndpoint(spec).href}/count_tokens`);
 }
 
-function partCost(part: OpenAIContentPart): { bytes: number; tokens: number } {
-  if (part.type === "text") return { bytes: Buffer.byteLength(String(part.text ?? "")), tokens: 0 };
-  return { bytes: 0, tokens: PER_ATTACHMENT };
+interface Tally {
+  bytes: number;
+  tokens: number;
+}
+
+function countPart(part: HubPart, tally: Tally): void {
+  switch (part.kind) {
+    case "text":
+    case "refusal":
+      tally.bytes += Buffer.byteLength(part.text);
+      return;
+    case "tool_call":
+      tally.bytes += Buffer.byteLength(part.name) + Buffer.byteLength(part.arguments);
+      return;
+    case "tool_result":
+      for (const inner of part.content) countPart(inner, tally);
+      return;
+    case "file":
+      // A document given as text is its text.
+      if (part.source.type === "base64" && part.source.mediaType.startsWith("text/")) {
+        tally.bytes += Buffer.from(part.source.data, "base64").length;
+        return;
+      }
+      tally.tokens += PER_ATTACHMENT;
+      return;
+    case "image":
+      tally.tokens += PER_ATTACHMENT;
+      return;
+    case "thinking":
+      // Earlier turns' reasoning: the other APIs are not sent it.
+      return;
+  }
 }
 
 /**
- * An estimate of the input tokens of an Anthropic request as the gateway would
- * send it to an OpenAI-format provider (the translated request, so what is
- * dropped in translation does not count): UTF-8 bytes / 4 over the text of
- * every message, tool call and tool definition, plus 3 tokens per message, 3
- * for the reply, and a flat 1,024 per image or file.
+ * 3 per message as the OpenAI-format APIs frame them: the system prompt is one,
+ * and so is every tool result (a user turn holding only tool results adds none of its own).
+ */
+function messageCount(request: HubRequest): number {
+  let count = request.system.length > 0 ? 1 : 0;
+  for (const message of request.messages) {
+    const results = message.parts.filter((part) => part.kind === "tool_result").length;
+    count += results + (results < message.parts.length || message.parts.length === 0 ? 1 : 0);
+  }
+  return count;
+}
+
+function utf8Json(value: unknown): number {
+  return value === undefined ? 0 : Buffer.byteLength(typeof value === "string" ? value : JSON.stringify(value));
+}
+
+/**
+ * An estimate of the input tokens of an Anthropic request, over the hub form
+ * every API's body is built from (providers/adapters/hub.ts): UTF-8 bytes / 4,
+ * rounded up, over the text of every message, tool call, tool result and tool
+ * definition, plus 3 tokens per message, 3 for the reply, and a flat 1,024 per
+ * image or file. A request the adapter refuses (an MCP server, a server-tool
+ * block) is still estimated: bytes / 4 of its messages, system prompt and tools as JSON.
  */
 export function estimateInputTokens(body: CountTokensRequest): number {
-  const request = toOpenAIRequest(body as AnthropicRequest, "estimate");
-  let bytes = 0;
-  let tokens = REPLY_PRIMING;
-  for (const message of request.messages) {
-    tokens += PER_MESSAGE;
-    const { content } = message;
-    if (typeof content === "string") bytes += Buffer.byteLength(content);
-    else {
-      for (const part of content ?? []) {
-        const cost = partCost(part);
-        bytes += cost.bytes;
-        tokens += cost.tokens;
-      }
-    }
-    for (const call of message.tool_calls ?? []) bytes += Buffer.byteLength(call.function.name) + Buffer.byteLength(call.function.arguments);
-  }
-  if (request.tools?.length) bytes += Buffer.byteLength(JSON.stringify(request.tools));
-  return tokens + Math.ceil(bytes / BYTES_PER_TOKEN);
+  const request = ADAPTERS["anthropic-messages"].client!.parseRequest(body);
+  if (isProblem(request)) return Math.ceil((utf8Json(body.messages ?? []) + utf8Json(body.system) + utf8Json(body.tools)) / BYTES_PER_TOKEN);
+  const tally: Tally = { bytes: 0, tokens: REPLY_PRIMING + PER_MESSAGE * messageCount(request) };
+  for (const part of request.system) countPart(part, tally);
+  for (const message of request.messages) for (const part of message.parts) countPart(part, tally);
+  if (request.tools?.length) tally.bytes += utf8Json(request.tools);
+  return tally.tokens + Math.ceil(tally.bytes / BYTES_PER_TOKEN);
 }
 
 export function sendTokenEstimate(res: ServerResponse, body: Record<string, unknown>): void {
-  sendJson(res, 200, { input_tokens: estimateInputTokens(body as unknown as CountTokensRequest) }, { [TOKEN_COUNT_HEADER]: "estimate" });
+  sendJson(res, 200, { input_tokens: estimateInputTokens(body) }, { [TOKEN_COUNT_HEADER]: "estimate" });
 }
 
 /**

@@ -1,10 +1,8 @@
-// The Anthropic Messages adapter: both sides, golden cases against today's
-// translators (translate/*), round trips through the hub, and streams.
+// The Anthropic Messages adapter: both sides, golden cases frozen from the
+// retired per-pair translators' outputs, round trips through the hub, and streams.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { SseParser } from "../sse.ts";
-import { createOpenAIToAnthropicStream } from "../translate/anthropic-to-openai.ts";
-import { DEFAULT_MAX_TOKENS as TODAY_MAX_TOKENS, PLACEHOLDER_USER_TEXT as TODAY_PLACEHOLDER, toAnthropicRequest } from "../translate/openai-to-anthropic.ts";
 import type { SseEvent, StreamDecoder, StreamEncoder } from "./adapter.ts";
 import { anthropicMessagesAdapter as adapter, DEFAULT_MAX_TOKENS, PLACEHOLDER_USER_TEXT } from "./anthropic-messages/index.ts";
 import { isProblem, type HubProblem, type HubRequest, type HubResponse, type HubStreamEvent } from "./hub.ts";
@@ -57,9 +55,9 @@ function withoutCreated(events: HubStreamEvent[]): unknown[] {
   return events.map((event) => (event.type === "start" ? { ...event, created: 0 } : event));
 }
 
-test("the constants match today's translator", () => {
-  assert.equal(DEFAULT_MAX_TOKENS, TODAY_MAX_TOKENS);
-  assert.equal(PLACEHOLDER_USER_TEXT, TODAY_PLACEHOLDER);
+test("the constants the retired OpenAI → Anthropic translator used", () => {
+  assert.equal(DEFAULT_MAX_TOKENS, 4096);
+  assert.equal(PLACEHOLDER_USER_TEXT, "(continue)");
   assert.equal(adapter.api, "anthropic-messages");
   assert.equal(upstream.endpoint("https://api.anthropic.com", "claude-opus-4-6", true), "https://api.anthropic.com/v1/messages");
 });
@@ -306,7 +304,7 @@ describe("client: renderResponse", () => {
     ...extra,
   });
 
-  test("as today's toAnthropicResponse: id, content, stop, usage with the cache apart", () => {
+  test("as the retired translator's toAnthropicResponse: id, content, stop, usage with the cache apart", () => {
     assert.deepEqual(client.renderResponse(response({}), "openai/gpt-5.2"), {
       id: "msg_up1",
       type: "message",
@@ -352,7 +350,10 @@ describe("client: renderResponse", () => {
 
 // ======================================================== upstream side
 
-describe("upstream: buildRequest reproduces today's toAnthropicRequest", () => {
+// The bodies below are what the retired OpenAI → Anthropic translator
+// (toAnthropicRequest, model "claude-opus-4-6") built for the Chat Completions
+// request each hub request comes from, frozen when it was removed.
+describe("upstream: buildRequest reproduces the retired translator's toAnthropicRequest", () => {
   test("parameters, defaults, clamping, stop filtering", () => {
     const body = build(
       hub({
@@ -367,24 +368,19 @@ describe("upstream: buildRequest reproduces today's toAnthropicRequest", () => {
         responseFormat: { type: "json_object" },
       }),
     );
-    const today = toAnthropicRequest(
-      {
-        model: "x",
-        messages: [
-          { role: "system", content: "Be brief." },
-          { role: "developer", content: "Use metric units." },
-          { role: "user", content: "hi" },
-        ],
-        max_completion_tokens: 100,
-        temperature: 0.3,
-        top_p: 0.9,
-        stop: "END",
-        stream: true,
-        user: "user-1",
-      },
-      "claude-opus-4-6",
-    );
-    assert.equal(JSON.stringify(body), JSON.stringify(today));
+    // From system "Be brief.", developer "Use metric units.", user "hi", max_completion_tokens 100,
+    // temperature 0.3, top_p 0.9, stop "END", stream, user "user-1".
+    const expected = {
+      model: "claude-opus-4-6",
+      max_tokens: 100,
+      messages: [{ role: "user", content: "hi" }],
+      system: "Be brief.\n\nUse metric units.",
+      temperature: 0.3,
+      stop_sequences: ["END"],
+      stream: true,
+      metadata: { user_id: "user-1" },
+    };
+    assert.equal(JSON.stringify(body), JSON.stringify(expected));
     const defaults = build(hub({ messages: [{ role: "user", parts: [{ kind: "text", text: "x" }] }], stop: ["###", " ", "", "STOP"], temperature: 1.7, topP: 0.5 }));
     assert.equal(defaults.max_tokens, DEFAULT_MAX_TOKENS);
     assert.deepEqual(defaults.stop_sequences, ["###", "STOP"]);
@@ -421,41 +417,47 @@ describe("upstream: buildRequest reproduces today's toAnthropicRequest", () => {
         { role: "user", parts: [{ kind: "tool_result", toolCallId: "call_9", content: [{ kind: "text", text: "" }] }] },
       ],
     });
-    const today = toAnthropicRequest(
-      {
-        model: "x",
-        messages: [
-          { role: "assistant", content: "Hello!" },
-          {
-            role: "user",
-            content: [
-              { type: "text", text: "What is in these?" },
-              { type: "image_url", image_url: { url: `data:image/png;base64,${PNG}`, detail: "high" } },
-              { type: "image_url", image_url: { url: "https://example.com/cat.jpg" } },
-              { type: "file", file: { filename: "a.pdf", file_data: "data:application/pdf;base64,JVBERi0=" } },
-            ],
-          },
-          {
-            role: "assistant",
-            content: "Let me check.",
-            tool_calls: [
-              { id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Oslo"}' } },
-              { id: "functions.now:1", type: "function", function: { name: "now", arguments: "" } },
-            ],
-          },
-          { role: "tool", tool_call_id: "call_1", content: "sunny, 21°C" },
-          { role: "tool", tool_call_id: "functions.now:1", content: [{ type: "text", text: "12:00" }] },
-          { role: "user", content: "And tomorrow?" },
-          { role: "assistant", content: null, tool_calls: [{ id: "call_9", type: "function", function: { name: "f", arguments: '{"cut off' } }] },
-          { role: "tool", tool_call_id: "call_9", content: "" },
-        ],
-      },
-      "claude-opus-4-6",
-    );
-    assert.equal(JSON.stringify(build(hubRequest)), JSON.stringify(today));
+    // From the same conversation in Chat Completions form (assistant first, image_url parts,
+    // a file part, tool_calls, role "tool" messages, a cut-off arguments string).
+    const expected = {
+      model: "claude-opus-4-6",
+      max_tokens: 4096,
+      messages: [
+        { role: "user", content: "(continue)" },
+        { role: "assistant", content: "Hello!" },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "What is in these?" },
+            { type: "image", source: { type: "base64", media_type: "image/png", data: PNG } },
+            { type: "image", source: { type: "url", url: "https://example.com/cat.jpg" } },
+            { type: "document", source: { type: "base64", media_type: "application/pdf", data: "JVBERi0=" }, title: "a.pdf" },
+          ],
+        },
+        {
+          role: "assistant",
+          content: [
+            { type: "text", text: "Let me check." },
+            { type: "tool_use", id: "call_1", name: "get_weather", input: { city: "Oslo" } },
+            { type: "tool_use", id: "functions_now_1", name: "now", input: {} },
+          ],
+        },
+        {
+          role: "user",
+          content: [
+            { type: "tool_result", tool_use_id: "call_1", content: "sunny, 21°C" },
+            { type: "tool_result", tool_use_id: "functions_now_1", content: "12:00" },
+            { type: "text", text: "And tomorrow?" },
+          ],
+        },
+        { role: "assistant", content: [{ type: "tool_use", id: "call_9", name: "f", input: {} }] },
+        { role: "user", content: [{ type: "tool_result", tool_use_id: "call_9" }] },
+      ],
+    };
+    assert.equal(JSON.stringify(build(hubRequest)), JSON.stringify(expected));
   });
 
-  test("tools, tool_choice and parallel tool calls as today", () => {
+  test("tools, tool_choice and parallel tool calls as the retired translator mapped them", () => {
     const parameters = { type: "object", properties: { city: { type: "string" } }, required: ["city"] };
     const tools = [{ name: "get_weather", description: "Weather for a city", parameters, strict: true }, { name: "now" }];
     const messages: HubRequest["messages"] = [{ role: "user", parts: [{ kind: "text", text: "x" }] }];
@@ -656,7 +658,7 @@ const MESSAGE_START = {
   },
 };
 
-/** translate/anthropic-stream-to-openai.test.ts's stream. */
+/** The Anthropic tool-call stream the retired Anthropic → OpenAI stream translator was tested with. */
 const TOOL_STREAM_EVENTS = [
   MESSAGE_START,
   { type: "content_block_start", index: 0, content_block: { type: "thinking", thinking: "", signature: "" } },
@@ -772,29 +774,39 @@ describe("client: streamEncoder", () => {
     const expected = TOOL_STREAM_EVENTS.filter((event) => event.type !== "ping" && !(event.type === "content_block_delta" && (event as any).delta.partial_json === "")).map((event) =>
       event.type === "message_delta" ? { ...event, usage: { input_tokens: 25, output_tokens: 42, cache_creation_input_tokens: 0, cache_read_input_tokens: 5 } } : event,
     );
-    // Same events, same order (key order inside usage is today's encoder's, not the fixture's).
+    // Same events, same order (key order inside usage is the encoder's, not the fixture's).
     assert.deepEqual(sseEvents(text).map((event) => [event.event, JSON.parse(event.data)]), expected.map((event) => [event.type, event]));
     // And encode → decode gives the hub events back.
     assert.deepEqual(withoutCreated(decodeAll(upstream.streamDecoder(), text)), TOOL_STREAM_HUB);
   });
 
-  test("byte for byte today's OpenAI → Anthropic stream, from the hub events an OpenAI stream means", () => {
-    const openAISse = (chunks: Array<Record<string, unknown>>) =>
-      chunks.map((chunk) => `data: ${JSON.stringify({ id: "chatcmpl-up1", object: "chat.completion.chunk", created: 1, model: "gpt-5.2", ...chunk })}\n\n`).join("") + "data: [DONE]\n\n";
-    const delta = (value: Record<string, unknown>, finish_reason: string | null = null) => ({ choices: [{ index: 0, delta: value, finish_reason }] });
-    const openAI = openAISse([
-      delta({ role: "assistant", content: "" }),
-      delta({ content: "Let me " }),
-      delta({ content: "check Osló ☀️." }),
-      delta({ tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: "get_weather", arguments: "" } }] }),
-      delta({ tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }),
-      delta({ tool_calls: [{ index: 0, function: { arguments: '"Osló"}' } }] }),
-      delta({ tool_calls: [{ index: 1, id: "call.2", type: "function", function: { name: "now", arguments: '{"tz":"CET"}' } }] }),
-      delta({}, "tool_calls"),
-      { choices: [], usage: { prompt_tokens: 50, completion_tokens: 20, total_tokens: 70, prompt_tokens_details: { cached_tokens: 10 } } },
-    ]);
-    const transformer = createOpenAIToAnthropicStream("openai/gpt-5.2");
-    const today = sseEvents(openAI).map((event) => transformer.push(event)).join("") + transformer.end();
+  test("byte for byte the retired OpenAI → Anthropic stream translator's output, from the hub events that OpenAI stream means", () => {
+    // The OpenAI stream was: role, "Let me ", "check Osló ☀️.", tool call call_1 get_weather in two
+    // argument chunks, tool call "call.2" now whole, finish_reason tool_calls, then a usage chunk
+    // (50 prompt tokens, 10 of them cached, 20 completion); id chatcmpl-up1. The translator, for a
+    // client that asked for "openai/gpt-5.2", wrote exactly these events (frozen when it was removed):
+    const usage = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+    const events = [
+      { type: "message_start", message: { id: "msg_up1", type: "message", role: "assistant", model: "openai/gpt-5.2", content: [], stop_reason: null, stop_sequence: null, usage } },
+      { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+      { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Let me " } },
+      { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "check Osló ☀️." } },
+      { type: "content_block_stop", index: 0 },
+      { type: "content_block_start", index: 1, content_block: { type: "tool_use", id: "call_1", name: "get_weather", input: {} } },
+      { type: "content_block_delta", index: 1, delta: { type: "input_json_delta", partial_json: '{"city":' } },
+      { type: "content_block_delta", index: 1, delta: { type: "input_json_delta", partial_json: '"Osló"}' } },
+      { type: "content_block_stop", index: 1 },
+      { type: "content_block_start", index: 2, content_block: { type: "tool_use", id: "call_2", name: "now", input: {} } },
+      { type: "content_block_delta", index: 2, delta: { type: "input_json_delta", partial_json: '{"tz":"CET"}' } },
+      { type: "content_block_stop", index: 2 },
+      {
+        type: "message_delta",
+        delta: { stop_reason: "tool_use", stop_sequence: null },
+        usage: { input_tokens: 40, output_tokens: 20, cache_creation_input_tokens: 0, cache_read_input_tokens: 10 },
+      },
+      { type: "message_stop" },
+    ];
+    const expected = events.map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`).join("");
     const hubEvents: HubStreamEvent[] = [
       { type: "start", id: "chatcmpl-up1", model: "gpt-5.2", created: 1 },
       { type: "part_start", index: 0, part: { kind: "text" } },
@@ -810,7 +822,7 @@ describe("client: streamEncoder", () => {
       { type: "part_stop", index: 2 },
       { type: "finish", stopReason: "tool_calls", usage: { inputTokens: 50, outputTokens: 20, cacheReadTokens: 10 } },
     ];
-    assert.equal(encodeAll(client.streamEncoder("openai/gpt-5.2"), hubEvents), today);
+    assert.equal(encodeAll(client.streamEncoder("openai/gpt-5.2"), hubEvents), expected);
   });
 
   test("message_start without usage says 0; a stop sequence; unsigned thinking is held back and dropped; an error event", () => {

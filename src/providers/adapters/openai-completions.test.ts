@@ -1,13 +1,12 @@
-// The Chat Completions adapter on its own: golden cases ported from the
-// translate/ tests, round trips through the hub, and what it refuses.
+// The Chat Completions adapter on its own: golden cases ported from the retired
+// per-pair translators' tests (their outputs frozen as literals), round trips
+// through the hub, and what it refuses.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { SseParser } from "../sse.ts";
-import { toOpenAIRequest, toAnthropicResponse } from "../translate/anthropic-to-openai.ts";
-import { toOpenAIResponse } from "../translate/openai-to-anthropic.ts";
-import type { AnthropicResponse, OpenAIChatCompletion } from "../translate/types.ts";
 import type { StreamDecoder, StreamEncoder } from "./adapter.ts";
 import { isProblem, type HubRequest, type HubResponse, type HubStreamEvent } from "./hub.ts";
+import { ADAPTERS } from "./index.ts";
 import { openaiCompletionsAdapter } from "./openai-completions/index.ts";
 
 const { client, upstream } = openaiCompletionsAdapter;
@@ -239,52 +238,47 @@ describe("client side: parseRequest", () => {
 });
 
 describe("upstream side: buildRequest", () => {
-  test("reproduces what translate/anthropic-to-openai.ts built for the same request", () => {
-    const expected = toOpenAIRequest(
+  // What the retired Anthropic → OpenAI translator (toOpenAIRequest) built for the
+  // Anthropic request this hub request comes from, frozen when it was removed.
+  const GOLDEN_CHAT_REQUEST = {
+    model: "gpt-5.2",
+    messages: [
+      { role: "system", content: "Be brief." },
+      { role: "user", content: "Weather and a photo of Oslo?" },
       {
-        model: "openai/gpt-5.2",
-        max_tokens: 1024,
-        system: "Be brief.",
-        temperature: 0.2,
-        top_p: 0.8,
-        stop_sequences: ["END", "###"],
-        stream: true,
-        metadata: { user_id: "user-1" },
-        tools: [{ name: "get_weather", description: "Weather", input_schema: { type: "object" } }],
-        tool_choice: { type: "any", disable_parallel_tool_use: true },
-        messages: [
-          { role: "user", content: "Weather and a photo of Oslo?" },
-          {
-            role: "assistant",
-            content: [
-              { type: "thinking", thinking: "hmm", signature: "sig" },
-              { type: "text", text: "Checking." },
-              { type: "tool_use", id: "toolu_01", name: "get_weather", input: { city: "Oslo" } },
-              { type: "tool_use", id: "toolu_02", name: "photo", input: {} },
-            ],
-          },
-          {
-            role: "user",
-            content: [
-              { type: "tool_result", tool_use_id: "toolu_01", content: "sunny" },
-              {
-                type: "tool_result",
-                tool_use_id: "toolu_02",
-                is_error: true,
-                content: [
-                  { type: "text", text: "one photo" },
-                  { type: "image", source: { type: "base64", media_type: "image/png", data: "iVBORw0K" } },
-                ],
-              },
-              { type: "document", source: { type: "base64", media_type: "application/pdf", data: "JVBERi0=" }, title: "spec.pdf" },
-              { type: "document", source: { type: "text", media_type: "text/plain", data: "plain notes" } },
-              { type: "text", text: "Thanks!" },
-            ],
-          },
+        role: "assistant",
+        content: "Checking.",
+        tool_calls: [
+          { id: "toolu_01", type: "function", function: { name: "get_weather", arguments: '{"city":"Oslo"}' } },
+          { id: "toolu_02", type: "function", function: { name: "photo", arguments: "{}" } },
         ],
       },
-      "gpt-5.2",
-    );
+      { role: "tool", tool_call_id: "toolu_01", content: "sunny" },
+      { role: "tool", tool_call_id: "toolu_02", content: "Error: one photo" },
+      {
+        role: "user",
+        content: [
+          { type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0K" } },
+          { type: "file", file: { filename: "spec.pdf", file_data: "data:application/pdf;base64,JVBERi0=" } },
+          { type: "text", text: "plain notes" },
+          { type: "text", text: "Thanks!" },
+        ],
+      },
+    ],
+    max_completion_tokens: 1024,
+    temperature: 0.2,
+    top_p: 0.8,
+    stop: ["END", "###"],
+    stream: true,
+    stream_options: { include_usage: true },
+    tools: [{ type: "function", function: { name: "get_weather", description: "Weather", parameters: { type: "object" } } }],
+    tool_choice: "required",
+    parallel_tool_calls: false,
+    user: "user-1",
+  };
+
+  test("builds what the retired Anthropic → OpenAI translator built for the same request", () => {
+    const expected = GOLDEN_CHAT_REQUEST;
     const request = hub({
       system: [{ kind: "text", text: "Be brief." }],
       stream: true,
@@ -394,7 +388,7 @@ describe("upstream side: buildRequest", () => {
   });
 });
 
-function completion(message: Record<string, unknown>, extra: Record<string, unknown> = {}): OpenAIChatCompletion {
+function completion(message: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   return {
     id: "chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT",
     object: "chat.completion",
@@ -403,7 +397,7 @@ function completion(message: Record<string, unknown>, extra: Record<string, unkn
     choices: [{ index: 0, message: { role: "assistant", content: null, refusal: null, ...message }, finish_reason: "stop", logprobs: null }],
     usage: { prompt_tokens: 19, completion_tokens: 10, total_tokens: 29 },
     ...extra,
-  } as OpenAIChatCompletion;
+  };
 }
 
 function hubResponse(body: unknown, request?: HubRequest): HubResponse {
@@ -484,22 +478,32 @@ describe("upstream side: parseResponse", () => {
 });
 
 describe("client side: renderResponse", () => {
-  test("reproduces translate/openai-to-anthropic.ts toOpenAIResponse for the same answer", () => {
-    const anthropic: AnthropicResponse = {
-      id: "msg_01XFDUDYJgAACzvnptvVoYEL",
-      type: "message",
-      role: "assistant",
-      model: "claude-opus-4-6",
-      content: [
-        { type: "thinking", thinking: "hmm", signature: "sig" },
-        { type: "text", text: "Sure." },
-        { type: "tool_use", id: "toolu_01", name: "get_weather", input: { city: "Oslo", days: 2 } },
-      ],
-      stop_reason: "tool_use",
-      stop_sequence: null,
-      usage: { input_tokens: 10, output_tokens: 20, cache_read_input_tokens: 100, cache_creation_input_tokens: 5 },
-    };
-    const expected = toOpenAIResponse(anthropic, "anthropic/claude-opus-4-6");
+  // What the retired OpenAI ← Anthropic translator (toOpenAIResponse) wrote for
+  // this Anthropic message (thinking with a signature, text, a tool call, cache
+  // read and written), frozen when it was removed; `created` was its clock.
+  const GOLDEN_CHAT_COMPLETION = {
+    id: "chatcmpl-01XFDUDYJgAACzvnptvVoYEL",
+    object: "chat.completion",
+    created: 1_795_971_999,
+    model: "anthropic/claude-opus-4-6",
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: "assistant",
+          content: "Sure.",
+          refusal: null,
+          tool_calls: [{ id: "toolu_01", type: "function", function: { name: "get_weather", arguments: '{"city":"Oslo","days":2}' } }],
+        },
+        finish_reason: "tool_calls",
+        logprobs: null,
+      },
+    ],
+    usage: { prompt_tokens: 115, completion_tokens: 20, total_tokens: 135, prompt_tokens_details: { cached_tokens: 100, cache_write_tokens: 5 } },
+  };
+
+  test("renders what the retired translator's toOpenAIResponse wrote for the same answer", () => {
+    const expected = GOLDEN_CHAT_COMPLETION;
     const rendered = clientSide.renderResponse(
       {
         id: "msg_01XFDUDYJgAACzvnptvVoYEL",
@@ -555,9 +559,20 @@ describe("client side: renderResponse", () => {
     const withFinish = { ...original, choices: [{ ...base, finish_reason: "tool_calls" }] };
     const rendered = clientSide.renderResponse(hubResponse(withFinish), "gpt-5.2");
     assert.deepEqual(rendered, { ...withFinish, choices: [{ ...base, message: { ...base.message, refusal: null }, finish_reason: "tool_calls" }] });
-    // And what an Anthropic client got before is what the hub holds.
-    const anthropic = toAnthropicResponse(withFinish as OpenAIChatCompletion, "m");
-    assert.deepEqual(anthropic.content.length, hubResponse(withFinish).parts.length);
+    // And an Anthropic client gets what the retired translator's toAnthropicResponse wrote for it (frozen).
+    assert.deepEqual(ADAPTERS["anthropic-messages"].client!.renderResponse(hubResponse(withFinish), "m"), {
+      id: "msg_B9MBs8CjcvOU2jLn4n570S5qMJKcT",
+      type: "message",
+      role: "assistant",
+      model: "m",
+      content: [
+        { type: "text", text: "On it." },
+        { type: "tool_use", id: "call_abc", name: "get_weather", input: { city: "Oslo" } },
+      ],
+      stop_reason: "tool_use",
+      stop_sequence: null,
+      usage: { input_tokens: 176, output_tokens: 30, cache_creation_input_tokens: 0, cache_read_input_tokens: 1024 },
+    });
   });
 });
 
@@ -674,7 +689,7 @@ describe("streams", () => {
     assert.equal(out.at(-1), "[DONE]");
   });
 
-  // The hub events an Anthropic stream decoder yields for translate/anthropic-stream-to-openai.test.ts's TOOL_STREAM.
+  // The hub events an Anthropic stream decoder yields for the Anthropic tool-call stream the retired stream translator was tested with.
   const FROM_ANTHROPIC: HubStreamEvent[] = [
     { type: "start", id: "msg_stream1", model: "claude-opus-4-6", created: 1_700_000_000, usage: { inputTokens: 30, outputTokens: 1, cacheReadTokens: 5, cacheWriteTokens: 0 } },
     { type: "part_start", index: 0, part: { kind: "thinking" } },
@@ -696,7 +711,7 @@ describe("streams", () => {
     { type: "finish", stopReason: "tool_calls", usage: { outputTokens: 42 } },
   ];
 
-  test("encoder: the chunks translate/anthropic-stream-to-openai.ts wrote for the same stream", () => {
+  test("encoder: the chunks the retired Anthropic → OpenAI stream translator wrote for the same stream", () => {
     const out = chunks(encodeAll(clientSide.streamEncoder("anthropic/claude-opus-4-6", { stream_options: { include_usage: true } }), FROM_ANTHROPIC));
     assert.ok(out.slice(0, -1).every((chunk) => chunk !== "[DONE]" && chunk.id === "chatcmpl-stream1"));
     const toolDeltas = out.flatMap((chunk) => (chunk === "[DONE]" ? [] : (chunk.choices[0]?.delta.tool_calls ?? [])));

@@ -1,12 +1,12 @@
 // Anthropic Messages requests, both ways: a client's body parsed into the hub
-// (ported from translate/anthropic-to-openai.ts, which read it for OpenAI) and
-// the hub built into an upstream body (ported from translate/openai-to-anthropic.ts,
-// whose field order, ids and defaults it keeps).
+// (client side) and the hub built into an upstream body (upstream side), with
+// the field order, ids and defaults the gateway has always sent Anthropic
+// (anthropic-messages.test.ts holds them as goldens).
 import { hasOwnKey } from "../../../state/own-keys.ts";
-import { anthropicToolUseId, parseDataUrl, parseToolArguments } from "../../translate/shared.ts";
+import { anthropicToolUseId, parseDataUrl, parseToolArguments } from "../shared.ts";
 import type { HubMediaSource, HubMessage, HubPart, HubProblem, HubRequest, HubTool, HubToolChoice } from "../hub.ts";
 
-/** Anthropic requires max_tokens; the other APIs let it default to "as much as fits" (as translate/openai-to-anthropic.ts). */
+/** Anthropic requires max_tokens; the other APIs let it default to "as much as fits". */
 export const DEFAULT_MAX_TOKENS = 4096;
 
 /** Anthropic needs a user turn first and at least one message; this stands in when the conversation starts with the assistant or has none. */

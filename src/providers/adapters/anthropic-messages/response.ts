@@ -1,9 +1,8 @@
 // Anthropic Messages answers, both ways: a hub response rendered for an
-// Anthropic client (as translate/anthropic-to-openai.ts's toAnthropicResponse)
-// and an upstream's message parsed into the hub (as translate/openai-to-anthropic.ts
-// read it for toOpenAIResponse), plus the mappings the stream code shares.
+// Anthropic client and an upstream's message parsed into the hub, plus the
+// mappings the stream code shares (stop reasons, usage, ids).
 import { lookupTable } from "../../../state/own-keys.ts";
-import { anthropicMessageId, anthropicToolUseId, nowSeconds, parseToolArguments } from "../../translate/shared.ts";
+import { anthropicMessageId, anthropicToolUseId, nowSeconds, parseToolArguments } from "../shared.ts";
 import type { HubPart, HubProblem, HubResponse, HubStopReason, HubUsage } from "../hub.ts";
 
 type Json = Record<string, unknown>;

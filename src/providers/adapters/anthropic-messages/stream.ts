@@ -1,9 +1,8 @@
 // Anthropic Messages streams, both ways: hub events encoded as the event stream
-// an Anthropic client reads (as translate/openai-stream-to-anthropic.ts wrote
-// it) and an Anthropic upstream's events decoded into hub events (as
-// translate/anthropic-stream-to-openai.ts read them).
+// an Anthropic client reads, and an Anthropic upstream's events decoded into
+// hub events.
 import { formatSse } from "../../sse.ts";
-import { anthropicMessageId, anthropicToolUseId, nowSeconds } from "../../translate/shared.ts";
+import { anthropicMessageId, anthropicToolUseId, nowSeconds } from "../shared.ts";
 import type { SseEvent, StreamDecoder, StreamEncoder } from "../adapter.ts";
 import type { HubStopReason, HubStreamEvent, HubUsage } from "../hub.ts";
 import { anthropicStop, anthropicUsage, hubStopReason, hubUsage, messageId } from "./response.ts";

@@ -4,7 +4,7 @@
 // parts; the system prompt travels apart, as `systemInstruction`. Tool calls
 // carry no id on the wire we rely on, so a tool result names the function it
 // answers: we find it by the result's toolCallId among the calls before it.
-import { parseDataUrl } from "../../translate/shared.ts";
+import { parseDataUrl } from "../shared.ts";
 import type { HubMediaSource, HubMessage, HubPart, HubProblem, HubRequest, HubTool, HubToolChoice } from "../hub.ts";
 import { geminiJsonSchema, toolParameters } from "./schema.ts";
 

@@ -2,7 +2,7 @@
 // decoder shares with it: finish reasons, usage, tool-call ids, refusals.
 import { randomUUID } from "node:crypto";
 import { lookupTable } from "../../../state/own-keys.ts";
-import { nowSeconds } from "../../translate/shared.ts";
+import { nowSeconds } from "../shared.ts";
 import type { HubPart, HubProblem, HubResponse, HubStopReason, HubUsage } from "../hub.ts";
 
 export interface GeminiFunctionCall {

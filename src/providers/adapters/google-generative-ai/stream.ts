@@ -5,7 +5,7 @@
 // arguments), and on the last chunk a finishReason, with usageMetadata as
 // running totals. There is no event naming a part's start or end, so a text
 // or thinking part stays open until something else arrives.
-import { nowSeconds } from "../../translate/shared.ts";
+import { nowSeconds } from "../shared.ts";
 import type { StreamDecoder, SseEvent } from "../adapter.ts";
 import type { HubStreamEvent, HubUsage } from "../hub.ts";
 import {

@@ -1,7 +1,5 @@
 // Chat Completions requests, both ways: a client's body parsed into the hub
 // (client side), and the hub built into an upstream's body (upstream side).
-// Ported from translate/openai-to-anthropic.ts (parsing an OpenAI client's
-// request) and translate/anthropic-to-openai.ts (building an OpenAI upstream's).
 //
 // Fields the hub cannot carry, decided one by one (the hub's rule: refuse what
 // would change the answer if dropped, never drop it silently):
@@ -25,7 +23,7 @@
 //       we do not know.
 //   mapped beyond the obvious: top_k (vLLM and others) → topK; allowed_tools →
 //     the tool list cut to the allowed ones, with its mode as the choice.
-import { dataUrl, parseDataUrl, plainText } from "../../translate/shared.ts";
+import { dataUrl, parseDataUrl, plainText } from "../shared.ts";
 import type { HubMessage, HubPart, HubProblem, HubRequest, HubResponseFormat, HubTool, HubToolChoice } from "../hub.ts";
 
 type Json = Record<string, unknown>;
@@ -281,8 +279,9 @@ function responseFormat(format: unknown): HubResponseFormat | undefined {
 // ============================================================== upstream side
 
 /**
- * Field order as translate/anthropic-to-openai.ts writes it; fields it never
- * wrote (response_format, reasoning_effort) come last. topK and
+ * Field order as the gateway has always written it for OpenAI upstreams
+ * (openai-completions.test.ts holds it as a golden); response_format and
+ * reasoning_effort, which it came to write later, come last. topK and
  * reasoning.budgetTokens have no Chat Completions field and are not sent (OpenAI
  * refuses unknown fields), as before. `max_completion_tokens` is what OpenAI
  * wants; the gateway renames it for servers that only know max_tokens.
@@ -357,7 +356,7 @@ function toolMessage(part: Extract<HubPart, { kind: "tool_result" }>): Json {
 /**
  * Tool messages have no error flag, so a failed tool's result says so in words,
  * as agent frameworks report tool errors to OpenAI models: "Error: …" (left
- * alone when the text already starts with "Error"). As translate/anthropic-to-openai.ts.
+ * alone when the text already starts with "Error").
  */
 export function markedAsError(text: string): string {
   if (!text.trim()) return "Error";

@@ -1,10 +1,9 @@
 // Whole (non-streamed) Chat Completions answers, both ways, and the mappings
-// the stream code shares: finish reasons, usage, ids. Ported from
-// translate/openai-to-anthropic.ts toOpenAIResponse (rendering for an OpenAI
-// client) and translate/anthropic-to-openai.ts toAnthropicResponse (parsing an
-// OpenAI upstream's answer).
+// the stream code shares: finish reasons, usage, ids. The client side renders
+// a hub response for an OpenAI client; the upstream side parses an OpenAI
+// upstream's answer into the hub.
 import { lookupTable } from "../../../state/own-keys.ts";
-import { chatCompletionId, nowSeconds, plainText } from "../../translate/shared.ts";
+import { chatCompletionId, nowSeconds, plainText } from "../shared.ts";
 import type { HubPart, HubProblem, HubRequest, HubResponse, HubStopReason, HubUsage } from "../hub.ts";
 
 type Json = Record<string, unknown>;

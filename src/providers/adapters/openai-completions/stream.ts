@@ -1,9 +1,8 @@
-// chat.completion.chunk streams, both ways. The encoder is ported from
-// translate/anthropic-stream-to-openai.ts (what an OpenAI client is sent), the
-// decoder from translate/openai-stream-to-anthropic.ts (what an OpenAI
-// upstream sends), with the hub's events in between.
+// chat.completion.chunk streams, both ways: the encoder writes what an OpenAI
+// client is sent, the decoder reads what an OpenAI upstream sends, with the
+// hub's events in between.
 import { formatSse } from "../../sse.ts";
-import { anthropicToolUseId, chatCompletionId, nowSeconds } from "../../translate/shared.ts";
+import { anthropicToolUseId, chatCompletionId, nowSeconds } from "../shared.ts";
 import type { SseEvent, StreamDecoder, StreamEncoder } from "../adapter.ts";
 import type { HubRequest, HubStopReason, HubStreamEvent, HubUsage } from "../hub.ts";
 import { completionIdFor, finishReason, hubStop, hubUsage, matchedStop, openAIUsage } from "./response.ts";

@@ -1,7 +1,7 @@
 // What both sides of the Responses adapter share: ids, usage, media and the
 // content parts that user messages and function_call_output items have in common.
 import { randomUUID } from "node:crypto";
-import { dataUrl, parseDataUrl } from "../../translate/shared.ts";
+import { dataUrl, parseDataUrl } from "../shared.ts";
 import type { HubMediaSource, HubPart, HubProblem, HubStopReason, HubUsage } from "../hub.ts";
 
 export type Json = Record<string, unknown>;
