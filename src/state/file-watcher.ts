@@ -2,6 +2,9 @@
 // directory watches (files are replaced by rename, so the file itself cannot be
 // watched), re-armed after every event because a missing directory (no agent
 // store yet) is watched through its nearest existing parent until it appears.
+// Directories made in quick succession (mkdir -p) can appear before the watch
+// on their parent exists, with no event for them: arm() looks again until it
+// watches the nearest one, and then has its owner compare once.
 import { existsSync, watch, type FSWatcher } from "node:fs";
 import { dirname } from "node:path";
 
@@ -29,7 +32,30 @@ export class FileWatcher {
     return dir;
   }
 
+  private closed = false;
+
   private arm(): void {
+    if (this.closed) return;
+    // Until the watches are in place, a directory can appear (or a file change) without an
+    // event reaching us: look again until what we watch is still the nearest, then tell the
+    // owner to compare once, so nothing written meanwhile goes unnoticed.
+    for (let round = 0; round < 32; round++) {
+      const added = this.armOnce();
+      if (!added) return;
+      if (this.files.every((file) => this.watchers.has(this.nearestExistingDir(file)))) {
+        if (round > 0 || this.armedBefore) this.onChange();
+        this.armedBefore = true;
+        return;
+      }
+    }
+  }
+
+  /** True once the first watches exist: a later arm that moves closer must compare what it may have missed. */
+  private armedBefore = false;
+
+  /** Watches the nearest existing directory of each file; true when it started a new watch. */
+  private armOnce(): boolean {
+    let added = false;
     const wanted = new Set(this.files.map((file) => this.nearestExistingDir(file)));
     for (const [dir, watcher] of this.watchers) {
       if (!wanted.has(dir)) {
@@ -49,13 +75,16 @@ export class FileWatcher {
           this.polling = true;
         });
         this.watchers.set(dir, watcher);
+        added = true;
       } catch {
         this.polling = true;
       }
     }
+    return added;
   }
 
   close(): void {
+    this.closed = true;
     for (const watcher of this.watchers.values()) watcher.close();
     this.watchers.clear();
   }
