@@ -3,11 +3,12 @@
 // request.ts: client body → hub, hub → upstream body; response.ts: answers and
 // errors; stream.ts: event streams both ways.
 import type { WireAdapter } from "../adapter.ts";
-import { buildUpstreamRequest, parseClientRequest } from "./request.ts";
+import { buildUpstreamRequest } from "./build.ts";
+import { parseClientRequest } from "./request.ts";
 import { errorMessage, parseResponse, renderResponse } from "./response.ts";
 import { createStreamDecoder, createStreamEncoder } from "./stream.ts";
 
-export { DEFAULT_MAX_TOKENS, PLACEHOLDER_USER_TEXT } from "./request.ts";
+export { DEFAULT_MAX_TOKENS, PLACEHOLDER_USER_TEXT } from "./build.ts";
 
 export const anthropicMessagesAdapter: WireAdapter = {
   api: "anthropic-messages",
