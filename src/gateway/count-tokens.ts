@@ -7,7 +7,7 @@
 import type { ServerResponse } from "node:http";
 import { ADAPTERS } from "../providers/adapters/index.ts";
 import { isProblem, type HubPart, type HubRequest } from "../providers/adapters/hub.ts";
-import { chatEndpoint, type ProviderSpec } from "../providers/registry.ts";
+import type { ProviderSpec } from "../providers/registry.ts";
 import { sendJson } from "./api-errors.ts";
 
 export const COUNT_TOKENS_PATH = "/v1/messages/count_tokens";
@@ -25,8 +25,9 @@ const BYTES_PER_TOKEN = 4;
 /** A messages request (max_tokens, which counting does not need, may be absent). */
 export type CountTokensRequest = Record<string, unknown>;
 
+/** Beside the Messages endpoint of an Anthropic-format provider (its adapter says where that is). */
 export function countTokensEndpoint(spec: ProviderSpec): URL {
-  return new URL(`${chatEndpoint(spec).href}/count_tokens`);
+  return new URL(`${ADAPTERS["anthropic-messages"].upstream.endpoint(spec.baseUrl, "", false)}/count_tokens`);
 }
 
 interface Tally {

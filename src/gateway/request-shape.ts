@@ -33,6 +33,11 @@ export function responsesRequestProblem(body: Record<string, unknown>): RequestP
     if (at >= 0) return { message: `input[${at}]: expected an object.`, param: `input[${at}]` };
   }
   if (body.stream !== undefined && typeof body.stream !== "boolean") return { message: "stream: expected a boolean.", param: "stream" };
+  // Numbers the adapter reads: a wrong type must not be served as if it were absent.
+  for (const name of ["max_output_tokens", "temperature", "top_p"]) {
+    const value = body[name];
+    if (value !== undefined && value !== null && (typeof value !== "number" || !Number.isFinite(value))) return { message: `${name}: expected a number.`, param: name };
+  }
   if (nestsDeeperThan(body, MAX_NESTING)) return { message: `the request nests deeper than ${MAX_NESTING} levels.`, param: null };
   return undefined;
 }

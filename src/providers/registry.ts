@@ -54,12 +54,3 @@ export function resolveProvider(config: OpenClawConfig, provider: string): Provi
 export function knownProviderIds(config: OpenClawConfig): string[] {
   return [...new Set([...Object.keys(BUILT_IN), ...Object.keys(config.models?.providers ?? {}).map(normalizeProviderId)])];
 }
-
-/**
- * The upstream endpoint for a chat request of the two APIs whose endpoint does
- * not depend on the model (the probe's, count_tokens'); the gateway asks the
- * provider's adapter (gateway/forward.ts), which knows every API's.
- */
-export function chatEndpoint(spec: ProviderSpec): URL {
-  return new URL(spec.api === "anthropic-messages" ? `${spec.baseUrl}/v1/messages` : `${spec.baseUrl}/chat/completions`);
-}

@@ -388,27 +388,30 @@ describe("Vercel AI SDK, createAnthropic: the Messages API", () => {
   }
 });
 
+/** A LangChain chat model's `invoke` and `stream` through the gateway to `upstream`: the answer, the usage and what the provider got. */
+async function invokeAndStream(upstream: Upstream, model: ChatOpenAI | ChatAnthropic): Promise<void> {
+  const { result, seen } = await throughGateway(upstream, () => model.invoke("Say hi"));
+  clientVisible.push(result.text);
+  assert.equal(result.text, hello(upstream, "Say hi"));
+  assert.equal(result.usage_metadata?.output_tokens, 7);
+  assert.equal(userText(seen[0]!), "Say hi");
+
+  const streamed = await throughGateway(upstream, async () => {
+    let text = "";
+    for await (const chunk of await model.stream("Stream hi")) text += chunk.text;
+    return text;
+  });
+  clientVisible.push(streamed.result);
+  assert.equal(streamed.result, hello(upstream, "Stream hi"));
+  assert.equal(streamed.seen[0]!.body.stream, true);
+  assert.equal(userText(streamed.seen[0]!), "Stream hi");
+}
+
 describe("LangChain, ChatOpenAI: Chat Completions", () => {
   const chat = (model: string) => new ChatOpenAI({ model, apiKey: GATEWAY_TOKEN, configuration: { baseURL: `${world.gateway.url}/v1` } });
 
   for (const upstream of UPSTREAMS) {
-    test(`invoke and stream to ${upstream.label}`, async () => {
-      const { result, seen } = await throughGateway(upstream, () => chat(upstream.model).invoke("Say hi"));
-      clientVisible.push(result.text);
-      assert.equal(result.text, hello(upstream, "Say hi"));
-      assert.equal(result.usage_metadata?.output_tokens, 7);
-      assert.equal(userText(seen[0]!), "Say hi");
-
-      const streamed = await throughGateway(upstream, async () => {
-        let text = "";
-        for await (const chunk of await chat(upstream.model).stream("Stream hi")) text += chunk.text;
-        return text;
-      });
-      clientVisible.push(streamed.result);
-      assert.equal(streamed.result, hello(upstream, "Stream hi"));
-      assert.equal(streamed.seen[0]!.body.stream, true);
-      assert.equal(userText(streamed.seen[0]!), "Stream hi");
-    });
+    test(`invoke and stream to ${upstream.label}`, () => invokeAndStream(upstream, chat(upstream.model)));
 
     test(`bindTools: a tool call round to ${upstream.label}`, async () => {
       const getWeather = langchainTool(async ({ city }) => JSON.stringify({ city, forecast: "sunny" }), {
@@ -449,23 +452,7 @@ describe("LangChain, ChatAnthropic: the Messages API", () => {
   const chat = (model: string) => new ChatAnthropic({ model, apiKey: GATEWAY_TOKEN, anthropicApiUrl: world.gateway.url });
 
   for (const upstream of UPSTREAMS) {
-    test(`invoke and stream to ${upstream.label}`, async () => {
-      const { result, seen } = await throughGateway(upstream, () => chat(upstream.model).invoke("Say hi"));
-      clientVisible.push(result.text);
-      assert.equal(result.text, hello(upstream, "Say hi"));
-      assert.equal(result.usage_metadata?.output_tokens, 7);
-      assert.equal(userText(seen[0]!), "Say hi");
-
-      const streamed = await throughGateway(upstream, async () => {
-        let text = "";
-        for await (const chunk of await chat(upstream.model).stream("Stream hi")) text += chunk.text;
-        return text;
-      });
-      clientVisible.push(streamed.result);
-      assert.equal(streamed.result, hello(upstream, "Stream hi"));
-      assert.equal(streamed.seen[0]!.body.stream, true);
-      assert.equal(userText(streamed.seen[0]!), "Stream hi");
-    });
+    test(`invoke and stream to ${upstream.label}`, () => invokeAndStream(upstream, chat(upstream.model)));
   }
 });
 

@@ -120,3 +120,40 @@ describe("POST /v1/responses, served by providers of other APIs", () => {
     assert.equal(world.anthropic.requests.length, before, "nothing went upstream");
   });
 });
+
+describe("POST /v1/responses with malformed bodies", () => {
+  test("every one is a 4xx in OpenAI's error format, never a 5xx, and nothing goes upstream", async () => {
+    const before = world.anthropic.requests.length + world.openai.requests.length;
+    const bodies: unknown[] = [
+      { model: "anthropic/claude-opus-4-6", input: 5 },
+      { model: "anthropic/claude-opus-4-6", input: [5] },
+      { model: "anthropic/claude-opus-4-6", input: [{ role: 7, content: "x" }] },
+      { model: "anthropic/claude-opus-4-6", input: [{ role: "user", content: 5 }] },
+      { model: "anthropic/claude-opus-4-6", input: [{ role: "user", content: [{ type: "input_text" }] }] },
+      { model: "anthropic/claude-opus-4-6", input: [{ type: "function_call", call_id: 3, arguments: {} }] },
+      { model: "anthropic/claude-opus-4-6", input: [{ type: "function_call_output", output: { nested: [1] } }] },
+      { model: "anthropic/claude-opus-4-6", input: "x", tools: "everything" },
+      { model: "anthropic/claude-opus-4-6", input: "x", tools: [{ type: "function" }] },
+      { model: "anthropic/claude-opus-4-6", input: "x", text: { format: 3 } },
+      { model: "anthropic/claude-opus-4-6", input: "x", tool_choice: { type: "function" } },
+      { model: "anthropic/claude-opus-4-6", input: "x", max_output_tokens: "many", temperature: "hot" },
+      { model: 42, input: "x" },
+      { model: "anthropic/claude-opus-4-6", input: "x", stream: "yes" },
+      [],
+      "just text",
+    ];
+    for (const body of bodies) {
+      const response = await fetch(`${world.gateway.url}/v1/responses`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${GATEWAY_TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      const text = await response.text();
+      clientVisible.push(text);
+      assert.ok(response.status >= 400 && response.status < 500, `${JSON.stringify(body)} → ${response.status} ${text}`);
+      const error = JSON.parse(text).error;
+      assert.equal(typeof error?.message, "string", text);
+    }
+    assert.equal(world.anthropic.requests.length + world.openai.requests.length, before, "nothing went upstream");
+  });
+});

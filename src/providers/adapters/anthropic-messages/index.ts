@@ -18,7 +18,7 @@ export const anthropicMessagesAdapter: WireAdapter = {
     streamEncoder: createStreamEncoder,
   },
   upstream: {
-    // An Anthropic provider's baseUrl is the origin (providers/registry.ts chatEndpoint); streaming is in the body.
+    // An Anthropic provider's baseUrl is the origin; streaming is in the body.
     endpoint: (baseUrl) => `${baseUrl}/v1/messages`,
     buildRequest: buildUpstreamRequest,
     parseResponse,

@@ -15,7 +15,7 @@ export const openaiCompletionsAdapter: WireAdapter = {
     streamEncoder: createEncoder,
   },
   upstream: {
-    /** The base URL includes /v1 for OpenAI-style providers (as registry.ts chatEndpoint). */
+    /** The base URL includes /v1 for OpenAI-style providers. */
     endpoint: (baseUrl) => `${baseUrl}/chat/completions`,
     buildRequest,
     parseResponse,
