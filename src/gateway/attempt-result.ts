@@ -1,5 +1,5 @@
 // What one attempt at an upstream request can come to, shared by the code that
-// sends it (forward.ts), relays its answer (relay.ts) and decides what next (dispatch.ts).
+// sends it (forward.ts), relays its answer (relay.ts) and decides what next (steps/attempt-candidates.ts).
 import type { FailureReason } from "../auth/failure-reason.ts";
 import { redactSecrets } from "../auth/redact.ts";
 import type { WireApi } from "../providers/adapters/adapter.ts";

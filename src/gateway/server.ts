@@ -1,23 +1,21 @@
 // The HTTP server (DESIGN §4.3): routes, gateway auth, body limits, request
-// logs, and a clean shutdown. Everything about models lives in dispatch.ts.
+// logs, and a clean shutdown. A model request runs through the steps of pipeline.ts.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { redactSecrets } from "../auth/redact.ts";
 import type { UpstreamPools } from "../providers/upstream.ts";
 import type { OpenClawConfig } from "../state/config-schema.ts";
-import type { WireApi } from "../providers/adapters/adapter.ts";
 import { sendApiError, sendJson, type ApiFormat } from "./api-errors.ts";
 import type { CredentialFilter } from "./candidates.ts";
 import { ClientAbort } from "./client-abort.ts";
 import { COUNT_TOKENS_PATH } from "./count-tokens.ts";
-import { dispatchChat, type DispatchOutcome } from "./dispatch.ts";
-import type { ChatRequest } from "./attempt-result.ts";
+import type { DispatchOutcome, Exchange, GatewayDeps, ModelRoute } from "./exchange.ts";
+import { MODEL_REQUEST_STEPS, runPipeline } from "./pipeline.ts";
+import { refuseWithoutToken } from "./steps/gateway-auth.ts";
 import type { LiveState } from "./live-state.ts";
 import { listModels, modelIdFromPath, retrieveModel } from "./models-route.ts";
-import { readJsonBody } from "./request-body.ts";
-import { isWellFormedRequest, refuseMalformedRequest, responsesRequestProblem, sendMalformedRequest } from "./request-shape.ts";
 import { statusDocument } from "./status-route.ts";
-import { missingTokenMessage, presentedToken, tokenChecker } from "./token.ts";
+import { tokenChecker } from "./token.ts";
 
 /** How many connections, and how long a client may take before it is cut off. */
 export interface ConnectionLimits {
@@ -64,13 +62,13 @@ export interface RunningGateway {
   close(graceMs: number): Promise<void>;
 }
 
-/** The model routes: the error format each client reads and the wire API it speaks. */
-const CHAT_ROUTES: Record<string, { format: ApiFormat; api: WireApi }> = {
-  "/v1/chat/completions": { format: "openai", api: "openai-completions" },
-  "/v1/messages": { format: "anthropic", api: "anthropic-messages" },
+/** The model routes: each runs the request pipeline (pipeline.ts). */
+const MODEL_ROUTES: Record<string, ModelRoute> = {
+  "/v1/chat/completions": { path: "/v1/chat/completions", format: "openai", api: "openai-completions" },
+  "/v1/messages": { path: "/v1/messages", format: "anthropic", api: "anthropic-messages" },
   // OpenAI's Responses API (the Vercel AI SDK's default, Codex CLI): served by any provider through the adapters.
-  "/v1/responses": { format: "openai", api: "openai-responses" },
-  [COUNT_TOKENS_PATH]: { format: "anthropic", api: "anthropic-messages" },
+  "/v1/responses": { path: "/v1/responses", format: "openai", api: "openai-responses" },
+  [COUNT_TOKENS_PATH]: { path: COUNT_TOKENS_PATH, format: "anthropic", api: "anthropic-messages", countTokens: true },
 };
 
 /** `GET /v1/models/{id}`; the id may hold slashes, encoded or not. */
@@ -83,44 +81,8 @@ function apiPath(path: string): string {
   return WITHOUT_V1.test(path) ? `/v1${path}` : path;
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value.join(",") : value;
-}
-
-async function handleChat(options: GatewayOptions, route: { format: ApiFormat; api: WireApi }, req: IncomingMessage, res: ServerResponse, path: string, signal: ClientAbort): Promise<DispatchOutcome> {
-  const { format, api } = route;
-  const body = await readJsonBody(req, options.maxBodyBytes);
-  if (!body.ok) {
-    sendApiError(res, format, body.status, body.message);
-    return { status: body.status };
-  }
-  const value = body.value as Record<string, unknown>;
-  if (api === "openai-responses") {
-    // Checked in depth by its adapter, which names the field it cannot use (candidate-fit.ts).
-    const problem = responsesRequestProblem(value);
-    if (problem) {
-      sendMalformedRequest(res, format, problem);
-      return { status: 400 };
-    }
-  } else if (!isWellFormedRequest(format, value)) return refuseMalformedRequest(res, format, value);
-  const anthropicVersion = header(req, "anthropic-version");
-  const anthropicBeta = header(req, "anthropic-beta");
-  const countTokens = path === COUNT_TOKENS_PATH;
-  const request: ChatRequest = {
-    format,
-    api,
-    body: value,
-    raw: body.bytes,
-    stream: !countTokens && value.stream === true,
-    ...(countTokens ? { countTokens } : {}),
-    hints: { ...(anthropicVersion ? { anthropicVersion } : {}), ...(anthropicBeta ? { anthropicBeta } : {}) },
-    signal,
-  };
-  return dispatchChat(options, request, res);
-}
-
-async function route(options: GatewayOptions & { tokenMatches: (token: string | undefined) => boolean }, req: IncomingMessage, res: ServerResponse, path: string, signal: ClientAbort): Promise<DispatchOutcome> {
+/** The routes that are not model requests: health (open to all), the model list and the status document. */
+async function routeOther(deps: GatewayDeps, options: GatewayOptions, req: IncomingMessage, res: ServerResponse, path: string, modelRoute: ModelRoute | undefined): Promise<DispatchOutcome> {
   const method = req.method ?? "GET";
   if (path === "/health" && method === "GET") {
     await options.state.current(); // notice a broken (or repaired) file without waiting for a model request
@@ -129,14 +91,9 @@ async function route(options: GatewayOptions & { tokenMatches: (token: string | 
     sendJson(res, 200, { ok: problems.length === 0, version: options.version, uptime: Math.round(process.uptime()), problems, usage });
     return { status: 200 };
   }
-  const chatRoute = CHAT_ROUTES[path];
-  const format: ApiFormat = chatRoute?.format ?? (header(req, "anthropic-version") ? "anthropic" : "openai");
-  if (!options.tokenMatches(presentedToken(req.headers))) {
-    req.resume();
-    sendApiError(res, format, 401, missingTokenMessage(format));
-    return { status: 401 };
-  }
-  if (chatRoute && method === "POST") return handleChat(options, chatRoute, req, res, path, signal);
+  const format: ApiFormat = modelRoute?.format ?? (req.headers["anthropic-version"] ? "anthropic" : "openai");
+  const refused = refuseWithoutToken(deps, req, res, format);
+  if (refused) return refused;
   if (path === "/v1/models" && method === "GET") {
     sendJson(res, 200, listModels(await options.state.current(), format));
     return { status: 200 };
@@ -153,7 +110,7 @@ async function route(options: GatewayOptions & { tokenMatches: (token: string | 
     return { status: 200 };
   }
   req.resume();
-  const known = chatRoute !== undefined || path === "/v1/models" || path.startsWith(MODEL_PREFIX) || path === "/api/status";
+  const known = modelRoute !== undefined || path === "/v1/models" || path.startsWith(MODEL_PREFIX) || path === "/api/status";
   sendApiError(res, format, known ? 405 : 404, known ? `${method} is not allowed on ${path}.` : `No route ${method} ${path}.`);
   return { status: known ? 405 : 404 };
 }
@@ -182,20 +139,24 @@ function logLine(req: IncomingMessage, path: string, outcome: DispatchOutcome, s
 }
 
 /** Serves one request and logs it (one async function: no promise chain and callbacks per request). */
-async function serve(options: GatewayOptions, routeOptions: Parameters<typeof route>[0], req: IncomingMessage, res: ServerResponse, path: string, signal: ClientAbort, started: bigint): Promise<void> {
+async function serve(deps: GatewayDeps, options: GatewayOptions, req: IncomingMessage, res: ServerResponse, path: string, signal: ClientAbort, started: bigint): Promise<void> {
+  const modelRoute = MODEL_ROUTES[path];
   let outcome: DispatchOutcome;
   try {
-    outcome = await route(routeOptions, req, res, path, signal);
+    if (modelRoute && req.method === "POST") {
+      const exchange: Exchange = { deps, req, res, route: modelRoute, signal, nothingWorked: { failures: [], cooling: [], missing: [], expired: [] } };
+      outcome = await runPipeline(MODEL_REQUEST_STEPS, exchange);
+    } else outcome = await routeOther(deps, options, req, res, path, modelRoute);
   } catch (error) {
     options.log(redactSecrets(`internal error on ${req.method} ${path}: ${(error as Error).message}`));
-    sendApiError(res, CHAT_ROUTES[path]?.format ?? "openai", 500, "Internal gateway error.");
+    sendApiError(res, modelRoute?.format ?? "openai", 500, "Internal gateway error.");
     outcome = { status: 500 };
   }
   options.log(logLine(req, path, outcome, started));
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
-  const routeOptions = { ...options, tokenMatches: tokenChecker(options.token) };
+  const deps: GatewayDeps = { state: options.state, pools: options.pools, allowCredential: options.allowCredential, tokenMatches: tokenChecker(options.token), maxBodyBytes: options.maxBodyBytes };
   let closing = false;
   const active = new Set<ServerResponse>();
   // Once shutting down, no connection outlives its last response.
@@ -220,7 +181,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     });
     if (closing) closeAfter(res);
     const path = apiPath((req.url ?? "/").split("?")[0]!);
-    void serve(options, routeOptions, req, res, path, signal, started);
+    void serve(deps, options, req, res, path, signal, started);
   });
   server.maxConnections = limits.maxConnections;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;

@@ -1,0 +1,58 @@
+// The credentials to try, in order: for each candidate model (the requested
+// one, then the primary's fallbacks) whose provider can serve the request as
+// asked (candidate-fit.ts), its credentials in profile order (candidates.ts),
+// or only the pinned profile. Planned lazily: a fallback's credentials are
+// looked at only when every earlier credential has failed.
+import { formatModelRef, type ModelRef } from "../../providers/model-ref.ts";
+import type { ProviderSpec } from "../../providers/registry.ts";
+import { answerLocally } from "../candidate-fit.ts";
+import { credentialPlan, modelCandidates, pinnedCredential, type CredentialChoice } from "../candidates.ts";
+import type { Candidate, DispatchOutcome, Exchange } from "../exchange.ts";
+
+function credentialsFor(exchange: Exchange, spec: ProviderSpec, model: ModelRef, pin: string | undefined): CredentialChoice[] {
+  const { deps, nothingWorked } = exchange;
+  const snapshot = exchange.snapshot!;
+  const now = Date.now();
+  if (pin) {
+    const pinned = pinnedCredential(snapshot, pin, now, deps.allowCredential);
+    if (!pinned) {
+      const message = `Auth profile "${pin}" has no usable credential (expired, empty, or the gateway's own token). Replace it: openclaw models auth paste-api-key --provider ${spec.id} --profile-id ${pin}`;
+      nothingWorked.failures.push({ model: formatModelRef(model), provider: spec.id, source: `profile:${pin}`, reason: "auth", message, local: true });
+    }
+    return pinned ? [pinned] : [];
+  }
+  const plan = credentialPlan(snapshot, spec, model, now, deps.allowCredential);
+  for (const profile of plan.coolingDown) nothingWorked.cooling.push({ provider: spec.id, profile });
+  if (plan.expired.length > 0) nothingWorked.expired.push({ provider: spec.id, profiles: plan.expired });
+  else if (plan.usable.length === 0 && plan.coolingDown.length === 0) nothingWorked.missing.push(spec.id);
+  return plan.usable;
+}
+
+function* plan(exchange: Exchange): Generator<Candidate | DispatchOutcome> {
+  const target = exchange.target!;
+  const request = exchange.request!;
+  const requested = formatModelRef(target.requested);
+  const models = modelCandidates(target.requested, target.settings);
+  for (let index = 0; index < models.length; index++) {
+    const model = models[index]!;
+    const spec = target.providerSpec(model.provider);
+    if (!spec) continue;
+    const modelKey = index === 0 ? requested : formatModelRef(model);
+    const fallbackFor = index > 0 ? requested : undefined;
+    const local = answerLocally(request, spec, model, fallbackFor, exchange.res);
+    if (local.kind === "skip") continue;
+    if (local.kind === "answered") {
+      yield { status: local.status, model: modelKey, ...(fallbackFor ? { fallbackFor } : {}), ...(local.note ? { note: local.note } : {}) };
+      return;
+    }
+    // A pin holds for the requested model only; fallbacks rotate as usual.
+    for (const choice of credentialsFor(exchange, spec, model, index === 0 ? target.pin : undefined)) {
+      yield { model, modelKey, spec, fallbackFor, choice };
+    }
+  }
+}
+
+export function chooseCredentials(exchange: Exchange): undefined {
+  exchange.candidates = plan(exchange);
+  return undefined;
+}
