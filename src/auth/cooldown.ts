@@ -36,9 +36,13 @@ function isModelCooldown(value: unknown): value is ModelCooldown {
 }
 
 /** The per-model cooldowns of a profile, ignoring entries that are not ours. */
-export function modelCooldownsOf(stats: UsageStats | undefined): Record<string, ModelCooldown> {
+const NO_MODEL_COOLDOWNS: Record<string, ModelCooldown> = Object.freeze({}) as Record<string, ModelCooldown>;
+
+/** A profile's per-model cooldowns that are well-formed (read-only: a shared empty object when there are none). */
+export function modelCooldownsOf(stats: UsageStats | undefined): Readonly<Record<string, ModelCooldown>> {
   const raw = stats?.modelCooldowns;
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return {};
+  // Checked on every request for every profile: no new object when there is nothing to filter.
+  if (raw === undefined || raw === null || typeof raw !== "object" || Array.isArray(raw)) return NO_MODEL_COOLDOWNS;
   return Object.fromEntries(Object.entries(raw).filter((entry): entry is [string, ModelCooldown] => isModelCooldown(entry[1])));
 }
 
@@ -200,17 +204,18 @@ export function recordSuccess(store: AuthStore, input: SuccessRecord): void {
   clearExpiredForProfile(stats, input.now);
   stats.lastUsed = input.now;
   stats.errorCount = 0;
-  delete stats.failureCounts;
-  delete stats.cooldownUntil;
-  delete stats.disabledUntil;
-  delete stats.disabledReason;
-  if (input.model !== undefined) {
+  // Most successes follow successes: nothing to clear, and no new objects per request.
+  if (stats.failureCounts !== undefined) delete stats.failureCounts;
+  if (stats.cooldownUntil !== undefined) delete stats.cooldownUntil;
+  if (stats.disabledUntil !== undefined) delete stats.disabledUntil;
+  if (stats.disabledReason !== undefined) delete stats.disabledReason;
+  if (input.model !== undefined && stats.modelCooldowns !== undefined) {
     // Only this model is proven to work again; a sibling model's rate limit still stands.
     const { [input.model]: _cleared, ...others } = modelCooldownsOf(stats);
     if (Object.keys(others).length > 0) stats.modelCooldowns = others;
     else delete stats.modelCooldowns;
   }
-  store.lastGood = { ...store.lastGood, [input.provider]: input.profileId };
+  if (ownValue(store.lastGood, input.provider) !== input.profileId) store.lastGood = { ...store.lastGood, [input.provider]: input.profileId };
 }
 
 /** Whether a profile may serve `model` now; when not, until when and why. */

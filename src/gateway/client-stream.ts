@@ -35,7 +35,9 @@ export class ClientStream {
   /** The whole answer in one write (headers and body together): cheaper than a chunked stream. */
   sendWhole(body: Buffer | string): void {
     this.started = true;
-    this.res.writeHead(this.status, { ...this.headers, "content-length": Buffer.byteLength(body) });
+    // The headers object is this answer's own (relay.ts makes one per answer).
+    this.headers["content-length"] = Buffer.byteLength(body);
+    this.res.writeHead(this.status, this.headers);
     this.res.end(body);
   }
 

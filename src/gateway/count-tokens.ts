@@ -99,8 +99,8 @@ export function estimateInputTokens(body: CountTokensRequest): number {
   return tally.tokens + Math.ceil(tally.bytes / BYTES_PER_TOKEN);
 }
 
-export function sendTokenEstimate(res: ServerResponse, body: Record<string, unknown>): void {
-  sendJson(res, 200, { input_tokens: estimateInputTokens(body) }, { [TOKEN_COUNT_HEADER]: "estimate" });
+export function sendTokenEstimate(res: ServerResponse, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
+  sendJson(res, 200, { input_tokens: estimateInputTokens(body) }, { ...headers, [TOKEN_COUNT_HEADER]: "estimate" });
 }
 
 /**

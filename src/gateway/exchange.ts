@@ -48,6 +48,8 @@ export interface ModelRoute {
 /** The model a request asked for, checked: its candidates are this model and (for the primary) its fallbacks. */
 export interface Target {
   requested: ModelRef;
+  /** The requested model, then (for the primary) its fallbacks: the models that may serve the request. */
+  candidates: readonly ModelRef[];
   /** `model@profile`: this profile serves the requested model and never rotates. */
   pin: string | undefined;
   settings: ModelSettings;

@@ -101,6 +101,8 @@ export async function attempt(
   credential: CredentialChoice,
   request: ChatRequest,
   res: ServerResponse,
+  /** Headers naming what serves this attempt, for whatever answer it writes. */
+  servedBy: Record<string, string>,
 ): Promise<AttemptResult> {
   const body = upstreamBody(request, spec, model.model);
   // candidate-fit.ts answers these before any credential is tried; kept here so an attempt can never send one.
@@ -120,7 +122,7 @@ export async function attempt(
     try {
       const refused = await failure(spec, response);
       if (request.countTokens && countingUnsupported(response.status, refused.kind === "failed" ? refused.reason : undefined)) {
-        sendTokenEstimate(res, request.body);
+        sendTokenEstimate(res, request.body, servedBy);
         return { kind: "sent", status: 200 };
       }
       return refused;
@@ -134,6 +136,6 @@ export async function attempt(
     discardBody(response.body);
     return upstreamFault(spec, broken);
   }
-  if (request.countTokens) res.setHeader(TOKEN_COUNT_HEADER, "exact");
-  return relayAnswer({ spec, model: model.model, request, response, res, limits: context.limits });
+  const answerHeaders = request.countTokens ? { ...servedBy, [TOKEN_COUNT_HEADER]: "exact" } : servedBy;
+  return relayAnswer({ spec, model: model.model, request, response, res, limits: context.limits, servedBy: answerHeaders });
 }

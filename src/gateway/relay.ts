@@ -20,12 +20,14 @@ export interface RelayInput {
   response: UpstreamResponse;
   res: ServerResponse;
   limits: RelayLimits;
+  /** Headers naming what served the answer (x-openclaw-model, …), sent with it. */
+  servedBy: Record<string, string>;
 }
 
 const FORWARDED_RESPONSE_HEADERS = ["content-type", "request-id", "x-request-id"];
 
-function forwardedHeaders(response: UpstreamResponse): Record<string, string> {
-  const headers: Record<string, string> = {};
+function forwardedHeaders(response: UpstreamResponse, servedBy: Record<string, string>): Record<string, string> {
+  const headers: Record<string, string> = { ...servedBy };
   for (const name of FORWARDED_RESPONSE_HEADERS) {
     const value = responseHeader(response, name);
     if (value) headers[name] = value;
@@ -37,7 +39,7 @@ function forwardedHeaders(response: UpstreamResponse): Record<string, string> {
 class IncompleteAnswer extends Error {}
 
 function clientHeaders(input: RelayInput, sameFormat: boolean): Record<string, string> {
-  const headers: Record<string, string> = sameFormat ? forwardedHeaders(input.response) : { "content-type": input.request.stream ? "text/event-stream" : "application/json" };
+  const headers: Record<string, string> = sameFormat ? forwardedHeaders(input.response, input.servedBy) : { ...input.servedBy, "content-type": input.request.stream ? "text/event-stream" : "application/json" };
   if (input.request.stream) headers["cache-control"] = "no-cache";
   return headers;
 }

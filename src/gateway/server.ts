@@ -127,8 +127,8 @@ function timestamp(): string {
   return stamp;
 }
 
-function logLine(req: IncomingMessage, path: string, outcome: DispatchOutcome, started: bigint): string {
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+function logLine(req: IncomingMessage, path: string, outcome: DispatchOutcome, started: number): string {
+  const ms = performance.now() - started;
   let line = `${timestamp()} ${req.method ?? "-"} ${path} ${outcome.status} ${ms.toFixed(1)}ms`;
   if (outcome.model) line += ` model=${outcome.model}`;
   if (outcome.profile) line += ` profile=${outcome.profile}`;
@@ -139,7 +139,7 @@ function logLine(req: IncomingMessage, path: string, outcome: DispatchOutcome, s
 }
 
 /** Serves one request and logs it (one async function: no promise chain and callbacks per request). */
-async function serve(deps: GatewayDeps, options: GatewayOptions, req: IncomingMessage, res: ServerResponse, path: string, signal: ClientAbort, started: bigint): Promise<void> {
+async function serve(deps: GatewayDeps, options: GatewayOptions, req: IncomingMessage, res: ServerResponse, path: string, signal: ClientAbort, started: number): Promise<void> {
   const modelRoute = MODEL_ROUTES[path];
   let outcome: DispatchOutcome;
   try {
@@ -169,8 +169,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const requestTimeout = Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs);
   const server = createServer({ headersTimeout: limits.headersTimeoutMs, requestTimeout }, (req, res) => {
     // A connection that is serving a request is never idle, however long the model takes.
-    req.socket.setTimeout(0);
-    const started = process.hrtime.bigint();
+    if (req.socket.timeout !== 0) req.socket.setTimeout(0);
+    const started = performance.now(); // a number, not a BigInt per request
     active.add(res);
     // One listener for both: the response is no longer in flight, and a client that left before
     // its answer was written aborts the upstream request.

@@ -41,7 +41,11 @@ export function relayLimits(config: OpenClawConfig): RelayLimits {
 export interface UpstreamResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: AsyncIterable<Buffer> & { destroy(error?: Error): void; on(event: "error", listener: (error: Error) => void): unknown };
+  body: AsyncIterable<Buffer> & {
+    destroy(error?: Error): void;
+    on(event: "data" | "end" | "close" | "error", listener: (...args: any[]) => void): unknown;
+    off(event: "data" | "end" | "close" | "error", listener: (...args: any[]) => void): unknown;
+  };
 }
 
 /**
@@ -65,21 +69,46 @@ export interface CappedBody {
 /**
  * Reads a body up to `limit` bytes and stops there (destroying the rest), so a
  * huge or endless upstream answer cannot take the gateway's memory with it.
+ * Read with events rather than `for await`: an async iterator and a promise
+ * per chunk cost more than the read itself for a small answer.
  */
-export async function readCapped(body: UpstreamResponse["body"], limit: number): Promise<CappedBody> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const room = limit - size;
-    if (chunk.length > room) {
+export function readCapped(body: UpstreamResponse["body"], limit: number): Promise<CappedBody> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      body.off("data", onData);
+      body.off("end", onEnd);
+      body.off("error", onError);
+      body.off("close", onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      const room = limit - size;
+      if (chunk.length <= room) {
+        chunks.push(chunk);
+        size += chunk.length;
+        return;
+      }
       if (room > 0) chunks.push(chunk.subarray(0, room));
+      stop();
       discardBody(body);
-      return { bytes: Buffer.concat(chunks, limit), truncated: true };
-    }
-    chunks.push(chunk);
-    size += chunk.length;
-  }
-  return { bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size), truncated: false };
+      resolve({ bytes: Buffer.concat(chunks, limit), truncated: true });
+    };
+    const onEnd = () => {
+      stop();
+      resolve({ bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size), truncated: false });
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    // Closed without an end or an error: the body was cut short.
+    const onClose = () => onError(Object.assign(new Error("the body ended before it was complete"), { code: "ERR_STREAM_PREMATURE_CLOSE" }));
+    body.on("data", onData);
+    body.on("end", onEnd);
+    body.on("error", onError);
+    body.on("close", onClose);
+  });
 }
 
 /** The first value of a response header. */

@@ -14,7 +14,6 @@ import { relayLimits } from "../../providers/upstream.ts";
 import { sendApiError } from "../api-errors.ts";
 import { speaksClientApi, type AttemptResult, type ChatRequest } from "../attempt-result.ts";
 import type { CredentialChoice } from "../candidates.ts";
-import { TOKEN_COUNT_HEADER } from "../count-tokens.ts";
 import type { Candidate, DispatchOutcome, Exchange } from "../exchange.ts";
 import { answerNothingWorked, type AttemptFailure } from "../final-error.ts";
 import { attempt } from "../forward.ts";
@@ -41,11 +40,11 @@ function recordResult(state: LiveState, snapshot: GatewaySnapshot, candidate: Ca
 }
 
 /** An upstream refusal goes back as the upstream said it, in the client's own API format. */
-function relayRejection(res: ServerResponse, request: ChatRequest, spec: ProviderSpec, result: Extract<AttemptResult, { kind: "rejected" }>): void {
+function relayRejection(res: ServerResponse, request: ChatRequest, spec: ProviderSpec, result: Extract<AttemptResult, { kind: "rejected" }>, servedBy: Record<string, string>): void {
   if (speaksClientApi(spec, request) && result.body !== undefined) {
-    res.writeHead(result.status, { "content-type": result.contentType ?? "application/json" });
+    res.writeHead(result.status, { ...servedBy, "content-type": result.contentType ?? "application/json" });
     res.end(redactSecrets(result.body));
-  } else sendApiError(res, request.format, result.status, result.message);
+  } else sendApiError(res, request.format, result.status, result.message, servedBy);
 }
 
 // Header values are Latin-1 only; ids from hand-edited files may hold anything.
@@ -53,13 +52,15 @@ function headerValue(text: string): string {
   return /^[\x20-\x7e]*$/.test(text) ? text : encodeURIComponent(text);
 }
 
-const SERVED_BY_HEADERS = ["x-openclaw-model", "x-openclaw-profile", "x-openclaw-fallback", TOKEN_COUNT_HEADER];
-
-function announceServedBy(res: ServerResponse, candidate: Candidate, previous: Candidate | undefined): void {
-  if (candidate.modelKey !== previous?.modelKey) res.setHeader("x-openclaw-model", headerValue(candidate.modelKey));
-  res.setHeader("x-openclaw-profile", headerValue(candidate.choice.servedBy));
-  if (candidate.fallbackFor) res.setHeader("x-openclaw-fallback", headerValue(candidate.fallbackFor));
-  else if (previous?.fallbackFor) res.removeHeader("x-openclaw-fallback");
+/**
+ * The headers that name what served an answer. Handed to whatever writes the
+ * answer, in the one header object of its writeHead: Node takes a faster path
+ * when no header was set on the response before.
+ */
+function servedByHeaders(candidate: Candidate): Record<string, string> {
+  const headers: Record<string, string> = { "x-openclaw-model": headerValue(candidate.modelKey), "x-openclaw-profile": headerValue(candidate.choice.servedBy) };
+  if (candidate.fallbackFor) headers["x-openclaw-fallback"] = headerValue(candidate.fallbackFor);
+  return headers;
 }
 
 function attemptFailure(candidate: Candidate, choice: CredentialChoice, result: Extract<AttemptResult, { kind: "failed" }>, freeAt: number | undefined): AttemptFailure {
@@ -97,13 +98,11 @@ export async function attemptCandidates(exchange: Exchange): Promise<DispatchOut
   const request = exchange.request!;
   const snapshot = exchange.snapshot!;
   const context = { pools: deps.pools, limits: memo(snapshot.ctx, "relay-limits", () => relayLimits(snapshot.ctx.config)) };
-  let previous: Candidate | undefined;
   for (const next of exchange.candidates!) {
     if (!("choice" in next)) return next; // answered without an upstream (candidate-fit.ts)
     const candidate = next;
-    announceServedBy(res, candidate, previous);
-    previous = candidate;
-    const result = await attempt(context, candidate.spec, candidate.model, candidate.choice, request, res);
+    const servedBy = servedByHeaders(candidate);
+    const result = await attempt(context, candidate.spec, candidate.model, candidate.choice, request, res, servedBy);
     const freeAt = recordResult(deps.state, snapshot, candidate, result, Date.now());
     switch (result.kind) {
       case "sent":
@@ -111,13 +110,12 @@ export async function attemptCandidates(exchange: Exchange): Promise<DispatchOut
       case "aborted":
         return served(exchange, candidate, 499);
       case "rejected":
-        relayRejection(res, request, candidate.spec, result);
+        relayRejection(res, request, candidate.spec, result, servedBy);
         return served(exchange, candidate, result.status);
       case "failed":
         nothingWorked.failures.push(attemptFailure(candidate, candidate.choice, result, freeAt));
     }
   }
-  for (const name of SERVED_BY_HEADERS) res.removeHeader(name);
   const failed = failedSoFar(exchange);
   return { status: answerNothingWorked(res, request, nothingWorked), model: formatModelRef(exchange.target!.requested), ...(failed ? { failed } : {}) };
 }

@@ -6,7 +6,7 @@
 import { formatModelRef, type ModelRef } from "../../providers/model-ref.ts";
 import type { ProviderSpec } from "../../providers/registry.ts";
 import { answerLocally } from "../candidate-fit.ts";
-import { credentialPlan, modelCandidates, pinnedCredential, type CredentialChoice } from "../candidates.ts";
+import { credentialPlan, pinnedCredential, type CredentialChoice } from "../candidates.ts";
 import type { Candidate, DispatchOutcome, Exchange } from "../exchange.ts";
 
 function credentialsFor(exchange: Exchange, spec: ProviderSpec, model: ModelRef, pin: string | undefined): CredentialChoice[] {
@@ -32,7 +32,7 @@ function* plan(exchange: Exchange): Generator<Candidate | DispatchOutcome> {
   const target = exchange.target!;
   const request = exchange.request!;
   const requested = formatModelRef(target.requested);
-  const models = modelCandidates(target.requested, target.settings);
+  const models = target.candidates;
   for (let index = 0; index < models.length; index++) {
     const model = models[index]!;
     const spec = target.providerSpec(model.provider);

@@ -87,22 +87,41 @@ function waitForSignal(): Promise<string> {
   });
 }
 
-/** Request logs, written once per event-loop turn rather than once per line. */
-function batchedLog(io: CliIO): (line: string) => void {
+/** How long a request log line may wait to be written together with others while the gateway is busy. */
+const LOG_BATCH_MS = 50;
+
+/**
+ * Request logs: a line is written at once when the gateway is quiet; under
+ * load, the lines of the next LOG_BATCH_MS go out in one write (one system call
+ * and one wake-up of whoever reads the log, instead of one per request).
+ * `flush` writes what is waiting (at shutdown).
+ */
+function batchedLog(io: CliIO): { log: (line: string) => void; flush: () => void } {
   let lines: string[] = [];
-  return (line) => {
-    lines.push(line);
-    if (lines.length > 1) return;
-    setImmediate(() => {
-      const batch = lines;
-      lines = [];
-      printLine(io, batch.join("\n"));
-    });
+  let scheduled = false;
+  let lastWrite = 0;
+  const flush = () => {
+    scheduled = false;
+    if (lines.length === 0) return;
+    const batch = lines;
+    lines = [];
+    lastWrite = Date.now();
+    printLine(io, batch.join("\n"));
   };
+  const log = (line: string) => {
+    lines.push(line);
+    if (scheduled) return;
+    scheduled = true;
+    const wait = lastWrite + LOG_BATCH_MS - Date.now();
+    // Quiet: the rest of this event-loop turn joins the line. Busy: the next LOG_BATCH_MS do.
+    if (wait > 0) setTimeout(flush, wait);
+    else setImmediate(flush);
+  };
+  return { log, flush };
 }
 
 export async function run(options: GatewayRunOptions, io: CliIO): Promise<number> {
-  const log = batchedLog(io);
+  const { log, flush: flushLog } = batchedLog(io);
   const state = await LiveState.start({ env: io.env, cwd: io.cwd, ...(options.agent ? { agentId: options.agent } : {}), log: (line) => printErrorLine(io, line) });
   const { ctx } = await state.current();
   const port = resolvePort(options.port, ctx.env.value("OPENCLAW_GATEWAY_PORT"), ctx.config);
@@ -137,6 +156,7 @@ export async function run(options: GatewayRunOptions, io: CliIO): Promise<number
   const signal = await waitForSignal();
   printErrorLine(io, `${signal}: finishing in-flight requests, then stopping.`);
   await server.close(gateway?.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
+  flushLog();
   await state.flush();
   state.close();
   await pools.close();
