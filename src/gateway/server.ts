@@ -91,6 +91,11 @@ async function routeOther(deps: GatewayDeps, options: GatewayOptions, req: Incom
     sendJson(res, 200, { ok: problems.length === 0, version: options.version, uptime: Math.round(process.uptime()), problems, usage });
     return { status: 200 };
   }
+  // Claude Code checks that its base URL answers with `HEAD /` (no token) before it starts.
+  if (method === "HEAD" && (path === "/" || path === "/health")) {
+    res.writeHead(200, { "content-type": path === "/" ? "text/plain" : "application/json" }).end();
+    return { status: 200 };
+  }
   const format: ApiFormat = modelRoute?.format ?? (req.headers["anthropic-version"] ? "anthropic" : "openai");
   const refused = refuseWithoutToken(deps, req, res, format);
   if (refused) return refused;

@@ -235,3 +235,15 @@ describe("translation details clients notice", () => {
     assert.deepEqual(messages.at(-1), { role: "tool", tool_call_id: "toolu_1", content: "Error: ENOENT" });
   });
 });
+
+describe("HEAD / and HEAD /health (Claude Code's reachability check, sent without a token)", () => {
+  test("answer 200 with no body and no token; every other route still wants the token", async () => {
+    for (const path of ["/", "/health"]) {
+      const head = await fetch(`${world.gateway.url}${path}`, { method: "HEAD" });
+      assert.equal(head.status, 200, path);
+      assert.equal(await head.text(), "");
+    }
+    assert.equal((await fetch(`${world.gateway.url}/`)).status, 401, "GET / is not open");
+    assert.equal((await fetch(`${world.gateway.url}/v1/models`, { method: "HEAD" })).status, 401);
+  });
+});
