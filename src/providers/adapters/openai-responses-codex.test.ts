@@ -189,3 +189,27 @@ test("a whole answer renders custom and namespaced calls the same way", () => {
   // Without the request (or its tools) the names are the hub's.
   assert.equal((client.renderResponse(response, "gpt-5.5") as any).output[0].type, "function_call");
 });
+
+test("an upstream stream whose text comes without content_part.added, or only in output_item.done, still reaches the client", () => {
+  const decode = (events: object[]): HubStreamEvent[] => {
+    const decoder = openaiResponsesAdapter.upstream.streamDecoder();
+    return [...events.flatMap((event) => decoder.decode({ event: (event as { type: string }).type, data: JSON.stringify(event) })), ...decoder.end()];
+  };
+  const text = (events: HubStreamEvent[]) => events.flatMap((event) => (event.type === "text_delta" ? [event.text] : [])).join("");
+  const item = { type: "message", id: "msg_1", role: "assistant", status: "completed", content: [{ type: "output_text", text: "Done.", annotations: [] }] };
+  const completed = { type: "response.completed", response: { id: "resp_1", status: "completed", output: [item], usage: { input_tokens: 1, output_tokens: 1 } } };
+  const deltasOnly = decode([
+    { type: "response.created", response: { id: "resp_1" } },
+    { type: "response.output_item.added", output_index: 0, item: { ...item, content: [] } },
+    { type: "response.output_text.delta", output_index: 0, content_index: 0, delta: "Done." },
+    { type: "response.output_item.done", output_index: 0, item },
+    completed,
+  ]);
+  assert.equal(text(deltasOnly), "Done.");
+  assert.deepEqual(
+    deltasOnly.map((event) => event.type),
+    ["start", "part_start", "text_delta", "part_stop", "finish"],
+  );
+  const wholeItem = decode([{ type: "response.created", response: { id: "resp_1" } }, { type: "response.output_item.done", output_index: 0, item }, completed]);
+  assert.equal(text(wholeItem), "Done.");
+});
