@@ -466,6 +466,7 @@ describe("Claude Code (POST /v1/messages?beta=true, streamed)", () => {
     assert.match(body.instructions, /Claude Code/);
     assert.equal(body.tools.length, CLAUDE_FIRST.body.tools.length);
     assert.ok(body.tools.every((tool: any) => tool.type === "function"));
+    assert.ok(body.safety_identifier.length <= 64, "OpenAI's limit, though Claude Code's user_id is longer");
     const { blocks, stopReason } = messagesOutcome(events);
     assert.equal(stopReason, "end_turn");
     assert.equal(blocks[0].text, "Done: hello.txt created.");

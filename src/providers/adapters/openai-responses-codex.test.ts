@@ -213,3 +213,12 @@ test("an upstream stream whose text comes without content_part.added, or only in
   const wholeItem = decode([{ type: "response.created", response: { id: "resp_1" } }, { type: "response.output_item.done", output_index: 0, item }, completed]);
   assert.equal(text(wholeItem), "Done.");
 });
+
+test("an end-user id longer than OpenAI's 64 characters (Claude Code's metadata.user_id) goes to a Responses upstream as its SHA-256", () => {
+  const long = JSON.stringify({ device_id: "0".repeat(64), account_uuid: "", session_id: "7e221fdd-17c6-4395-b6c8-322c131527a7" });
+  const build = (user: string) => openaiResponsesAdapter.upstream.buildRequest({ model: "m", system: [], messages: [], stream: false, user }, "gpt-5.5") as any;
+  const hashed = build(long).safety_identifier;
+  assert.match(hashed, /^[0-9a-f]{64}$/);
+  assert.equal(build(long).safety_identifier, hashed, "stable");
+  assert.equal(build("user-42").safety_identifier, "user-42", "a short id goes as it is");
+});
