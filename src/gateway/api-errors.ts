@@ -2,7 +2,9 @@
 // exception it knows (OpenAI `{error:{message,type,code}}`, Anthropic
 // `{type:"error", error:{type,message}}`).
 import type { ServerResponse } from "node:http";
+import { randomUUID } from "node:crypto";
 import { redactSecrets } from "../auth/redact.ts";
+import type { WireApi } from "../providers/adapters/adapter.ts";
 
 export type ApiFormat = "openai" | "anthropic";
 
@@ -52,10 +54,32 @@ export function sendApiError(res: ServerResponse, format: ApiFormat, status: num
 
 /**
  * A failure after part of a streamed answer went out, as the client's SDK
- * expects it inside the stream (both SDKs raise an APIError on these).
+ * expects it inside the stream (both SDKs raise an APIError on these). A
+ * Responses API client (`api` "openai-responses": Codex CLI, the Vercel AI SDK)
+ * gets that API's own failure events, `error` then `response.failed`, numbered
+ * after `lastSequence` (the last sequence_number it saw, if any), as OpenAI
+ * ends a response that fails mid-stream.
  */
-export function streamErrorEvent(format: ApiFormat, message: string): string {
+export function streamErrorEvent(format: ApiFormat, message: string, api?: WireApi, lastSequence?: number): string {
   const text = redactSecrets(message);
+  if (api === "openai-responses") return responsesFailure(text, lastSequence ?? -1);
   if (format === "anthropic") return `event: error\ndata: ${JSON.stringify({ type: "error", error: { type: "api_error", message: text } })}\n\n`;
   return `data: ${JSON.stringify({ error: { message: text, type: "api_error", param: null, code: "upstream_incomplete" } })}\n\ndata: [DONE]\n\n`;
+}
+
+function responsesFailure(message: string, lastSequence: number): string {
+  const code = "server_error";
+  const error = { type: "error", code, message, param: null, sequence_number: lastSequence + 1 };
+  const response = {
+    id: `resp_${randomUUID().replaceAll("-", "")}`,
+    object: "response",
+    created_at: Math.floor(Date.now() / 1000),
+    status: "failed",
+    error: { code, message },
+    incomplete_details: null,
+    output: [],
+    usage: null,
+  };
+  const failed = { type: "response.failed", sequence_number: lastSequence + 2, response };
+  return `event: error\ndata: ${JSON.stringify(error)}\n\nevent: response.failed\ndata: ${JSON.stringify(failed)}\n\n`;
 }

@@ -3,6 +3,7 @@
 // waited for, and a client that leaves ends the request instead of hanging it.
 import type { ServerResponse } from "node:http";
 import { streamErrorEvent, type ApiFormat } from "./api-errors.ts";
+import type { WireApi } from "../providers/adapters/adapter.ts";
 
 /** The client closed the connection before the answer was complete. */
 export class ClientGoneError extends Error {
@@ -15,6 +16,8 @@ export class ClientGoneError extends Error {
 export class ClientStream {
   /** Whether any byte of the answer has reached the client (after that there is nothing to fail over to). */
   started = false;
+  /** The last chunk written (a reference, not a copy): where a Responses stream's last sequence_number is, should it fail. */
+  private last: string | Buffer = "";
 
   constructor(
     private readonly res: ServerResponse,
@@ -29,6 +32,7 @@ export class ClientStream {
       this.res.writeHead(this.status, this.headers);
     }
     if (this.res.destroyed) throw new ClientGoneError();
+    this.last = chunk;
     if (!this.res.write(chunk)) await drained(this.res);
   }
 
@@ -49,10 +53,15 @@ export class ClientStream {
     this.res.end();
   }
 
-  /** After bytes went out, a failure can only be said inside the stream, in the client's own format. */
-  async endWithError(format: ApiFormat, message: string): Promise<void> {
+  /**
+   * After bytes went out, a failure can only be said inside the stream, in the
+   * client's own format; `api`, the client's wire API, tells a Responses API
+   * client (its own failure events) from a Chat Completions one.
+   */
+  async endWithError(format: ApiFormat, message: string, api?: WireApi): Promise<void> {
     if (this.res.destroyed) return;
-    await this.write(streamErrorEvent(format, message)).catch(() => undefined);
+    const event = api === "openai-responses" ? streamErrorEvent(format, message, api, lastSequenceNumber(this.last)) : streamErrorEvent(format, message);
+    await this.write(event).catch(() => undefined);
     this.res.end();
   }
 }
@@ -71,4 +80,13 @@ function drained(res: ServerResponse): Promise<void> {
     res.once("drain", onDrain);
     res.once("close", onClose);
   });
+}
+
+/** The last `"sequence_number":N` in a chunk of a Responses event stream, if any. */
+function lastSequenceNumber(chunk: string | Buffer): number | undefined {
+  const text = typeof chunk === "string" ? chunk : chunk.toString("utf8");
+  const at = text.lastIndexOf('"sequence_number":');
+  if (at < 0) return undefined;
+  const match = /^"sequence_number":\s*(\d+)/.exec(text.slice(at));
+  return match ? Number(match[1]) : undefined;
 }

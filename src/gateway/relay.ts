@@ -58,7 +58,7 @@ export async function relayAnswer(input: RelayInput): Promise<AttemptResult> {
     if (request.signal.aborted || error instanceof ClientGoneError) return { kind: "aborted", answered: true };
     const why = describeBreak(error, input.limits);
     if (!client.started) return upstreamFault(spec, why);
-    await client.endWithError(request.format, `${spec.id} ${why}; the answer above is incomplete`);
+    await client.endWithError(request.format, `${spec.id} ${why}; the answer above is incomplete`, request.api);
     return { kind: "sent", status: sameFormat ? response.status : 200, cut: why };
   }
 }

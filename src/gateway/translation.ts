@@ -44,7 +44,7 @@ export function translatedAnswer(request: ChatRequest, spec: ProviderSpec, model
   const hub = hubRequestOf(request);
   const parsed = ADAPTERS[spec.api].upstream.parseResponse(upstream, isProblem(hub) ? undefined : hub);
   if (isProblem(parsed)) return parsed;
-  return ADAPTERS[request.api].client!.renderResponse(parsed, model);
+  return ADAPTERS[request.api].client!.renderResponse(parsed, model, request.body);
 }
 
 /** The upstream's event stream in the client's API, event by event. */

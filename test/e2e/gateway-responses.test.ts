@@ -103,7 +103,9 @@ describe("POST /v1/responses, served by providers of other APIs", () => {
     const before = world.anthropic.requests.length;
     for (const [body, param] of [
       [{ model: "anthropic/claude-opus-4-6", input: "again", previous_response_id: "resp_123" }, "previous_response_id"],
-      [{ model: "anthropic/claude-opus-4-6", input: "search", tools: [{ type: "web_search" }] }, "tools"],
+      [{ model: "anthropic/claude-opus-4-6", input: "search", tools: [{ type: "file_search", vector_store_ids: ["vs_1"] }] }, "tools"],
+      // web_search alone is an offer, dropped (clients.md §6); forced, it cannot be honoured.
+      [{ model: "anthropic/claude-opus-4-6", input: "search", tools: [{ type: "web_search" }], tool_choice: { type: "web_search" } }, "tool_choice"],
       [{ model: "anthropic/claude-opus-4-6" }, "input"],
     ] as const) {
       try {

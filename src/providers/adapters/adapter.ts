@@ -30,8 +30,8 @@ export interface StreamDecoder {
 export interface ClientSide {
   /** The client's body, already checked to be a well-formed request of this API. */
   parseRequest(body: Record<string, unknown>): HubRequest | HubProblem;
-  /** The answer in this API's shape; `model` is what the client asked for. */
-  renderResponse(response: HubResponse, model: string): Record<string, unknown>;
+  /** The answer in this API's shape; `model` is what the client asked for, `body` its request (as for streamEncoder). */
+  renderResponse(response: HubResponse, model: string, body?: Record<string, unknown>): Record<string, unknown>;
   /** `body`: the client's request, for stream options of its own API the hub does not carry (OpenAI stream_options.include_usage). */
   streamEncoder(model: string, body?: Record<string, unknown>): StreamEncoder;
 }

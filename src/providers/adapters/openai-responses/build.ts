@@ -1,6 +1,7 @@
 // Upstream side: a hub request as a Responses API body, for OpenAI's own models
 // (and later the ChatGPT Codex backend). Stateless: `store: false`, the whole
 // conversation in `input`, reasoning carried as encrypted content.
+import { createHash } from "node:crypto";
 import type { HubMessage, HubPart, HubProblem, HubRequest, HubResponseFormat } from "../hub.ts";
 import { responsesInputPart, type Json } from "./common.ts";
 
@@ -42,8 +43,17 @@ export function buildResponsesRequest(request: HubRequest, model: string): Json 
   if (effort) body.reasoning = { effort };
   // With store: false, reasoning survives to the next turn only as encrypted content.
   if (request.reasoning) body.include = ["reasoning.encrypted_content"];
-  if (request.user) body.safety_identifier = request.user;
+  if (request.user) body.safety_identifier = safetyIdentifier(request.user);
   return body;
+}
+
+/**
+ * OpenAI takes at most 64 characters here (and recommends a hash); Claude Code's
+ * metadata.user_id is a JSON object of ids, about 150. A longer id goes as its
+ * SHA-256 in hex (64 characters): still one stable id per user.
+ */
+function safetyIdentifier(user: string): string {
+  return user.length <= 64 ? user : createHash("sha256").update(user).digest("hex");
 }
 
 function textFormat(format: HubResponseFormat): Json {

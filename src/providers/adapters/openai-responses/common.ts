@@ -15,7 +15,7 @@ export function randomSuffix(): string {
 }
 
 /** Output items need ids of their own (msg_, fc_, rs_); random ones, as nothing refers back to them. */
-export function itemId(prefix: "msg" | "fc" | "rs"): string {
+export function itemId(prefix: "msg" | "fc" | "ctc" | "rs"): string {
   return `${prefix}_${randomSuffix()}`;
 }
 

@@ -2,13 +2,17 @@
 //
 // We keep no server-side state, so whatever needs it is refused (previous_response_id,
 // conversation, background, stored prompts, item references), as are OpenAI's hosted
-// tools. Ignored because they change nothing about the answer we can give:
-// store, metadata, include, truncation, service_tier, prompt_cache_key,
-// prompt_cache_retention/options, stream_options, context_management, moderation,
-// max_tool_calls (only hosted tools count), text.verbosity and reasoning.summary
-// (hints), and the item ids and statuses inside `input`.
-import { isProblem, type HubMessage, type HubPart, type HubProblem, type HubRequest, type HubResponseFormat, type HubTool, type HubToolChoice } from "../hub.ts";
+// tools, except the ones that only offer the model something (web search, tool
+// search: dropped, see tools.ts). Custom (freeform) and namespace tools become
+// function tools (tools.ts). Ignored because they change nothing about the answer
+// we can give: store, metadata, client_metadata, include, truncation, service_tier,
+// prompt_cache_key, prompt_cache_retention/options, stream_options,
+// context_management, moderation, max_tool_calls (only hosted tools count),
+// text.verbosity and reasoning.summary (hints), and the item ids and statuses
+// inside `input`.
+import { isProblem, type HubMessage, type HubPart, type HubProblem, type HubRequest, type HubResponseFormat, type HubToolChoice } from "../hub.ts";
 import { fromEncryptedContent, inputPart, isObject, type Json } from "./common.ts";
+import { FREEFORM_ARGUMENT, flatToolName, parseClientTools } from "./tools.ts";
 
 const STATEFUL = [
   ["previous_response_id", "we keep no server-side conversation state: send the full conversation in input instead"],
@@ -42,9 +46,9 @@ export function parseResponsesRequest(body: Json): HubRequest | HubProblem {
   const user = typeof body.safety_identifier === "string" ? body.safety_identifier : body.user;
   if (typeof user === "string" && user) request.user = user;
 
-  const tools = parseTools(body.tools);
+  const tools = parseClientTools(body.tools);
   if (isProblem(tools)) return tools;
-  if (tools.length > 0) request.tools = tools;
+  if (tools.tools.length > 0) request.tools = tools.tools;
   if (body.tool_choice !== undefined && body.tool_choice !== null) {
     const choice = parseToolChoice(body.tool_choice);
     if (isProblem(choice)) return choice;
@@ -103,14 +107,18 @@ function addItem(messages: HubMessage[], system: HubPart[], item: unknown, param
   switch (type) {
     case "message":
       return addMessage(messages, system, item, param);
-    case "function_call": {
-      if (typeof item.call_id !== "string" || typeof item.name !== "string") return { problem: "a function_call needs call_id and name", param };
-      const args = typeof item.arguments === "string" ? item.arguments : "";
-      assistantTurn(messages).parts.push({ kind: "tool_call", id: item.call_id, name: item.name, arguments: args });
+    case "function_call":
+    case "custom_tool_call": {
+      if (typeof item.call_id !== "string" || typeof item.name !== "string") return { problem: `a ${type} needs call_id and name`, param };
+      const namespace = typeof item.namespace === "string" && item.namespace ? item.namespace : undefined;
+      // A freeform call's text travels as the one argument of a function (tools.ts).
+      const args = type === "custom_tool_call" ? JSON.stringify({ [FREEFORM_ARGUMENT]: typeof item.input === "string" ? item.input : "" }) : typeof item.arguments === "string" ? item.arguments : "";
+      assistantTurn(messages).parts.push({ kind: "tool_call", id: item.call_id, name: flatToolName(item.name, namespace), arguments: args });
       return undefined;
     }
-    case "function_call_output": {
-      if (typeof item.call_id !== "string") return { problem: "a function_call_output needs call_id", param };
+    case "function_call_output":
+    case "custom_tool_call_output": {
+      if (typeof item.call_id !== "string") return { problem: `a ${type} needs call_id`, param };
       const content = toolOutput(item.output, `${param}.output`);
       if (isProblem(content)) return content;
       toolResultTurn(messages).parts.push({ kind: "tool_result", toolCallId: item.call_id, content });
@@ -128,7 +136,7 @@ function addItem(messages: HubMessage[], system: HubPart[], item: unknown, param
     case "item_reference":
       return { problem: "item references need server-side state we do not keep: send the items themselves", param };
     default:
-      return { problem: `input item type ${JSON.stringify(type)} is not supported (only messages, function calls and their outputs, and reasoning)`, param };
+      return { problem: `input item type ${JSON.stringify(type)} is not supported (only messages, function and custom tool calls and their outputs, and reasoning)`, param };
   }
 }
 
@@ -186,32 +194,13 @@ function toolOutput(output: unknown, param: string): HubPart[] | HubProblem {
 
 // ------------------------------------------------------------- tools, choice, format
 
-function parseTools(tools: unknown): HubTool[] | HubProblem {
-  if (tools === undefined || tools === null) return [];
-  if (!Array.isArray(tools)) return { problem: "tools must be a list", param: "tools" };
-  const out: HubTool[] = [];
-  for (const [index, tool] of tools.entries()) {
-    const param = `tools[${index}]`;
-    if (!isObject(tool) || tool.type !== "function") {
-      const type = isObject(tool) ? tool.type : undefined;
-      return { problem: `tool type ${JSON.stringify(type)} is not supported: only function tools are (hosted tools run on OpenAI's servers)`, param: "tools" };
-    }
-    if (typeof tool.name !== "string" || !tool.name) return { problem: "a function tool needs a name", param: `${param}.name` };
-    out.push({
-      name: tool.name,
-      ...(typeof tool.description === "string" ? { description: tool.description } : {}),
-      ...(isObject(tool.parameters) ? { parameters: tool.parameters } : {}),
-      ...(typeof tool.strict === "boolean" ? { strict: tool.strict } : {}),
-    });
-  }
-  return out;
-}
-
 function parseToolChoice(choice: unknown): HubToolChoice | HubProblem {
   if (choice === "auto" || choice === "none" || choice === "required") return { type: choice };
-  if (isObject(choice) && choice.type === "function" && typeof choice.name === "string") return { type: "tool", name: choice.name };
+  if (isObject(choice) && (choice.type === "function" || choice.type === "custom") && typeof choice.name === "string") {
+    return { type: "tool", name: flatToolName(choice.name, typeof choice.namespace === "string" && choice.namespace ? choice.namespace : undefined) };
+  }
   const type = isObject(choice) ? choice.type : choice;
-  return { problem: `tool_choice ${JSON.stringify(type)} is not supported (auto, none, required or a function)`, param: "tool_choice" };
+  return { problem: `tool_choice ${JSON.stringify(type)} is not supported (auto, none, required, a function or a custom tool)`, param: "tool_choice" };
 }
 
 function parseFormat(format: unknown): HubResponseFormat | HubProblem {

@@ -2,6 +2,7 @@
 // for a Responses client, and an upstream's Response object parsed into the hub.
 import type { HubPart, HubProblem, HubResponse, HubStopReason, HubUsage } from "../hub.ts";
 import { encryptedContent, hubUsage, incompleteReason, isObject, itemId, responseId, responsesUsage, stopFromIncomplete, type Json } from "./common.ts";
+import { clientToolNames, toolCallItem } from "./tools.ts";
 
 /**
  * The fields every Response object carries. We do not see the request here, so
@@ -69,8 +70,13 @@ export function messageItem(id: string, content: Json[], status: string): Json {
   return { id, type: "message", role: "assistant", status, content };
 }
 
-/** Consecutive text and refusal parts share one message item; thinking and tool calls are items of their own. */
-export function renderResponsesResponse(response: HubResponse, model: string): Json {
+/**
+ * Consecutive text and refusal parts share one message item; thinking and tool
+ * calls are items of their own. `body`: the client's request, whose tools say
+ * which calls are custom (freeform) or namespaced (tools.ts).
+ */
+export function renderResponsesResponse(response: HubResponse, model: string, body?: Json): Json {
+  const names = clientToolNames(body);
   const output: Json[] = [];
   let message: Json[] | undefined;
   for (const part of response.parts) {
@@ -84,7 +90,7 @@ export function renderResponsesResponse(response: HubResponse, model: string): J
     }
     message = undefined;
     if (part.kind === "thinking") output.push(reasoningItem(itemId("rs"), part.text, encryptedContent(part), "completed"));
-    else if (part.kind === "tool_call") output.push(functionCallItem(itemId("fc"), part.id, part.name, part.arguments, "completed"));
+    else if (part.kind === "tool_call") output.push(toolCallItem(itemId(names.get(part.name)?.custom ? "ctc" : "fc"), part.id, part.name, part.arguments, "completed", names));
   }
   return {
     ...responseEnvelope(responseId(response.id), model, response.created, "completed"),

@@ -23,6 +23,8 @@ class ResponsesStreamDecoder implements StreamDecoder {
   private sawToolCall = false;
   /** Open parts by "output_index" (items) or "output_index:content_index" (message content). */
   private readonly open = new Map<string, OpenPart>();
+  /** Every key a part was opened under: message content an upstream sent only in output_item.done is not yet among them. */
+  private readonly opened = new Set<string>();
 
   decode(event: SseEvent): HubStreamEvent[] {
     if (this.done) return [];
@@ -72,6 +74,7 @@ class ResponsesStreamDecoder implements StreamDecoder {
     if (this.open.has(key)) return [];
     const index = this.nextIndex++;
     this.open.set(key, { index, kind, sent: "" });
+    this.opened.add(key);
     return [{ type: "part_start", index, part }];
   }
 
@@ -130,8 +133,11 @@ class ResponsesStreamDecoder implements StreamDecoder {
         return [];
       }
       case "response.output_text.delta":
-      case "response.refusal.delta":
-        return this.delta(content, delta);
+      case "response.refusal.delta": {
+        // Some Responses servers skip response.content_part.added: the first delta opens the part.
+        const opened = this.opened.has(content) ? [] : this.openPart(content, type === "response.refusal.delta" ? "refusal" : "text", { kind: type === "response.refusal.delta" ? "refusal" : "text" });
+        return [...opened, ...this.delta(content, delta)];
+      }
       case "response.output_text.done":
         return this.delta(content, String(data.text ?? ""), true);
       case "response.refusal.done":
@@ -159,6 +165,15 @@ class ResponsesStreamDecoder implements StreamDecoder {
   private itemDone(key: string, item: Json): HubStreamEvent[] {
     const out: HubStreamEvent[] = [];
     if (item.type === "message") {
+      // Content that came only here, never as deltas (some servers send whole items).
+      for (const [at, part] of (Array.isArray(item.content) ? item.content : []).entries()) {
+        const where = `${key}:${at}`;
+        if (this.opened.has(where) || !isObject(part)) continue;
+        const text = part.type === "output_text" ? part.text : part.type === "refusal" ? part.refusal : undefined;
+        if (typeof text !== "string" || !text) continue;
+        const kind = part.type === "refusal" ? "refusal" : "text";
+        out.push(...this.openPart(where, kind, { kind }), ...this.delta(where, text));
+      }
       for (const open of [...this.open.keys()]) if (open.startsWith(`${key}:`)) out.push(...this.close(open));
       return out;
     }

@@ -7,7 +7,8 @@ import type { HubStreamEvent } from "../hub.ts";
 import type { StreamEncoder } from "../adapter.ts";
 import { formatSse } from "../../sse.ts";
 import { encryptedContent, itemId, randomSuffix, responseId, type Json } from "./common.ts";
-import { finalFields, functionCallItem, messageItem, outputText, reasoningItem, responseEnvelope } from "./response.ts";
+import { finalFields, messageItem, outputText, reasoningItem, responseEnvelope } from "./response.ts";
+import { clientToolNames, freeformInput, toolCallItem, type ToolNames } from "./tools.ts";
 
 export { createResponsesStreamDecoder } from "./stream-decode.ts";
 
@@ -21,7 +22,8 @@ interface OpenMessage {
 type PartState =
   | { kind: "text" | "refusal"; message: OpenMessage; contentIndex: number; text: string }
   | { kind: "thinking"; outputIndex: number; id: string; text: string; summaryOpen: boolean; signature?: string; encrypted?: string }
-  | { kind: "tool_call"; outputIndex: number; id: string; callId: string; name: string; args: string };
+  /** `name`: the hub's (flat) name; a custom tool's text is sent whole when its JSON arguments are complete. */
+  | { kind: "tool_call"; outputIndex: number; id: string; callId: string; name: string; args: string; custom: boolean };
 
 class ResponsesStreamEncoder implements StreamEncoder {
   private sequence = 0;
@@ -31,7 +33,10 @@ class ResponsesStreamEncoder implements StreamEncoder {
   private message: OpenMessage | undefined;
   private done = false;
 
-  constructor(private readonly model: string) {}
+  constructor(
+    private readonly model: string,
+    private readonly names: ToolNames,
+  ) {}
 
   encode(event: HubStreamEvent): string {
     if (this.done) return "";
@@ -58,6 +63,7 @@ class ResponsesStreamEncoder implements StreamEncoder {
         const part = this.parts.get(event.index);
         if (part?.kind !== "tool_call" || !event.json) break;
         part.args += event.json;
+        if (part.custom) break;
         out += this.emit("response.function_call_arguments.delta", { item_id: part.id, output_index: part.outputIndex, delta: event.json });
         break;
       }
@@ -142,9 +148,10 @@ class ResponsesStreamEncoder implements StreamEncoder {
       this.parts.set(index, { kind: "thinking", outputIndex: added.outputIndex, id, text: "", summaryOpen: false });
       return out + added.out;
     }
-    const id = itemId("fc");
-    const added = this.addItem(functionCallItem(id, part.id, part.name, "", "in_progress"));
-    this.parts.set(index, { kind: "tool_call", outputIndex: added.outputIndex, id, callId: part.id, name: part.name, args: "" });
+    const custom = this.names.get(part.name)?.custom === true;
+    const id = itemId(custom ? "ctc" : "fc");
+    const added = this.addItem(toolCallItem(id, part.id, part.name, "", "in_progress", this.names));
+    this.parts.set(index, { kind: "tool_call", outputIndex: added.outputIndex, id, callId: part.id, name: part.name, args: "", custom });
     return out + added.out;
   }
 
@@ -196,8 +203,14 @@ class ResponsesStreamEncoder implements StreamEncoder {
     }
     if (part.kind !== "tool_call") return "";
     const where = { item_id: part.id, output_index: part.outputIndex };
-    const out = this.emit("response.function_call_arguments.done", { ...where, name: part.name, arguments: part.args });
-    return out + this.doneItem(part.outputIndex, functionCallItem(part.id, part.callId, part.name, part.args, "completed"));
+    const done = toolCallItem(part.id, part.callId, part.name, part.args, "completed", this.names);
+    let out: string;
+    if (part.custom) {
+      const input = freeformInput(part.args);
+      out = input ? this.emit("response.custom_tool_call_input.delta", { ...where, delta: input }) : "";
+      out += this.emit("response.custom_tool_call_input.done", { ...where, input });
+    } else out = this.emit("response.function_call_arguments.done", { ...where, name: done.name, arguments: part.args });
+    return out + this.doneItem(part.outputIndex, done);
   }
 
   /** Parts the hub left open at the finish are closed, so every item the client saw is done. */
@@ -208,6 +221,7 @@ class ResponsesStreamEncoder implements StreamEncoder {
   }
 }
 
-export function createResponsesStreamEncoder(model: string): StreamEncoder {
-  return new ResponsesStreamEncoder(model);
+/** `body`: the client's request, whose tools say which calls are custom (freeform) or namespaced (tools.ts). */
+export function createResponsesStreamEncoder(model: string, body?: Json): StreamEncoder {
+  return new ResponsesStreamEncoder(model, clientToolNames(body));
 }
