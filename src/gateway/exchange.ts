@@ -12,6 +12,7 @@ import type { CredentialChoice, CredentialFilter } from "./candidates.ts";
 import type { ClientAbort } from "./client-abort.ts";
 import type { NothingWorked } from "./final-error.ts";
 import type { GatewaySnapshot, LiveState } from "./live-state.ts";
+import type { ResponseItemMemory } from "./response-items.ts";
 
 /** How a request ended, for the request log. */
 export interface DispatchOutcome {
@@ -34,6 +35,8 @@ export interface GatewayDeps {
   allowCredential: CredentialFilter;
   tokenMatches: (token: string | undefined) => boolean;
   maxBodyBytes: number;
+  /** Items of our own Responses answers, for clients that refer to them (response-items.ts). */
+  responseItems: ResponseItemMemory;
 }
 
 /** A model route: the error format its clients read and the wire API they speak. */

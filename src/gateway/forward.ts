@@ -18,12 +18,14 @@ import { countingUnsupported, countTokensEndpoint, sendTokenEstimate, TOKEN_COUN
 import { shownUrl, speaksClientApi, upstreamFault, type AttemptResult, type ChatRequest } from "./attempt-result.ts";
 import { translatedBody } from "./translation.ts";
 import { isProblem, type HubProblem } from "../providers/adapters/hub.ts";
+import type { ResponseItemMemory } from "./response-items.ts";
 
 export type { AttemptResult, ChatRequest };
 
 export interface AttemptContext {
   pools: UpstreamPools;
   limits: RelayLimits;
+  responseItems: ResponseItemMemory;
 }
 
 const JSON_TYPE = /\bjson\b/i;
@@ -137,5 +139,5 @@ export async function attempt(
     return upstreamFault(spec, broken);
   }
   const answerHeaders = request.countTokens ? { ...servedBy, [TOKEN_COUNT_HEADER]: "exact" } : servedBy;
-  return relayAnswer({ spec, model: model.model, request, response, res, limits: context.limits, servedBy: answerHeaders });
+  return relayAnswer({ spec, model: model.model, request, response, res, limits: context.limits, servedBy: answerHeaders, responseItems: context.responseItems });
 }

@@ -6,11 +6,12 @@ import type { ServerResponse } from "node:http";
 import { redactSecrets } from "../auth/redact.ts";
 import type { ProviderSpec } from "../providers/registry.ts";
 import { isProblem } from "../providers/adapters/hub.ts";
-import { SseLineTooLongError, SseParser, type SseTransformer } from "../providers/sse.ts";
+import { SseLineTooLongError, SseParser } from "../providers/sse.ts";
 import { discardBody, readCapped, responseHeader, type RelayLimits, type UpstreamResponse } from "../providers/upstream.ts";
 import { ClientGoneError, ClientStream } from "./client-stream.ts";
 import { speaksClientApi, upstreamFault, type AttemptResult, type ChatRequest } from "./attempt-result.ts";
 import { streamTranslator, translatedAnswer } from "./translation.ts";
+import { storesItems, type ResponseItemMemory } from "./response-items.ts";
 
 export interface RelayInput {
   spec: ProviderSpec;
@@ -22,6 +23,8 @@ export interface RelayInput {
   limits: RelayLimits;
   /** Headers naming what served the answer (x-openclaw-model, …), sent with it. */
   servedBy: Record<string, string>;
+  /** Where the items of a translated Responses answer are kept for later references. */
+  responseItems: ResponseItemMemory;
 }
 
 const FORWARDED_RESPONSE_HEADERS = ["content-type", "request-id", "x-request-id"];
@@ -97,6 +100,7 @@ async function relayWhole(input: RelayInput, client: ClientStream, sameFormat: b
   if (isProblem(translated)) {
     throw new IncompleteAnswer(`answered with JSON that is not a ${input.spec.api} reply${translated.problem ? ` (${translated.problem})` : ""}`);
   }
+  if (keepsItems(input.request) && Array.isArray(translated.output)) input.responseItems.remember(translated.output);
   client.sendWhole(JSON.stringify(translated));
 }
 
@@ -106,7 +110,7 @@ async function relayStream(input: RelayInput, client: ClientStream): Promise<voi
   client.end();
 }
 
-async function relayTranslatedStream(input: RelayInput, client: ClientStream, transformer: SseTransformer): Promise<void> {
+async function relayTranslatedStream(input: RelayInput, client: ClientStream, transformer: ReturnType<typeof streamTranslator>): Promise<void> {
   const parser = new SseParser(input.limits.maxSseLineBytes);
   const decoder = new TextDecoder();
   let events = 0;
@@ -122,5 +126,11 @@ async function relayTranslatedStream(input: RelayInput, client: ClientStream, tr
   }
   if (events === 0) throw new IncompleteAnswer("answered with an empty event stream");
   await client.write(transformer.end());
+  if (keepsItems(input.request)) input.responseItems.remember(transformer.outputItems());
   client.end();
+}
+
+/** A Responses client that may refer to the items of this (translated) answer later. */
+function keepsItems(request: RelayInput["request"]): boolean {
+  return request.api === "openai-responses" && storesItems(request.body);
 }

@@ -12,6 +12,7 @@ import { COUNT_TOKENS_PATH } from "./count-tokens.ts";
 import type { DispatchOutcome, Exchange, GatewayDeps, ModelRoute } from "./exchange.ts";
 import { MODEL_REQUEST_STEPS, runPipeline } from "./pipeline.ts";
 import { refuseWithoutToken } from "./steps/gateway-auth.ts";
+import { ResponseItemMemory } from "./response-items.ts";
 import type { LiveState } from "./live-state.ts";
 import { listModels, modelIdFromPath, retrieveModel } from "./models-route.ts";
 import { statusDocument } from "./status-route.ts";
@@ -161,7 +162,7 @@ async function serve(deps: GatewayDeps, options: GatewayOptions, req: IncomingMe
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
-  const deps: GatewayDeps = { state: options.state, pools: options.pools, allowCredential: options.allowCredential, tokenMatches: tokenChecker(options.token), maxBodyBytes: options.maxBodyBytes };
+  const deps: GatewayDeps = { state: options.state, pools: options.pools, allowCredential: options.allowCredential, tokenMatches: tokenChecker(options.token), maxBodyBytes: options.maxBodyBytes, responseItems: new ResponseItemMemory() };
   let closing = false;
   const active = new Set<ServerResponse>();
   // Once shutting down, no connection outlives its last response.

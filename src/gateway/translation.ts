@@ -47,13 +47,14 @@ export function translatedAnswer(request: ChatRequest, spec: ProviderSpec, model
   return ADAPTERS[request.api].client!.renderResponse(parsed, model, request.body);
 }
 
-/** The upstream's event stream in the client's API, event by event. */
-export function streamTranslator(request: ChatRequest, spec: ProviderSpec, model: string): SseTransformer {
+/** The upstream's event stream in the client's API, event by event; `outputItems` as the client's encoder has them. */
+export function streamTranslator(request: ChatRequest, spec: ProviderSpec, model: string): SseTransformer & { outputItems(): readonly unknown[] } {
   const hub = hubRequestOf(request);
   const decoder = ADAPTERS[spec.api].upstream.streamDecoder(isProblem(hub) ? undefined : hub);
   const encoder = ADAPTERS[request.api].client!.streamEncoder(model, request.body);
   return {
     push: (event: SseEvent) => decoder.decode(event).map((hubEvent) => encoder.encode(hubEvent)).join(""),
     end: () => decoder.end().map((hubEvent) => encoder.encode(hubEvent)).join("") + encoder.end(),
+    outputItems: () => encoder.outputItems?.() ?? [],
   };
 }

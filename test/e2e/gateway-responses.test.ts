@@ -159,3 +159,83 @@ describe("POST /v1/responses with malformed bodies", () => {
     assert.equal(world.anthropic.requests.length + world.openai.requests.length, before, "nothing went upstream");
   });
 });
+
+describe("item_reference to the gateway's own earlier answers (store: true, OpenAI's default)", () => {
+  const tools: OpenAI.Responses.Tool[] = [{ type: "function", name: "weather", description: "Weather for a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] }, strict: false }];
+  const toolUse = (model: string) => ({
+    id: "msg_up_1",
+    type: "message",
+    role: "assistant",
+    model,
+    content: [
+      { type: "text", text: "Let me look that up." },
+      { type: "tool_use", id: "toolu_1", name: "weather", input: { city: "Oslo" } },
+    ],
+    stop_reason: "tool_use",
+    stop_sequence: null,
+    usage: { input_tokens: 10, output_tokens: 5 },
+  });
+
+  for (const stream of [false, true]) {
+    test(`a reference to the text said before a tool call (${stream ? "streamed" : "whole"} first turn) reaches the next turn as that text`, async () => {
+      world.anthropic.script(ANTHROPIC_KEY, stream ? { sse: anthropicStreamWithTool() } : { body: toolUse("claude-opus-4-6") }, {});
+      let output: OpenAI.Responses.ResponseOutputItem[];
+      if (stream) {
+        const events = await openai.responses.create({ model: "anthropic/claude-opus-4-6", input: "Weather in Oslo?", tools, stream: true });
+        let completed: OpenAI.Responses.Response | undefined;
+        for await (const event of events) if (event.type === "response.completed") completed = event.response;
+        output = completed!.output;
+      } else output = (await openai.responses.create({ model: "anthropic/claude-opus-4-6", input: "Weather in Oslo?", tools })).output;
+      const message = output.find((item) => item.type === "message")!;
+      const call = output.find((item) => item.type === "function_call") as OpenAI.Responses.ResponseFunctionToolCall;
+      assert.ok(message?.id && call, JSON.stringify(output));
+      // What the Vercel AI SDK sends with store: true: a reference for the text, the call itself, and its output.
+      const second = await openai.responses.create({
+        model: "anthropic/claude-opus-4-6",
+        tools,
+        input: [
+          { role: "user", content: "Weather in Oslo?" },
+          { type: "item_reference", id: message.id! },
+          { type: "function_call", call_id: call.call_id, name: call.name, arguments: call.arguments },
+          { type: "function_call_output", call_id: call.call_id, output: "Sunny, 21°C" },
+        ],
+      });
+      clientVisible.push(JSON.stringify(output), JSON.stringify(second));
+      const sent = world.anthropic.requests.at(-1)!.body;
+      assert.deepEqual(sent.messages[1].content[0], { type: "text", text: "Let me look that up." }, JSON.stringify(sent.messages));
+      assert.equal(sent.messages[1].content[1].type, "tool_use");
+      assert.equal(sent.messages[2].content[0].type, "tool_result");
+    });
+  }
+
+  test("a reference the gateway does not know is a 400 naming it, and store: false answers are not kept", async () => {
+    world.anthropic.script(ANTHROPIC_KEY, { body: toolUse("claude-opus-4-6") }, {});
+    const unkept = await openai.responses.create({ model: "anthropic/claude-opus-4-6", input: "Weather in Oslo?", tools, store: false });
+    const message = unkept.output.find((item) => item.type === "message")!;
+    for (const id of ["msg_never_seen", message.id!]) {
+      const error = await openai.responses.create({ model: "anthropic/claude-opus-4-6", input: [{ role: "user", content: "hi" }, { type: "item_reference", id }] }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      assert.ok(error instanceof OpenAI.BadRequestError, String(error));
+      assert.equal(error.param, "input[1]");
+      assert.match(error.message, /item reference/);
+    }
+  });
+});
+
+/** An Anthropic stream that says a sentence, then calls the weather tool. */
+function anthropicStreamWithTool(): string {
+  const event = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+  return [
+    event("message_start", { message: { id: "msg_up_2", type: "message", role: "assistant", model: "claude-opus-4-6", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 10, output_tokens: 1 } } }),
+    event("content_block_start", { index: 0, content_block: { type: "text", text: "" } }),
+    event("content_block_delta", { index: 0, delta: { type: "text_delta", text: "Let me look that up." } }),
+    event("content_block_stop", { index: 0 }),
+    event("content_block_start", { index: 1, content_block: { type: "tool_use", id: "toolu_2", name: "weather", input: {} } }),
+    event("content_block_delta", { index: 1, delta: { type: "input_json_delta", partial_json: '{"city":"Oslo"}' } }),
+    event("content_block_stop", { index: 1 }),
+    event("message_delta", { delta: { stop_reason: "tool_use", stop_sequence: null }, usage: { output_tokens: 5 } }),
+    event("message_stop", {}),
+  ].join("");
+}

@@ -97,7 +97,7 @@ export async function attemptCandidates(exchange: Exchange): Promise<DispatchOut
   const { deps, res, nothingWorked } = exchange;
   const request = exchange.request!;
   const snapshot = exchange.snapshot!;
-  const context = { pools: deps.pools, limits: memo(snapshot.ctx, "relay-limits", () => relayLimits(snapshot.ctx.config)) };
+  const context = { pools: deps.pools, limits: memo(snapshot.ctx, "relay-limits", () => relayLimits(snapshot.ctx.config)), responseItems: deps.responseItems };
   for (const next of exchange.candidates!) {
     if (!("choice" in next)) return next; // answered without an upstream (candidate-fit.ts)
     const candidate = next;

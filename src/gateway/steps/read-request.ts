@@ -20,13 +20,20 @@ export async function readChatRequest(exchange: Exchange): Promise<DispatchOutco
     sendApiError(res, format, body.status, body.message);
     return { status: body.status };
   }
-  const value = body.value as Record<string, unknown>;
+  let value = body.value as Record<string, unknown>;
+  let raw: Buffer | undefined = body.bytes;
   if (api === "openai-responses") {
     // Checked in depth by its adapter, which names the field it cannot use (candidate-fit.ts).
     const problem = responsesRequestProblem(value);
     if (problem) {
       sendMalformedRequest(res, format, problem);
       return { status: 400 };
+    }
+    // References to items of our own earlier answers become the items (the bytes then no longer say it all).
+    const input = exchange.deps.responseItems.resolve(value.input);
+    if (input) {
+      value = { ...value, input };
+      raw = undefined;
     }
   } else if (!isWellFormedRequest(format, value)) return refuseMalformedRequest(res, format, value);
   const anthropicVersion = header(req, "anthropic-version");
@@ -35,7 +42,7 @@ export async function readChatRequest(exchange: Exchange): Promise<DispatchOutco
     format,
     api,
     body: value,
-    raw: body.bytes,
+    ...(raw ? { raw } : {}),
     stream: !route.countTokens && value.stream === true,
     hints: anthropicVersion || anthropicBeta ? { ...(anthropicVersion ? { anthropicVersion } : {}), ...(anthropicBeta ? { anthropicBeta } : {}) } : NO_HINTS,
     signal: exchange.signal,

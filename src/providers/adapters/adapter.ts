@@ -18,6 +18,8 @@ export interface StreamEncoder {
   encode(event: HubStreamEvent): string;
   /** What ends the stream after the last event (e.g. `data: [DONE]`); "" when nothing. */
   end(): string;
+  /** The output items the stream sent, for APIs whose clients may refer to them later (Responses). */
+  outputItems?(): readonly unknown[];
 }
 
 /** Turns an upstream API's SSE events into hub events. */

@@ -1,7 +1,9 @@
 // Client side: a Responses API request (POST /v1/responses) into the hub form.
 //
-// We keep no server-side state, so whatever needs it is refused (previous_response_id,
-// conversation, background, stored prompts, item references), as are OpenAI's hosted
+// We keep no conversations, so whatever needs them is refused (previous_response_id,
+// conversation, background, stored prompts). Item references to the gateway's own recent
+// answers were replaced by the items before this (gateway/response-items.ts); any other
+// reference is refused here. So are OpenAI's hosted
 // tools, except the ones that only offer the model something (web search, tool
 // search: dropped, see tools.ts). Custom (freeform) and namespace tools become
 // function tools (tools.ts). Ignored because they change nothing about the answer
@@ -134,7 +136,7 @@ function addItem(messages: HubMessage[], system: HubPart[], item: unknown, param
       return undefined;
     }
     case "item_reference":
-      return { problem: "item references need server-side state we do not keep: send the items themselves", param };
+      return { problem: "this item reference is not one of the gateway's own recent answers, and this provider cannot look it up: send the item itself (or send store: false, so that clients send items instead of references)", param };
     default:
       return { problem: `input item type ${JSON.stringify(type)} is not supported (only messages, function and custom tool calls and their outputs, and reasoning)`, param };
   }

@@ -38,6 +38,10 @@ class ResponsesStreamEncoder implements StreamEncoder {
     private readonly names: ToolNames,
   ) {}
 
+  outputItems(): readonly Json[] {
+    return this.output;
+  }
+
   encode(event: HubStreamEvent): string {
     if (this.done) return "";
     if (event.type === "start") return this.start(responseId(event.id), event.created);
