@@ -56,9 +56,9 @@ const apiKey = (key: string) => ({ type: "api_key", provider: "anthropic", key }
 const readStore = (home: Home) => JSON.parse(readFileSync(home.storePath, "utf8"));
 
 /** The change a request through `profileId` records, tied to the credential the snapshot held. */
-function usageFor(state: LiveState, apply: (store: Parameters<UsageChange["apply"]>[0]) => void): UsageChange {
+function usageFor(state: LiveState, apply: (store: Parameters<UsageChange["apply"]>[0]) => void, kind: UsageChange["kind"] = "failure"): UsageChange {
   const credential = state.latest().view.merged.profiles[PROFILE]!;
-  return { profileId: PROFILE, fingerprint: credentialFingerprint(credential), apply };
+  return { profileId: PROFILE, fingerprint: credentialFingerprint(credential), provider: "anthropic", kind, model: OPUS, apply };
 }
 
 const revoked = (now: number) => (store: Parameters<UsageChange["apply"]>[0]) => recordFailure(store, { profileId: PROFILE, provider: "anthropic", reason: "auth_permanent", model: OPUS, now });
@@ -107,7 +107,7 @@ describe("a credential change wins over usage still waiting to be written", () =
   test("after logout, pending usage does not re-create usageStats or lastGood", async () => {
     const now = Date.now();
     const { state, home } = await start({ version: 1, profiles: { [PROFILE]: apiKey(KEY_OLD), "anthropic:other": apiKey(KEY_NEW) } });
-    state.recordUsage(usageFor(state, served(now)));
+    state.recordUsage(usageFor(state, served(now), "success"));
     writeFileSync(home.storePath, JSON.stringify({ version: 1, profiles: { "anthropic:other": apiKey(KEY_NEW) } }));
     await reloaded(state, () => state.latest().view.merged.profiles[PROFILE] === undefined);
     await state.flush();
@@ -120,7 +120,7 @@ describe("a credential change wins over usage still waiting to be written", () =
   test("usage for the same credential still reaches the file across a reload", async () => {
     const now = Date.now();
     const { state, home } = await start({ version: 1, profiles: { [PROFILE]: apiKey(KEY_OLD) } });
-    state.recordUsage(usageFor(state, served(now)));
+    state.recordUsage(usageFor(state, served(now), "success"));
     // Someone else rewrites the store without changing this credential.
     writeFileSync(home.storePath, JSON.stringify({ version: 1, profiles: { [PROFILE]: apiKey(KEY_OLD), "anthropic:other": apiKey(KEY_NEW) } }));
     await reloaded(state, () => state.latest().view.merged.profiles["anthropic:other"] !== undefined);
@@ -161,7 +161,7 @@ describe("a hand edit is never mistaken for the gateway's own write", () => {
     const now = Date.now();
     let handEdit: (() => void) | undefined;
     const { state, home } = await start({ version: 1, profiles: { [PROFILE]: apiKey(KEY_OLD) } }, { beforeRecordingWrite: () => handEdit?.() });
-    state.recordUsage(usageFor(state, served(now)));
+    state.recordUsage(usageFor(state, served(now), "success"));
     // The editor saves exactly inside the window (the injected delay makes the race certain, not lucky).
     handEdit = () => writeFileSync(home.storePath, JSON.stringify({ version: 1, profiles: { [PROFILE]: apiKey(KEY_NEW), "anthropic:added": apiKey(KEY_OLD) } }, null, 2));
     await state.flush();
@@ -169,5 +169,37 @@ describe("a hand edit is never mistaken for the gateway's own write", () => {
     await reloaded(state, () => (state.latest().view.merged.profiles[PROFILE] as { key?: string }).key === KEY_NEW);
     assert.ok(state.latest().view.merged.profiles["anthropic:added"], "the edited store is what the gateway serves");
     assert.deepEqual(state.problems(), []);
+  });
+});
+
+describe("usage waiting to be written stays small under load", () => {
+  const success = (profileId: string, model: string, now: number): UsageChange => ({
+    profileId,
+    fingerprint: credentialFingerprint(apiKey(profileId === PROFILE ? KEY_OLD : KEY_NEW) as never),
+    provider: "anthropic",
+    kind: "success",
+    model,
+    apply: (store) => recordSuccess(store, { profileId, provider: "anthropic", model, now }),
+  });
+
+  test("a run of successes of one credential and model waits as one change, and the file gets the latest", async () => {
+    const { state, home } = await start({ version: 1, profiles: { [PROFILE]: apiKey(KEY_OLD), "anthropic:other": apiKey(KEY_NEW) } });
+    const start0 = Date.now();
+    for (let i = 0; i < 100; i++) state.recordUsage(success(PROFILE, OPUS, start0 + i));
+    assert.equal(state.usageStatus().pending, 1);
+    // Another model, another profile, a failure in between: each keeps its own place.
+    state.recordUsage(success(PROFILE, "claude-sonnet-4-5", start0 + 100));
+    state.recordUsage(success("anthropic:other", OPUS, start0 + 101));
+    state.recordUsage(success(PROFILE, OPUS, start0 + 102));
+    assert.equal(state.usageStatus().pending, 4, "after another profile's success, the provider's lastGood must move back: not folded");
+    state.recordUsage(usageFor(state, revoked(start0 + 103)));
+    state.recordUsage(success(PROFILE, OPUS, start0 + 104));
+    assert.equal(state.usageStatus().pending, 6, "a success after a failure is not folded into the one before the failure");
+    await state.flush();
+    const store = readStore(home);
+    assert.equal(store.usageStats[PROFILE].lastUsed, start0 + 104);
+    assert.equal(store.usageStats[PROFILE].errorCount, 0);
+    assert.equal(store.lastGood.anthropic, PROFILE);
+    assert.equal(store.usageStats["anthropic:other"].lastUsed, start0 + 101);
   });
 });

@@ -58,7 +58,23 @@ export interface UsageChange {
   profileId: string;
   /** credentialFingerprint of the credential the request used. */
   fingerprint: string;
+  /** The profile's provider (the provider's lastGood is part of what a success changes). */
+  provider: string;
+  kind: "success" | "failure";
+  /** The provider's model id the request was for (a success clears that model's cooldown). */
+  model?: string;
   apply(store: AuthStore): void;
+}
+
+/** A success whose effect on the file is wholly replaced by a later one (same credential, provider and model). */
+function supersedes(later: UsageChange, earlier: UsageChange | undefined): boolean {
+  return (
+    later.kind === "success" &&
+    earlier?.kind === "success" &&
+    earlier.profileId === later.profileId &&
+    earlier.fingerprint === later.fingerprint &&
+    earlier.model === later.model
+  );
 }
 
 /** How the background usage writes are doing (for /health, and for tests that wait for a write). */
@@ -102,6 +118,8 @@ export class LiveState {
   private turn: Promise<void> | undefined;
   private problem: StateProblem | undefined;
   private pending: UsageChange[] = [];
+  /** Per provider, where in `pending` its latest change is (reset whenever `pending` is rebuilt). */
+  private latestPending = new Map<string, number>();
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private backend!: CredentialBackend;
@@ -266,7 +284,11 @@ export class LiveState {
     if (!applyUsage(change, view.own.store, view.inherited?.store)) return;
     // With nothing inherited the merged view is the agent's own store: already up to date.
     if (view.inherited) this.snapshot = this.withMergedView(this.snapshot);
-    this.pending.push(change);
+    // Waiting changes live until the next write (up to flushDelayMs): a steady run of successes keeps
+    // one per credential, not one per request (fewer objects that outlive young-generation GCs).
+    const index = this.latestPending.get(change.provider);
+    if (index !== undefined && supersedes(change, this.pending[index])) this.pending[index] = change;
+    else this.latestPending.set(change.provider, this.pending.push(change) - 1);
     this.flushTimer ??= setTimeout(() => void this.flush(), this.options.flushDelayMs ?? 200);
   }
 
@@ -275,6 +297,7 @@ export class LiveState {
     this.flushTimer = undefined;
     await this.flushing;
     const batch = this.pending.splice(0);
+    this.latestPending.clear();
     if (batch.length === 0) return;
     const { agent } = this.snapshot;
     const inherited = () => this.snapshot.view.inherited?.store;
@@ -309,6 +332,7 @@ export class LiveState {
         if (error.message !== this.lastFlushError) this.options.log?.(`could not save usage stats: ${error.message}`);
         this.lastFlushError = error.message;
         this.pending.unshift(...batch);
+        this.latestPending.clear();
         if (!this.retry?.timer) {
           const retry = { delayMs: this.retry ? Math.min(this.retry.delayMs * 2, RETRY_MAX_MS) : RETRY_FIRST_MS, timer: undefined as NodeJS.Timeout | undefined };
           const fire = () => {

@@ -28,13 +28,13 @@ function recordResult(state: LiveState, snapshot: GatewaySnapshot, candidate: Ca
   const model = candidate.model.model;
   // A client that left after the upstream answered still used the credential successfully.
   if (result.kind === "sent" || (result.kind === "aborted" && result.answered)) {
-    state.recordUsage({ profileId, fingerprint, apply: (store) => recordSuccess(store, { profileId, provider, model, now }) });
+    state.recordUsage({ profileId, fingerprint, provider, kind: "success", model, apply: (store) => recordSuccess(store, { profileId, provider, model, now }) });
     return undefined;
   }
   if (result.kind !== "failed" || result.upstreamFault) return undefined;
   const cooldowns = snapshot.ctx.config.auth?.cooldowns;
   const failure = { profileId, provider, reason: result.reason, model, now, ...(result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}) };
-  state.recordUsage({ profileId, fingerprint, apply: (store) => recordFailure(store, { ...failure, ...(cooldowns ? { cooldowns } : {}) }) });
+  state.recordUsage({ profileId, fingerprint, provider, kind: "failure", model, apply: (store) => recordFailure(store, { ...failure, ...(cooldowns ? { cooldowns } : {}) }) });
   const availability = profileAvailability(state.latest().view.merged, profileId, provider, model, now);
   return availability.usable ? undefined : availability.until;
 }
