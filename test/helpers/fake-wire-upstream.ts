@@ -1,0 +1,413 @@
+// One fake model provider on 127.0.0.1 that speaks all four wire APIs at their
+// real paths, streamed and not, in each API's own shapes (event sequences,
+// usage, stop reasons, error bodies):
+//   POST /v1/chat/completions                         OpenAI Chat Completions
+//   POST /v1/responses                                OpenAI Responses
+//   POST /v1/messages                                 Anthropic Messages
+//   POST /v1beta/models/{model}:generateContent       Gemini
+//   POST /v1beta/models/{model}:streamGenerateContent?alt=sse
+//
+// It behaves like a (very simple) model, so a gateway that drops part of a
+// request makes the client fail:
+// - offered tools and no tool result yet (and tool choice not "none"): it calls
+//   the first (or the forced) tool, with arguments made from the tool's schema;
+// - after a tool result: text that quotes the result;
+// - structured output asked in the API's own field: JSON text that satisfies the
+//   schema (an object for plain JSON mode); prose otherwise, so a dropped
+//   schema fails the client's parse;
+// - else an echo of the last user message.
+// Errors: `[fail 400]` or `[fail 429]` in the last user message, or answers
+// scripted per credential, come back in the API's own error shape.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type WireApi = "chat" | "responses" | "messages" | "gemini";
+
+export interface SeenWireRequest {
+  api: WireApi;
+  path: string;
+  headers: IncomingMessage["headers"];
+  body: any;
+  raw: Buffer;
+  /** x-api-key, x-goog-api-key or the Bearer token. */
+  credential: string | undefined;
+  /** The model: from the body, or Gemini's URL. */
+  model: string;
+  stream: boolean;
+}
+
+export interface ScriptedError {
+  status: number;
+  message?: string;
+  headers?: Record<string, string>;
+}
+
+export interface FakeWireUpstream {
+  url: string;
+  requests: SeenWireRequest[];
+  /** Errors for a credential, used in order; the last one repeats until scripted again (no answers: back to normal). */
+  script(credential: string, ...answers: ScriptedError[]): void;
+  close(): Promise<void>;
+}
+
+export const USAGE = { input: 11, output: 7 };
+
+/** What the fake answers to a prompt, and to a tool result. */
+export const echo = (prompt: string) => `Echo: ${prompt}`;
+export const toolAnswer = (result: string) => `The tool said: ${result}`;
+
+// ------------------------------------------------------------------ the model
+
+type Schema = Record<string, any>;
+type Turn = { kind: "text"; text: string } | { kind: "tool"; id: string; name: string; args: Record<string, unknown> };
+
+/** A value that satisfies `schema`: the first enum/const, a sample per type, every property of an object. */
+export function sampleOf(schema: Schema | undefined, name = "value", root: Schema | undefined = schema, depth = 0): unknown {
+  if (!schema || typeof schema !== "object" || depth > 8) return null;
+  if (typeof schema.$ref === "string" && root) {
+    const target = schema.$ref.replace(/^#\//, "").split("/").reduce((node: any, key: string) => node?.[key], root);
+    return sampleOf(target, name, root, depth + 1);
+  }
+  if ("const" in schema) return schema.const;
+  if (Array.isArray(schema.enum)) return schema.enum[0];
+  for (const key of ["anyOf", "oneOf", "allOf"]) if (Array.isArray(schema[key])) return sampleOf(schema[key][0], name, root, depth + 1);
+  const type = Array.isArray(schema.type) ? schema.type.find((t: string) => t !== "null") : schema.type;
+  switch (String(type ?? (schema.properties ? "object" : "string")).toLowerCase()) {
+    case "object":
+      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([key, sub]) => [key, sampleOf(sub as Schema, key, root, depth + 1)]));
+    case "array":
+      return [sampleOf(schema.items, name, root, depth + 1)];
+    case "number":
+      return 21.5;
+    case "integer":
+      return 42;
+    case "boolean":
+      return true;
+    case "null":
+      return null;
+    default:
+      return `${name} sample`;
+  }
+}
+
+export interface Conversation {
+  prompt: string;
+  toolResult?: string;
+  tools: { name: string; schema?: Schema }[];
+  /** "none", "any" (some tool), or a tool's name; undefined is auto. */
+  choice?: string;
+  /** The schema asked for in this API's structured-output field; `{}` for plain JSON mode. */
+  format?: Schema;
+}
+
+function think(c: Conversation): Turn {
+  if (c.toolResult === undefined && c.tools.length > 0 && c.choice !== "none") {
+    const tool = c.tools.find((t) => t.name === c.choice) ?? c.tools[0]!;
+    return { kind: "tool", id: "call_fake_1", name: tool.name, args: (sampleOf(tool.schema ?? { type: "object" }) ?? {}) as Record<string, unknown> };
+  }
+  if (c.format) return { kind: "text", text: JSON.stringify(Object.keys(c.format).length ? sampleOf(c.format) : { answer: echo(c.prompt) }) };
+  return { kind: "text", text: c.toolResult !== undefined ? toolAnswer(c.toolResult) : echo(c.prompt) };
+}
+
+const texts = (content: unknown, types: string[]): string =>
+  typeof content === "string" ? content : Array.isArray(content) ? content.filter((p: any) => types.includes(p?.type)).map((p: any) => p.text ?? "").join("") : "";
+
+function readChat(body: any): Conversation {
+  const messages: any[] = body.messages ?? [];
+  const user = messages.filter((m) => m.role === "user").at(-1);
+  const tool = messages.filter((m) => m.role === "tool").at(-1);
+  const choice = body.tool_choice;
+  const format = body.response_format;
+  return {
+    prompt: texts(user?.content, ["text"]),
+    ...(tool ? { toolResult: texts(tool.content, ["text"]) } : {}),
+    tools: (body.tools ?? []).map((t: any) => ({ name: t.function?.name, schema: t.function?.parameters })),
+    choice: choice === "required" ? "any" : typeof choice === "string" && choice !== "auto" ? choice : choice?.function?.name,
+    ...(format?.type === "json_schema" ? { format: format.json_schema?.schema ?? {} } : format?.type === "json_object" ? { format: {} } : {}),
+  };
+}
+
+function readResponses(body: any): Conversation {
+  const items: any[] = typeof body.input === "string" ? [{ role: "user", content: body.input }] : body.input ?? [];
+  const user = items.filter((i) => i.role === "user").at(-1);
+  const output = items.filter((i) => i.type === "function_call_output").at(-1);
+  const choice = body.tool_choice;
+  const format = body.text?.format;
+  return {
+    prompt: texts(user?.content, ["input_text"]),
+    ...(output ? { toolResult: typeof output.output === "string" ? output.output : texts(output.output, ["input_text"]) } : {}),
+    tools: (body.tools ?? []).filter((t: any) => t.type === "function").map((t: any) => ({ name: t.name, schema: t.parameters })),
+    choice: choice === "required" ? "any" : typeof choice === "string" && choice !== "auto" ? choice : choice?.name,
+    ...(format?.type === "json_schema" ? { format: format.schema ?? {} } : format?.type === "json_object" ? { format: {} } : {}),
+  };
+}
+
+function readMessages(body: any): Conversation {
+  const messages: any[] = body.messages ?? [];
+  const user = messages.filter((m) => m.role === "user" && texts(m.content, ["text"]) !== "").at(-1);
+  const blocks = messages.flatMap((m) => (Array.isArray(m.content) ? m.content : []));
+  const result = blocks.filter((b: any) => b.type === "tool_result").at(-1);
+  const choice = body.tool_choice;
+  const format = body.output_config?.format ?? body.output_format;
+  return {
+    prompt: texts(user?.content, ["text"]),
+    ...(result ? { toolResult: texts(result.content, ["text"]) } : {}),
+    tools: (body.tools ?? []).map((t: any) => ({ name: t.name, schema: t.input_schema })),
+    choice: choice?.type === "tool" ? choice.name : choice?.type === "none" ? "none" : choice?.type === "any" ? "any" : undefined,
+    ...(format?.type === "json_schema" ? { format: format.schema ?? {} } : {}),
+  };
+}
+
+function readGemini(body: any): Conversation {
+  const contents: any[] = body.contents ?? [];
+  const parts = contents.flatMap((c) => c.parts ?? []);
+  const user = contents.filter((c) => c.role === "user" && (c.parts ?? []).some((p: any) => typeof p.text === "string")).at(-1);
+  const response = parts.filter((p: any) => p.functionResponse).at(-1)?.functionResponse?.response;
+  const config = body.toolConfig?.functionCallingConfig;
+  const generation = body.generationConfig ?? {};
+  const json = generation.responseMimeType === "application/json";
+  const schema = generation.responseJsonSchema ?? generation.responseSchema;
+  return {
+    prompt: (user?.parts ?? []).map((p: any) => p.text ?? "").join(""),
+    ...(response !== undefined ? { toolResult: typeof response.result === "string" ? response.result : JSON.stringify(response) } : {}),
+    tools: (body.tools ?? []).flatMap((t: any) => t.functionDeclarations ?? []).map((d: any) => ({ name: d.name, schema: d.parametersJsonSchema ?? d.parameters })),
+    choice: config?.mode === "NONE" ? "none" : config?.mode === "ANY" ? (config.allowedFunctionNames?.[0] ?? "any") : undefined,
+    ...(json ? { format: schema ?? {} } : {}),
+  };
+}
+
+// ------------------------------------------------------------------ answers, per API
+
+const CREATED = 1_764_000_000;
+const sseOf = (events: [string | undefined, unknown][], eol = "\n") =>
+  events.map(([event, data]) => `${event ? `event: ${event}${eol}` : ""}data: ${typeof data === "string" ? data : JSON.stringify(data)}${eol}${eol}`).join("");
+const pieces = (text: string) => text.match(/.{1,12}/gs) ?? [""];
+
+function chatAnswer(model: string, turn: Turn, stream: boolean, includeUsage: boolean): string | object {
+  const usage = { prompt_tokens: USAGE.input, completion_tokens: USAGE.output, total_tokens: USAGE.input + USAGE.output };
+  const finish = turn.kind === "tool" ? "tool_calls" : "stop";
+  const call = turn.kind === "tool" ? { id: turn.id, type: "function", function: { name: turn.name, arguments: JSON.stringify(turn.args) } } : undefined;
+  if (!stream) {
+    const message = { role: "assistant", content: turn.kind === "text" ? turn.text : null, refusal: null, ...(call ? { tool_calls: [call] } : {}) };
+    return { id: "chatcmpl-fake1", object: "chat.completion", created: CREATED, model, choices: [{ index: 0, message, finish_reason: finish, logprobs: null }], usage };
+  }
+  const chunk = (delta: object, finishReason: string | null, extra: object = {}) => ({
+    id: "chatcmpl-fake1",
+    object: "chat.completion.chunk",
+    created: CREATED,
+    model,
+    choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
+    ...extra,
+  });
+  const deltas =
+    turn.kind === "text"
+      ? pieces(turn.text).map((piece) => chunk({ content: piece }, null))
+      : [
+          chunk({ tool_calls: [{ index: 0, id: turn.id, type: "function", function: { name: turn.name, arguments: "" } }] }, null),
+          ...pieces(call!.function.arguments).map((piece) => chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }, null)),
+        ];
+  const events: unknown[] = [chunk({ role: "assistant", content: turn.kind === "text" ? "" : null, refusal: null }, null), ...deltas, chunk({}, finish)];
+  if (includeUsage) events.push({ id: "chatcmpl-fake1", object: "chat.completion.chunk", created: CREATED, model, choices: [], usage });
+  return sseOf([...events.map((e): [undefined, unknown] => [undefined, e]), [undefined, "[DONE]"]]);
+}
+
+function responsesAnswer(model: string, turn: Turn, stream: boolean, body: any): string | object {
+  const usage = { input_tokens: USAGE.input, input_tokens_details: { cached_tokens: 0 }, output_tokens: USAGE.output, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: USAGE.input + USAGE.output };
+  const item =
+    turn.kind === "text"
+      ? { type: "message", id: "msg_fake1", status: "completed", role: "assistant", content: [{ type: "output_text", text: turn.text, annotations: [], logprobs: [] }] }
+      : { type: "function_call", id: "fc_fake1", call_id: turn.id, name: turn.name, arguments: JSON.stringify(turn.args), status: "completed" };
+  const response = (status: string, output: object[], withUsage: boolean) => ({
+    id: "resp_fake1",
+    object: "response",
+    created_at: CREATED,
+    status,
+    error: null,
+    incomplete_details: null,
+    instructions: body.instructions ?? null,
+    max_output_tokens: body.max_output_tokens ?? null,
+    model,
+    output,
+    parallel_tool_calls: body.parallel_tool_calls ?? true,
+    previous_response_id: null,
+    reasoning: { effort: null, summary: null },
+    store: body.store ?? true,
+    temperature: body.temperature ?? 1,
+    text: body.text ?? { format: { type: "text" } },
+    tool_choice: body.tool_choice ?? "auto",
+    tools: body.tools ?? [],
+    top_p: body.top_p ?? 1,
+    truncation: "disabled",
+    usage: withUsage ? usage : null,
+    user: null,
+    metadata: {},
+  });
+  if (!stream) return response("completed", [item], true);
+  const events: object[] = [{ type: "response.created", response: response("in_progress", [], false) }, { type: "response.in_progress", response: response("in_progress", [], false) }];
+  if (item.type === "message") {
+    const text = (item.content as any[])[0].text as string;
+    const ids = { item_id: item.id, output_index: 0, content_index: 0 };
+    events.push(
+      { type: "response.output_item.added", output_index: 0, item: { ...item, status: "in_progress", content: [] } },
+      { type: "response.content_part.added", ...ids, part: { type: "output_text", text: "", annotations: [], logprobs: [] } },
+      ...pieces(text).map((delta) => ({ type: "response.output_text.delta", ...ids, delta, logprobs: [] })),
+      { type: "response.output_text.done", ...ids, text, logprobs: [] },
+      { type: "response.content_part.done", ...ids, part: (item.content as any[])[0] },
+    );
+  } else {
+    const args = (item as { arguments: string }).arguments;
+    events.push(
+      { type: "response.output_item.added", output_index: 0, item: { ...item, arguments: "", status: "in_progress" } },
+      ...pieces(args).map((delta) => ({ type: "response.function_call_arguments.delta", item_id: item.id, output_index: 0, delta })),
+      { type: "response.function_call_arguments.done", item_id: item.id, output_index: 0, arguments: args },
+    );
+  }
+  events.push({ type: "response.output_item.done", output_index: 0, item }, { type: "response.completed", response: response("completed", [item], true) });
+  return sseOf(events.map((event, n) => [(event as { type: string }).type, { ...event, sequence_number: n }]));
+}
+
+function messagesAnswer(model: string, turn: Turn, stream: boolean): string | object {
+  const stop = turn.kind === "tool" ? "tool_use" : "end_turn";
+  const block = turn.kind === "text" ? { type: "text", text: turn.text } : { type: "tool_use", id: "toolu_fake1", name: turn.name, input: turn.args };
+  const usage = { input_tokens: USAGE.input, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: USAGE.output };
+  const message = { id: "msg_fake1", type: "message", role: "assistant", model, content: [block], stop_reason: stop, stop_sequence: null, usage };
+  if (!stream) return message;
+  const deltas =
+    turn.kind === "text"
+      ? pieces(turn.text).map((text) => ({ type: "text_delta", text }))
+      : pieces(JSON.stringify(turn.args)).map((partial_json) => ({ type: "input_json_delta", partial_json }));
+  const events: object[] = [
+    { type: "message_start", message: { ...message, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } } },
+    { type: "content_block_start", index: 0, content_block: turn.kind === "text" ? { type: "text", text: "" } : { ...block, input: {} } },
+    { type: "ping" },
+    ...deltas.map((delta) => ({ type: "content_block_delta", index: 0, delta })),
+    { type: "content_block_stop", index: 0 },
+    { type: "message_delta", delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: USAGE.output } },
+    { type: "message_stop" },
+  ];
+  return sseOf(events.map((event) => [(event as { type: string }).type, event]));
+}
+
+function geminiAnswer(model: string, turn: Turn, stream: boolean): string | object {
+  const usageMetadata = { promptTokenCount: USAGE.input, candidatesTokenCount: USAGE.output, totalTokenCount: USAGE.input + USAGE.output };
+  const parts = turn.kind === "text" ? [{ text: turn.text }] : [{ functionCall: { name: turn.name, args: turn.args } }];
+  const whole = { candidates: [{ content: { role: "model", parts }, finishReason: "STOP", index: 0 }], usageMetadata, modelVersion: model, responseId: "gem-fake1" };
+  if (!stream) return whole;
+  if (turn.kind === "tool") return sseOf([[undefined, whole]], "\r\n");
+  // Running usage on every chunk; the finish reason and the final counts on the last.
+  const texts = pieces(turn.text);
+  const chunks = texts.map((text, n) => {
+    const last = n === texts.length - 1;
+    const candidate = { content: { role: "model", parts: [{ text }] }, index: 0, ...(last ? { finishReason: "STOP" } : {}) };
+    return { candidates: [candidate], usageMetadata: last ? usageMetadata : { promptTokenCount: USAGE.input, totalTokenCount: USAGE.input }, modelVersion: model, responseId: "gem-fake1" };
+  });
+  return sseOf(chunks.map((chunk) => [undefined, chunk]), "\r\n");
+}
+
+// ------------------------------------------------------------------ errors, per API
+
+function errorAnswer(api: WireApi, error: ScriptedError): { body: object; headers: Record<string, string> } {
+  const limited = error.status === 429;
+  const message = error.message ?? (limited ? "Rate limit reached for requests (fake)" : "Invalid value for 'temperature': the fake refuses this request");
+  const retry: Record<string, string> = limited ? { "retry-after": "1" } : {};
+  switch (api) {
+    case "chat":
+    case "responses":
+      return {
+        body: { error: { message, type: limited ? "requests" : "invalid_request_error", param: limited ? null : "temperature", code: limited ? "rate_limit_exceeded" : "invalid_value" } },
+        headers: { ...retry, "x-request-id": "req_fake1", ...error.headers },
+      };
+    case "messages":
+      return { body: { type: "error", error: { type: limited ? "rate_limit_error" : "invalid_request_error", message }, request_id: "req_fake1" }, headers: { ...retry, "request-id": "req_fake1", ...error.headers } };
+    case "gemini": {
+      const status = limited ? "RESOURCE_EXHAUSTED" : error.status === 400 ? "INVALID_ARGUMENT" : "UNKNOWN";
+      const details = limited ? [{ "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "1s" }] : [];
+      return { body: { error: { code: error.status, message, status, details } }, headers: { ...error.headers } };
+    }
+  }
+}
+
+// ------------------------------------------------------------------ the server
+
+function credentialOf(req: IncomingMessage): string | undefined {
+  for (const header of ["x-api-key", "x-goog-api-key"]) {
+    const value = req.headers[header];
+    if (typeof value === "string") return value;
+  }
+  return /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+}
+
+function route(method: string | undefined, url: string): { api: WireApi; model?: string; stream?: boolean } | undefined {
+  if (method !== "POST") return undefined;
+  if (url === "/v1/chat/completions") return { api: "chat" };
+  if (url === "/v1/responses") return { api: "responses" };
+  if (url === "/v1/messages") return { api: "messages" };
+  const gemini = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent\?alt=sse)$/.exec(url);
+  if (gemini) return { api: "gemini", model: decodeURIComponent(gemini[1]!), stream: gemini[2] !== "generateContent" };
+  return undefined;
+}
+
+const READ = { chat: readChat, responses: readResponses, messages: readMessages, gemini: readGemini };
+
+/** A request as the fake's model read it: prompt, tool result, tools offered, tool choice, structured-output schema. */
+export function conversationOf(request: SeenWireRequest): Conversation {
+  return READ[request.api](request.body);
+}
+
+export async function startFakeWireUpstream(): Promise<FakeWireUpstream> {
+  const requests: SeenWireRequest[] = [];
+  const scripts = new Map<string, ScriptedError[]>();
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks);
+    const found = route(req.method, req.url ?? "");
+    if (!found) {
+      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}` } }));
+      return;
+    }
+    const body = JSON.parse(raw.toString("utf8") || "{}");
+    const stream = found.stream ?? body.stream === true;
+    const model = found.model ?? String(body.model ?? "");
+    const seen: SeenWireRequest = { api: found.api, path: req.url ?? "", headers: req.headers, body, raw, credential: credentialOf(req), model, stream };
+    requests.push(seen);
+
+    const conversation = READ[found.api](body);
+    const queue = scripts.get(seen.credential ?? "") ?? [];
+    const directive = /\[fail (\d{3})\]/.exec(conversation.prompt);
+    const failure = queue.length > 1 ? queue.shift() : queue[0] ?? (directive ? { status: Number(directive[1]) } : undefined);
+    if (failure) {
+      const { body: errorBody, headers } = errorAnswer(found.api, failure);
+      res.writeHead(failure.status, { "content-type": "application/json", ...headers }).end(JSON.stringify(errorBody));
+      return;
+    }
+    const turn = think(conversation);
+    const answer =
+      found.api === "chat"
+        ? chatAnswer(model, turn, stream, body.stream_options?.include_usage === true)
+        : found.api === "responses"
+          ? responsesAnswer(model, turn, stream, body)
+          : found.api === "messages"
+            ? messagesAnswer(model, turn, stream)
+            : geminiAnswer(model, turn, stream);
+    if (typeof answer === "string") res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" }).end(answer);
+    else res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error) => res.writeHead(500, { "content-type": "text/plain" }).end(String(error)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    script: (credential, ...answers) => void (answers.length ? scripts.set(credential, answers) : scripts.delete(credential)),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
