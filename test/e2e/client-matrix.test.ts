@@ -1,0 +1,216 @@
+// The client × upstream matrix (issue 8): every client library people point at
+// the gateway, against a fake provider of each of the four wire APIs (Chat
+// Completions, Responses, Anthropic Messages, Gemini), through one real gateway
+// process. For every pair: a plain answer, a streamed one, a tool-call round
+// (plain and streamed), structured output, and upstream errors (a 400, plain
+// and streamed, must reach the client as its SDK's error with status 400 and
+// no retry; a 429 as a 429). The fake behaves like a model (fake-wire-upstream.ts),
+// so anything the gateway drops on the way makes the client fail; each case
+// also checks what the fake received: the model, the provider's own key (never
+// the gateway token), the tools, the schema in the API's own field.
+//
+// The clients are in helpers/client-drivers.ts; docs/clients.md says what this covers.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { assertNoSecrets } from "../helpers/cli.ts";
+import { clientDrivers, TOOL, type ClientDriver } from "../helpers/client-drivers.ts";
+import { conversationOf, echo, sampleOf, startFakeWireUpstream, toolAnswer, USAGE, type FakeWireUpstream, type SeenWireRequest, type WireApi } from "../helpers/fake-wire-upstream.ts";
+import { GATEWAY_TOKEN, apiKeyProfile, startWorld, watchForLeaks, type GatewayWorld } from "../helpers/gateway.ts";
+import { FORECAST_SCHEMA, WEATHER_SCHEMA } from "../helpers/client-drivers.ts";
+
+interface Upstream {
+  /** The provider id in the config, and the first half of the model name clients use. */
+  provider: string;
+  api: WireApi;
+  /** `models.providers.<id>.api`. */
+  wire: string;
+  baseUrl: (fake: string) => string;
+  /** The model id the upstream gets. */
+  model: string;
+  key: string;
+}
+
+const UPSTREAMS: Upstream[] = [
+  { provider: "chat", api: "chat", wire: "openai-completions", baseUrl: (url) => `${url}/v1`, model: "gpt-test", key: "sk-proj-" + "m".repeat(30) + "-matrixC-" + "1".repeat(30) },
+  { provider: "resp", api: "responses", wire: "openai-responses", baseUrl: (url) => `${url}/v1`, model: "gpt-test", key: "sk-proj-" + "m".repeat(30) + "-matrixR-" + "2".repeat(30) },
+  { provider: "anth", api: "messages", wire: "anthropic-messages", baseUrl: (url) => url, model: "claude-test", key: "sk-ant-api03-" + "m".repeat(40) + "-matrixA-" + "3".repeat(40) },
+  { provider: "gem", api: "gemini", wire: "google-generative-ai", baseUrl: (url) => `${url}/v1beta`, model: "gemini-2.5-flash", key: "AIza" + "M".repeat(35) },
+];
+const SECRETS = [GATEWAY_TOKEN, ...UPSTREAMS.map((upstream) => upstream.key)];
+
+// Warnings are logged to the console by default; nothing here reads them.
+(globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
+
+const { clientVisible, closeWorld } = watchForLeaks(SECRETS);
+let fake: FakeWireUpstream;
+let world: GatewayWorld;
+const clients = clientDrivers(() => world.gateway.url);
+
+before(async () => {
+  fake = await startFakeWireUpstream();
+  world = await startWorld({
+    store: { version: 1, profiles: Object.fromEntries(UPSTREAMS.map((up) => [`${up.provider}:default`, apiKeyProfile(up.provider, up.key)])) },
+    config: { agents: { defaults: { model: { primary: `chat/${UPSTREAMS[0]!.model}` } } } },
+    providers: () => Object.fromEntries(UPSTREAMS.map((up) => [up.provider, { api: up.wire, baseUrl: up.baseUrl(fake.url), models: [] }])),
+  });
+});
+
+after(async () => {
+  await closeWorld(world);
+  await fake.close();
+});
+
+// ------------------------------------------------------------------ the cases
+
+interface Case {
+  client: ClientDriver;
+  upstream: Upstream;
+  /** The model as the client names it. */
+  model: string;
+  /** A prompt unique to the case: the requests the fake saw for it are the ones that carry it. */
+  prompt: string;
+  /** Runs the client, then returns what the fake saw for this case (each checked: model, key, no gateway token). */
+  through<T>(run: () => Promise<T>, upstreamModel?: string): Promise<{ result: T; seen: SeenWireRequest[] }>;
+}
+
+const TOOL_ARGS = sampleOf(WEATHER_SCHEMA) as { city: string };
+const TOOL_RESULT = `sunny in ${TOOL_ARGS.city}`;
+const FORECAST = sampleOf(FORECAST_SCHEMA);
+const UPSTREAM_MESSAGE = "the fake refuses this request";
+
+/** What reached the client, kept for the leak check at the end. */
+function shown(value: unknown): void {
+  clientVisible.push(value instanceof Error ? `${value.name}: ${value.message} ${JSON.stringify(value)}` : JSON.stringify(value) ?? String(value));
+}
+
+/**
+ * LangChain's ChatAnthropic adds message_start's output_tokens (Anthropic sends 1 there, and so
+ * does the fake) to message_delta's total. The gateway's own Anthropic streams say 0 there, so
+ * only the same-API stream (passed through byte for byte) shows it.
+ */
+function streamedTokens(c: Case): number {
+  return c.client.name === "langchain ChatAnthropic" && c.upstream.api === "messages" ? USAGE.output + 1 : USAGE.output;
+}
+
+async function answer(c: Case, stream: boolean): Promise<void> {
+  const { result, seen } = await c.through(() => (stream ? c.client.stream(c.model, c.prompt) : c.client.text(c.model, c.prompt)));
+  shown(result);
+  assert.equal(result.text, echo(c.prompt));
+  assert.equal(result.finish, c.client.finishes.end);
+  assert.equal(result.outputTokens, stream ? streamedTokens(c) : USAGE.output, "the upstream's usage reaches the client");
+  assert.equal(seen.length, 1);
+  assert.equal(seen[0]!.stream, stream, "streamed upstream exactly when the client streamed");
+}
+
+async function toolRound(c: Case, stream: boolean): Promise<void> {
+  const { result, seen } = await c.through(() => c.client.tools(c.model, c.prompt, stream));
+  shown(result);
+  assert.deepEqual(result.calls, [{ name: TOOL.name, args: TOOL_ARGS }], "the client got the upstream's tool call");
+  assert.equal(result.finish, c.client.finishes.tool);
+  assert.equal(result.text, toolAnswer(TOOL_RESULT), "the final answer quotes the tool's result");
+  assert.equal(seen.length, 2);
+  const [first, second] = seen.map(conversationOf);
+  assert.deepEqual(first!.tools.map((tool) => tool.name), [TOOL.name]);
+  assert.equal(first!.tools[0]!.schema?.properties?.city?.type, "string", "the tool's schema reached the upstream");
+  assert.equal(first!.toolResult, undefined);
+  assert.equal(second!.toolResult, TOOL_RESULT, "the tool's result reached the upstream in the second round");
+  assert.ok(seen.every((request) => request.stream === stream));
+}
+
+async function structured(c: Case, stream: boolean): Promise<void> {
+  const { result, seen } = await c.through(() => c.client.object(c.model, c.prompt, stream));
+  shown(result);
+  assert.deepEqual(result, FORECAST);
+  const asked = conversationOf(seen.at(-1)!);
+  // In the API's own structured-output field, or (clients that do it so) as a tool the model must call.
+  const schema = asked.format ?? (asked.choice !== undefined ? asked.tools.find((tool) => tool.name === asked.choice || asked.choice === "any")?.schema : undefined);
+  assert.deepEqual(Object.keys(schema?.properties ?? {}), ["city", "celsius"], `the schema reached the upstream: ${seen.at(-1)!.raw}`);
+  assert.equal(seen.at(-1)!.stream, stream);
+}
+
+/** JSON mode (a JSON object, no schema): Anthropic's API cannot express it, so a 400 naming the field, never a silent drop. */
+async function jsonMode(c: Case): Promise<void> {
+  if (c.upstream.api === "messages") {
+    const { result: error, seen } = await c.through(() => c.client.json!(c.model, c.prompt).then(() => assert.fail("JSON mode to an Anthropic upstream must be refused"), (e: unknown) => e));
+    shown(error);
+    assert.equal(c.client.status(error), 400, String(error));
+    assert.match(String((error as Error).message), /response_format|text\.format/);
+    assert.equal(seen.length, 0, "refused before anything is sent");
+    return;
+  }
+  const { result, seen } = await c.through(() => c.client.json!(c.model, c.prompt));
+  shown(result);
+  assert.deepEqual(result, { answer: echo(`${c.prompt} (as JSON)`) });
+  assert.deepEqual(conversationOf(seen.at(-1)!).format, {}, "JSON mode reached the upstream in its own field");
+}
+
+async function failure(c: Case, status: 400 | 429, stream: boolean): Promise<void> {
+  // A 429 cools the model down at the gateway (per credential and model): the case has a model of its own, and no client retries.
+  const model = status === 429 ? `${c.upstream.provider}/limited-${clients.indexOf(c.client)}-${stream ? "s" : "p"}` : c.model;
+  const { result: error, seen } = await c.through(() => c.client.fail(model, `${c.prompt} [fail ${status}]`, stream, status === 429 ? 0 : undefined), model.split("/")[1]);
+  shown(error);
+  assert.equal(c.client.status(error), status, `an error of the client's SDK with status ${status}: ${String(error)}`);
+  if (status === 400) assert.match(String((error as Error).message), new RegExp(UPSTREAM_MESSAGE));
+  // The gateway's retry-after says when the model is free again: the upstream's 1 s, or its own 1 min for Gemini (which says it in the body).
+  if (status === 429) assert.match(String(c.client.retryAfter(error)), c.upstream.api === "gemini" ? /^(\d+)$/ : /^1$/, "retry-after reaches the client");
+  assert.equal(seen.length, 1, "one upstream request: a 400 is not retried, and the 429 case asks for no retries");
+}
+
+const SCENARIOS: { name: string; only?: (client: ClientDriver) => boolean; run(c: Case): Promise<void> }[] = [
+  { name: "text", run: (c) => answer(c, false) },
+  { name: "text, streamed", run: (c) => answer(c, true) },
+  { name: "tool-call round", run: (c) => toolRound(c, false) },
+  { name: "tool-call round, streamed", run: (c) => toolRound(c, true) },
+  { name: "structured output", run: (c) => structured(c, false) },
+  // Not LangChain's ChatAnthropic: its AnthropicToolsOutputParser reads the tool_use block's `input`, which a streamed
+  // message holds as "" (the arguments go to tool_call_chunks), so it fails to parse even against Anthropic itself.
+  { name: "structured output, streamed", only: (client) => client.name !== "langchain ChatAnthropic", run: (c) => structured(c, true) },
+  { name: "JSON mode", only: (client) => client.json !== undefined, run: jsonMode },
+  { name: "upstream 400", run: (c) => failure(c, 400, false) },
+  { name: "upstream 400, streamed", run: (c) => failure(c, 400, true) },
+  { name: "upstream 429", run: (c) => failure(c, 429, false) },
+];
+
+/**
+ * Cases that fail because of a bug in code this branch does not own, each
+ * described (file, input, expected, got). They run as TODO: reported on every
+ * run, not hidden, and not failing the suite until fixed at merge.
+ */
+const KNOWN_BUGS: Record<string, string> = {};
+
+let serial = 0;
+
+for (const upstream of UPSTREAMS) {
+  describe(`upstream: ${upstream.wire}`, { concurrency: true }, () => {
+    for (const client of clients) {
+      describe(`client: ${client.name} (${client.route})`, { concurrency: true }, () => {
+        for (const scenario of SCENARIOS.filter((scenario) => scenario.only?.(client) ?? true)) {
+          const key = `${client.name} → ${upstream.wire}: ${scenario.name}`;
+          const todo = KNOWN_BUGS[key];
+          test(scenario.name, todo ? { todo } : {}, async () => {
+            const prompt = `case ${++serial} (${scenario.name}): say something`;
+            const c: Case = {
+              client,
+              upstream,
+              model: `${upstream.provider}/${upstream.model}`,
+              prompt,
+              async through(run, upstreamModel = upstream.model) {
+                const result = await run();
+                const seen = fake.requests.filter((request) => conversationOf(request).prompt.startsWith(prompt));
+                for (const request of seen) {
+                  assert.equal(request.api, upstream.api, "the request went to the upstream's own API");
+                  assert.equal(request.model, upstreamModel);
+                  assert.equal(request.credential, upstream.key, "the provider's key, not the gateway token, goes upstream");
+                  if (upstream.api === "messages" || upstream.api === "gemini") assert.equal(request.headers.authorization, undefined);
+                  assertNoSecrets([JSON.stringify(request.headers), request.raw.toString("utf8")], [GATEWAY_TOKEN]);
+                }
+                return { result, seen };
+              },
+            };
+            await scenario.run(c);
+          });
+        }
+      });
+    }
+  });
+}

@@ -1,0 +1,341 @@
+// The client libraries of the client × upstream matrix (test/e2e/client-matrix.test.ts),
+// each behind one interface: a plain answer, a streamed one, a tool-call round,
+// structured output, and a failing call. Every client keeps its default
+// settings except the base URL and the API key (the gateway token); the only
+// other knob is `maxRetries`, which the 429 case sets to 0 (docs/gateway.md:
+// SDKs retry 429s by themselves, and the case is about what reaches them).
+import OpenAI from "openai";
+import Anthropic from "@anthropic-ai/sdk";
+import { APICallError, Output, generateObject, generateText, stepCountIs, streamText, tool, type LanguageModel } from "ai";
+import { createOpenAI } from "@ai-sdk/openai";
+import { createAnthropic } from "@ai-sdk/anthropic";
+import { ChatOpenAI } from "@langchain/openai";
+import { ChatAnthropic } from "@langchain/anthropic";
+import { HumanMessage, type AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
+import { tool as langchainTool } from "@langchain/core/tools";
+import { z } from "zod";
+import { GATEWAY_TOKEN } from "./gateway.ts";
+
+export const TOOL = { name: "get_weather", description: "Current weather for a city" };
+export const weatherArgs = z.object({ city: z.string().describe("The city") });
+export const WEATHER_SCHEMA = { type: "object", properties: { city: { type: "string", description: "The city" } }, required: ["city"], additionalProperties: false };
+export const forecast = z.object({ city: z.string(), celsius: z.number() });
+export const FORECAST_SCHEMA = { type: "object", properties: { city: { type: "string" }, celsius: { type: "number" } }, required: ["city", "celsius"], additionalProperties: false };
+
+/** What the client's tool answers: the fake quotes it back after the round. */
+export const runTool = (args: { city: string }) => `sunny in ${args.city}`;
+
+export interface Answer {
+  text: string;
+  outputTokens?: number | undefined;
+  /** The finish/stop reason as the client reports it. */
+  finish?: string | null | undefined;
+}
+
+export interface ToolRound {
+  /** The calls the client saw in the first step. */
+  calls: { name: string; args: unknown }[];
+  /** The final answer, after the tool's result went back. */
+  text: string;
+  /** The first step's finish reason, as the client reports it. */
+  finish?: string | null | undefined;
+}
+
+export interface ClientDriver {
+  name: string;
+  /** The gateway route it calls. */
+  route: "/v1/chat/completions" | "/v1/responses" | "/v1/messages";
+  /** How it asks for structured output, for the report. */
+  structured: string;
+  /** The finish reasons it reports for a plain answer and for a turn that calls tools. */
+  finishes: { end: string; tool: string };
+  text(model: string, prompt: string): Promise<Answer>;
+  stream(model: string, prompt: string): Promise<Answer>;
+  tools(model: string, prompt: string, stream: boolean): Promise<ToolRound>;
+  object(model: string, prompt: string, stream: boolean): Promise<unknown>;
+  /** Plain JSON mode (OpenAI json_object), for the clients that have it. */
+  json?(model: string, prompt: string): Promise<unknown>;
+  /** The error a failing call throws (or reports); `maxRetries` undefined: the client's default. */
+  fail(model: string, prompt: string, stream: boolean, maxRetries?: number): Promise<unknown>;
+  /** The HTTP status the SDK's error carries, if the error is one of the SDK's own classes. */
+  status(error: unknown): number | undefined;
+  /** The retry-after header the SDK's error carries. */
+  retryAfter(error: unknown): string | null | undefined;
+}
+
+async function caught(run: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("the call was expected to fail, and did not");
+}
+
+const retries = (maxRetries: number | undefined) => (maxRetries === undefined ? {} : { maxRetries });
+
+// ------------------------------------------------------------------ official SDKs
+
+const headerOf = (headers: Headers | Record<string, string> | undefined, name: string) =>
+  headers instanceof Headers ? headers.get(name) : headers?.[name];
+
+function openaiChat(url: () => string): ClientDriver {
+  const client = (maxRetries?: number) => new OpenAI({ baseURL: `${url()}/v1`, apiKey: GATEWAY_TOKEN, ...retries(maxRetries) });
+  const tools: OpenAI.ChatCompletionTool[] = [{ type: "function", function: { ...TOOL, parameters: WEATHER_SCHEMA, strict: true } }];
+  const complete = (body: Omit<OpenAI.ChatCompletionCreateParamsNonStreaming, "stream">, stream: boolean) =>
+    stream ? client().chat.completions.stream(body).finalChatCompletion() : client().chat.completions.create(body);
+  const user = (prompt: string): OpenAI.ChatCompletionMessageParam[] => [{ role: "user", content: prompt }];
+  return {
+    name: "openai chat.completions",
+    route: "/v1/chat/completions",
+    structured: "response_format json_schema",
+    finishes: { end: "stop", tool: "tool_calls" },
+    async text(model, prompt) {
+      const completion = await client().chat.completions.create({ model, messages: user(prompt) });
+      return { text: completion.choices[0]!.message.content ?? "", outputTokens: completion.usage?.completion_tokens, finish: completion.choices[0]!.finish_reason };
+    },
+    async stream(model, prompt) {
+      const answer: Answer = { text: "" };
+      const stream = await client().chat.completions.create({ model, messages: user(prompt), stream: true, stream_options: { include_usage: true } });
+      for await (const chunk of stream) {
+        answer.text += chunk.choices[0]?.delta.content ?? "";
+        answer.finish = chunk.choices[0]?.finish_reason ?? answer.finish;
+        answer.outputTokens = chunk.usage?.completion_tokens ?? answer.outputTokens;
+      }
+      return answer;
+    },
+    async tools(model, prompt, stream) {
+      const messages = user(prompt);
+      const first = (await complete({ model, messages, tools }, stream)).choices[0]!;
+      const calls = (first.message.tool_calls ?? []).flatMap((call) => (call.type === "function" ? [call] : []));
+      messages.push(first.message, ...calls.map((call) => ({ role: "tool" as const, tool_call_id: call.id, content: runTool(JSON.parse(call.function.arguments)) })));
+      const second = (await complete({ model, messages, tools }, stream)).choices[0]!.message;
+      return { calls: calls.map((call) => ({ name: call.function.name, args: JSON.parse(call.function.arguments) })), text: second.content ?? "", finish: first.finish_reason };
+    },
+    async object(model, prompt, stream) {
+      const response_format = { type: "json_schema" as const, json_schema: { name: "forecast", strict: true, schema: FORECAST_SCHEMA } };
+      return JSON.parse((await complete({ model, messages: user(prompt), response_format }, stream)).choices[0]!.message.content ?? "");
+    },
+    async json(model, prompt) {
+      const completion = await client().chat.completions.create({ model, messages: user(`${prompt} (as JSON)`), response_format: { type: "json_object" } });
+      return JSON.parse(completion.choices[0]!.message.content ?? "");
+    },
+    fail: (model, prompt, stream, maxRetries) =>
+      caught(async () => {
+        if (!stream) return client(maxRetries).chat.completions.create({ model, messages: user(prompt) });
+        for await (const _ of await client(maxRetries).chat.completions.create({ model, messages: user(prompt), stream: true }));
+      }),
+    status: (error) => (error instanceof OpenAI.APIError ? error.status : undefined),
+    retryAfter: (error) => (error instanceof OpenAI.APIError ? headerOf(error.headers, "retry-after") : undefined),
+  };
+}
+
+function openaiResponses(url: () => string): ClientDriver {
+  const client = (maxRetries?: number) => new OpenAI({ baseURL: `${url()}/v1`, apiKey: GATEWAY_TOKEN, ...retries(maxRetries) });
+  const tools: OpenAI.Responses.Tool[] = [{ type: "function", ...TOOL, parameters: WEATHER_SCHEMA, strict: true }];
+  const respond = (body: Omit<OpenAI.Responses.ResponseCreateParamsNonStreaming, "stream">, stream: boolean) => (stream ? client().responses.stream(body).finalResponse() : client().responses.create(body));
+  return {
+    name: "openai responses",
+    route: "/v1/responses",
+    structured: "text.format json_schema",
+    // The Responses API has no finish reason: a whole answer is "completed", whatever it holds.
+    finishes: { end: "completed", tool: "completed" },
+    async text(model, prompt) {
+      const response = await client().responses.create({ model, input: prompt });
+      return { text: response.output_text, outputTokens: response.usage?.output_tokens, finish: response.status };
+    },
+    async stream(model, prompt) {
+      const answer: Answer = { text: "" };
+      for await (const event of await client().responses.create({ model, input: prompt, stream: true })) {
+        if (event.type === "response.output_text.delta") answer.text += event.delta;
+        if (event.type === "response.completed") {
+          answer.outputTokens = event.response.usage?.output_tokens;
+          answer.finish = event.response.status;
+        }
+      }
+      return answer;
+    },
+    async tools(model, prompt, stream) {
+      const input: OpenAI.Responses.ResponseInput = [{ role: "user", content: prompt }];
+      const first = await respond({ model, input, tools }, stream);
+      const calls = first.output.flatMap((item) => (item.type === "function_call" ? [item] : []));
+      input.push(...calls, ...calls.map((call) => ({ type: "function_call_output" as const, call_id: call.call_id, output: runTool(JSON.parse(call.arguments)) })));
+      const second = await respond({ model, input, tools }, stream);
+      return { calls: calls.map((call) => ({ name: call.name, args: JSON.parse(call.arguments) })), text: second.output_text, finish: first.status };
+    },
+    async object(model, prompt, stream) {
+      const format = { type: "json_schema" as const, name: "forecast", strict: true, schema: FORECAST_SCHEMA };
+      return JSON.parse((await respond({ model, input: prompt, text: { format } }, stream)).output_text);
+    },
+    async json(model, prompt) {
+      return JSON.parse((await client().responses.create({ model, input: `${prompt} (as JSON)`, text: { format: { type: "json_object" } } })).output_text);
+    },
+    fail: (model, prompt, stream, maxRetries) =>
+      caught(async () => {
+        if (!stream) return client(maxRetries).responses.create({ model, input: prompt });
+        for await (const _ of await client(maxRetries).responses.create({ model, input: prompt, stream: true }));
+      }),
+    status: (error) => (error instanceof OpenAI.APIError ? error.status : undefined),
+    retryAfter: (error) => (error instanceof OpenAI.APIError ? headerOf(error.headers, "retry-after") : undefined),
+  };
+}
+
+function anthropicMessages(url: () => string): ClientDriver {
+  const client = (maxRetries?: number) => new Anthropic({ baseURL: url(), apiKey: GATEWAY_TOKEN, ...retries(maxRetries) });
+  const tools: Anthropic.Tool[] = [{ ...TOOL, input_schema: WEATHER_SCHEMA as Anthropic.Tool.InputSchema }];
+  const textOf = (message: Anthropic.Message) => message.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("");
+  const send = (body: Anthropic.MessageCreateParamsNonStreaming, stream: boolean) => (stream ? client().messages.stream(body).finalMessage() : client().messages.create(body));
+  const ask = (model: string, prompt: string) => ({ model, max_tokens: 1024, messages: [{ role: "user" as const, content: prompt }] });
+  return {
+    name: "anthropic messages",
+    route: "/v1/messages",
+    structured: "output_config.format json_schema",
+    finishes: { end: "end_turn", tool: "tool_use" },
+    async text(model, prompt) {
+      const message = await client().messages.create(ask(model, prompt));
+      return { text: textOf(message), outputTokens: message.usage.output_tokens, finish: message.stop_reason };
+    },
+    async stream(model, prompt) {
+      const message = await client().messages.stream(ask(model, prompt)).finalMessage();
+      return { text: textOf(message), outputTokens: message.usage.output_tokens, finish: message.stop_reason };
+    },
+    async tools(model, prompt, stream) {
+      const messages: Anthropic.MessageParam[] = [{ role: "user", content: prompt }];
+      const first = await send({ model, max_tokens: 1024, messages, tools }, stream);
+      const calls = first.content.flatMap((block) => (block.type === "tool_use" ? [block] : []));
+      messages.push({ role: "assistant", content: first.content }, { role: "user", content: calls.map((call) => ({ type: "tool_result" as const, tool_use_id: call.id, content: runTool(call.input as { city: string }) })) });
+      const second = await send({ model, max_tokens: 1024, messages, tools }, stream);
+      return { calls: calls.map((call) => ({ name: call.name, args: call.input })), text: textOf(second), finish: first.stop_reason };
+    },
+    async object(model, prompt, stream) {
+      return JSON.parse(textOf(await send({ ...ask(model, prompt), output_config: { format: { type: "json_schema", schema: FORECAST_SCHEMA } } }, stream)));
+    },
+    fail: (model, prompt, stream, maxRetries) => caught(() => (stream ? client(maxRetries).messages.stream(ask(model, prompt)).finalMessage() : client(maxRetries).messages.create(ask(model, prompt)))),
+    status: (error) => (error instanceof Anthropic.APIError ? error.status : undefined),
+    retryAfter: (error) => (error instanceof Anthropic.APIError ? headerOf(error.headers, "retry-after") : undefined),
+  };
+}
+
+// ------------------------------------------------------------------ Vercel AI SDK
+
+function aiSdk(name: string, route: ClientDriver["route"], structured: "generateObject" | "Output.object", modelOf: (model: string) => LanguageModel, jsonMode: boolean): ClientDriver {
+  const tools = { [TOOL.name]: tool({ description: TOOL.description, inputSchema: weatherArgs, execute: async (args) => runTool(args) }) };
+  /** streamText reports errors through onError; the first one is what the stream failed with. */
+  const streamed = async (settings: Parameters<typeof streamText>[0]) => {
+    const errors: unknown[] = [];
+    const result = streamText({ ...settings, onError: ({ error }) => void errors.push(error) });
+    try {
+      const [text, steps, usage, finish, output] = await Promise.all([result.text, result.steps, result.totalUsage, result.finishReason, settings.output ? result.output : undefined]);
+      if (errors.length) throw errors[0];
+      return { text, steps, usage, finish, output };
+    } catch (error) {
+      throw errors[0] ?? error;
+    }
+  };
+  return {
+    name,
+    route,
+    structured: `${structured} (streamed: streamText with Output.object)`,
+    finishes: { end: "stop", tool: "tool-calls" },
+    async text(model, prompt) {
+      const result = await generateText({ model: modelOf(model), prompt });
+      return { text: result.text, outputTokens: result.usage.outputTokens, finish: result.finishReason };
+    },
+    async stream(model, prompt) {
+      const result = await streamed({ model: modelOf(model), prompt });
+      return { text: result.text, outputTokens: result.usage.outputTokens, finish: result.finish };
+    },
+    async tools(model, prompt, stream) {
+      const settings = { model: modelOf(model), prompt, tools, stopWhen: stepCountIs(3) };
+      const result = stream ? await streamed(settings) : await generateText(settings);
+      const first = result.steps[0];
+      return { calls: (first?.toolCalls ?? []).map((call) => ({ name: call.toolName, args: call.input })), text: result.text, finish: first?.finishReason };
+    },
+    async object(model, prompt, stream) {
+      if (stream) return (await streamed({ model: modelOf(model), output: Output.object({ schema: forecast }), prompt })).output;
+      if (structured === "generateObject") return (await generateObject({ model: modelOf(model), schema: forecast, prompt })).object;
+      return (await generateText({ model: modelOf(model), output: Output.object({ schema: forecast }), prompt })).output;
+    },
+    ...(jsonMode ? { json: async (model: string, prompt: string) => (await generateText({ model: modelOf(model), output: Output.json(), prompt: `${prompt} (as JSON)` })).output } : {}),
+    fail: (model, prompt, stream, maxRetries) => caught(() => (stream ? streamed({ model: modelOf(model), prompt, ...retries(maxRetries) }) : generateText({ model: modelOf(model), prompt, ...retries(maxRetries) }))),
+    status: (error) => (APICallError.isInstance(error) ? error.statusCode : undefined),
+    retryAfter: (error) => (APICallError.isInstance(error) ? headerOf(error.responseHeaders, "retry-after") : undefined),
+  };
+}
+
+// ------------------------------------------------------------------ LangChain
+
+type LangChainModel = ChatOpenAI | ChatAnthropic;
+
+function langChain(name: string, route: ClientDriver["route"], structured: string, finishes: ClientDriver["finishes"], make: (model: string, maxRetries?: number) => LangChainModel, jsonMode = false): ClientDriver {
+  const getWeather = langchainTool(async (args: { city: string }) => runTool(args), { ...TOOL, schema: weatherArgs });
+  const collect = async (model: { stream(input: BaseMessage[]): Promise<AsyncIterable<AIMessageChunk>> }, input: BaseMessage[]) => {
+    let whole: AIMessageChunk | undefined;
+    for await (const chunk of await model.stream(input)) whole = whole ? whole.concat(chunk) : chunk;
+    return whole!;
+  };
+  // ChatAnthropic keeps a streamed stop_reason in additional_kwargs (from message_delta), a whole answer's in response_metadata.
+  const finishOf = (message: AIMessageChunk) => (message.response_metadata.finish_reason ?? message.response_metadata.stop_reason ?? message.additional_kwargs.stop_reason) as string | undefined;
+  return {
+    name,
+    route,
+    structured,
+    finishes,
+    async text(model, prompt) {
+      const message = await make(model).invoke(prompt);
+      return { text: message.text, outputTokens: message.usage_metadata?.output_tokens, finish: finishOf(message) };
+    },
+    async stream(model, prompt) {
+      const message = await collect(make(model), [new HumanMessage(prompt)]);
+      return { text: message.text, outputTokens: message.usage_metadata?.output_tokens, finish: finishOf(message) };
+    },
+    async tools(model, prompt, stream) {
+      const bound = make(model).bindTools([getWeather]);
+      const question = new HumanMessage(prompt);
+      const first = stream ? await collect(bound, [question]) : await bound.invoke([question]);
+      const calls = first.tool_calls ?? [];
+      const results = await Promise.all(calls.map((call) => getWeather.invoke({ ...call, type: "tool_call" as const })));
+      const second = stream ? await collect(bound, [question, first, ...results]) : await bound.invoke([question, first, ...results]);
+      return { calls: calls.map((call) => ({ name: call.name, args: call.args })), text: second.text, finish: finishOf(first) };
+    },
+    async object(model, prompt, stream) {
+      const runnable = make(model).withStructuredOutput(forecast);
+      if (!stream) return runnable.invoke(prompt);
+      let last: unknown;
+      for await (const chunk of await runnable.stream(prompt)) last = chunk;
+      return last;
+    },
+    ...(jsonMode
+      ? { json: (model: string, prompt: string) => (make(model) as ChatOpenAI).withStructuredOutput(z.object({ answer: z.string() }), { method: "jsonMode" }).invoke(`${prompt} (as JSON)`) }
+      : {}),
+    fail: (model, prompt, stream, maxRetries) =>
+      caught(async () => {
+        const chat = make(model, maxRetries);
+        if (!stream) return chat.invoke(prompt);
+        for await (const _ of await chat.stream(prompt));
+      }),
+    status: (error) => {
+      const status = (error as { status?: unknown } | undefined)?.status;
+      return error instanceof OpenAI.APIError || error instanceof Anthropic.APIError || typeof status === "number" ? (status as number) : undefined;
+    },
+    // ChatAnthropic brings its own copy of @anthropic-ai/sdk: its errors are that copy's APIError (status, headers), not ours.
+    retryAfter: (error) => headerOf((error as { headers?: Headers } | undefined)?.headers, "retry-after"),
+  };
+}
+
+/** The matrix's clients; `url` is the gateway's, read when a client is made. */
+export function clientDrivers(url: () => string): ClientDriver[] {
+  const openai = () => createOpenAI({ baseURL: `${url()}/v1`, apiKey: GATEWAY_TOKEN });
+  // @ai-sdk/anthropic appends /messages to its base URL (default https://api.anthropic.com/v1).
+  const anthropic = () => createAnthropic({ baseURL: `${url()}/v1`, apiKey: GATEWAY_TOKEN });
+  return [
+    openaiChat(url),
+    openaiResponses(url),
+    anthropicMessages(url),
+    aiSdk("ai-sdk openai(model)", "/v1/responses", "Output.object", (model) => openai()(model), true),
+    aiSdk("ai-sdk openai.chat(model)", "/v1/chat/completions", "generateObject", (model) => openai().chat(model), true),
+    aiSdk("ai-sdk anthropic(model)", "/v1/messages", "generateObject", (model) => anthropic()(model), false),
+    langChain("langchain ChatOpenAI", "/v1/chat/completions", "withStructuredOutput (jsonSchema: response_format)", { end: "stop", tool: "tool_calls" }, (model, maxRetries) => new ChatOpenAI({ model, apiKey: GATEWAY_TOKEN, configuration: { baseURL: `${url()}/v1` }, ...retries(maxRetries) }), true),
+    langChain("langchain ChatAnthropic", "/v1/messages", "withStructuredOutput (a forced tool)", { end: "end_turn", tool: "tool_use" }, (model, maxRetries) => new ChatAnthropic({ model, apiKey: GATEWAY_TOKEN, anthropicApiUrl: url(), ...retries(maxRetries) })),
+  ];
+}
