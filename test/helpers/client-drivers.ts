@@ -11,7 +11,7 @@ import { createOpenAI } from "@ai-sdk/openai";
 import { createAnthropic } from "@ai-sdk/anthropic";
 import { ChatOpenAI } from "@langchain/openai";
 import { ChatAnthropic } from "@langchain/anthropic";
-import { HumanMessage, type AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
+import { HumanMessage, SystemMessage, type AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
 import { tool as langchainTool } from "@langchain/core/tools";
 import { z } from "zod";
 import { GATEWAY_TOKEN } from "./gateway.ts";
@@ -22,11 +22,15 @@ export const WEATHER_SCHEMA = { type: "object", properties: { city: { type: "str
 export const forecast = z.object({ city: z.string(), celsius: z.number() });
 export const FORECAST_SCHEMA = { type: "object", properties: { city: { type: "string" }, celsius: { type: "number" } }, required: ["city", "celsius"], additionalProperties: false };
 
+/** The system prompt of the plain and streamed answers, in each client's own way of saying it. */
+export const SYSTEM = "Answer briefly.";
+
 /** What the client's tool answers: the fake quotes it back after the round. */
 export const runTool = (args: { city: string }) => `sunny in ${args.city}`;
 
 export interface Answer {
   text: string;
+  inputTokens?: number | undefined;
   outputTokens?: number | undefined;
   /** The finish/stop reason as the client reports it. */
   finish?: string | null | undefined;
@@ -85,21 +89,24 @@ function openaiChat(url: () => string): ClientDriver {
   const complete = (body: Omit<OpenAI.ChatCompletionCreateParamsNonStreaming, "stream">, stream: boolean) =>
     stream ? client().chat.completions.stream(body).finalChatCompletion() : client().chat.completions.create(body);
   const user = (prompt: string): OpenAI.ChatCompletionMessageParam[] => [{ role: "user", content: prompt }];
+  const withSystem = (prompt: string): OpenAI.ChatCompletionMessageParam[] => [{ role: "system", content: SYSTEM }, ...user(prompt)];
   return {
     name: "openai chat.completions",
     route: "/v1/chat/completions",
     structured: "response_format json_schema",
     finishes: { end: "stop", tool: "tool_calls" },
     async text(model, prompt) {
-      const completion = await client().chat.completions.create({ model, messages: user(prompt) });
-      return { text: completion.choices[0]!.message.content ?? "", outputTokens: completion.usage?.completion_tokens, finish: completion.choices[0]!.finish_reason };
+      const completion = await client().chat.completions.create({ model, messages: withSystem(prompt) });
+      const usage = completion.usage;
+      return { text: completion.choices[0]!.message.content ?? "", inputTokens: usage?.prompt_tokens, outputTokens: usage?.completion_tokens, finish: completion.choices[0]!.finish_reason };
     },
     async stream(model, prompt) {
       const answer: Answer = { text: "" };
-      const stream = await client().chat.completions.create({ model, messages: user(prompt), stream: true, stream_options: { include_usage: true } });
+      const stream = await client().chat.completions.create({ model, messages: withSystem(prompt), stream: true, stream_options: { include_usage: true } });
       for await (const chunk of stream) {
         answer.text += chunk.choices[0]?.delta.content ?? "";
         answer.finish = chunk.choices[0]?.finish_reason ?? answer.finish;
+        answer.inputTokens = chunk.usage?.prompt_tokens ?? answer.inputTokens;
         answer.outputTokens = chunk.usage?.completion_tokens ?? answer.outputTokens;
       }
       return answer;
@@ -141,14 +148,15 @@ function openaiResponses(url: () => string): ClientDriver {
     // The Responses API has no finish reason: a whole answer is "completed", whatever it holds.
     finishes: { end: "completed", tool: "completed" },
     async text(model, prompt) {
-      const response = await client().responses.create({ model, input: prompt });
-      return { text: response.output_text, outputTokens: response.usage?.output_tokens, finish: response.status };
+      const response = await client().responses.create({ model, instructions: SYSTEM, input: prompt });
+      return { text: response.output_text, inputTokens: response.usage?.input_tokens, outputTokens: response.usage?.output_tokens, finish: response.status };
     },
     async stream(model, prompt) {
       const answer: Answer = { text: "" };
-      for await (const event of await client().responses.create({ model, input: prompt, stream: true })) {
+      for await (const event of await client().responses.create({ model, instructions: SYSTEM, input: prompt, stream: true })) {
         if (event.type === "response.output_text.delta") answer.text += event.delta;
         if (event.type === "response.completed") {
+          answer.inputTokens = event.response.usage?.input_tokens;
           answer.outputTokens = event.response.usage?.output_tokens;
           answer.finish = event.response.status;
         }
@@ -192,12 +200,12 @@ function anthropicMessages(url: () => string): ClientDriver {
     structured: "output_config.format json_schema",
     finishes: { end: "end_turn", tool: "tool_use" },
     async text(model, prompt) {
-      const message = await client().messages.create(ask(model, prompt));
-      return { text: textOf(message), outputTokens: message.usage.output_tokens, finish: message.stop_reason };
+      const message = await client().messages.create({ ...ask(model, prompt), system: SYSTEM });
+      return { text: textOf(message), inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens, finish: message.stop_reason };
     },
     async stream(model, prompt) {
-      const message = await client().messages.stream(ask(model, prompt)).finalMessage();
-      return { text: textOf(message), outputTokens: message.usage.output_tokens, finish: message.stop_reason };
+      const message = await client().messages.stream({ ...ask(model, prompt), system: SYSTEM }).finalMessage();
+      return { text: textOf(message), inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens, finish: message.stop_reason };
     },
     async tools(model, prompt, stream) {
       const messages: Anthropic.MessageParam[] = [{ role: "user", content: prompt }];
@@ -238,12 +246,12 @@ function aiSdk(name: string, route: ClientDriver["route"], structured: "generate
     structured: `${structured} (streamed: streamText with Output.object)`,
     finishes: { end: "stop", tool: "tool-calls" },
     async text(model, prompt) {
-      const result = await generateText({ model: modelOf(model), prompt });
-      return { text: result.text, outputTokens: result.usage.outputTokens, finish: result.finishReason };
+      const result = await generateText({ model: modelOf(model), system: SYSTEM, prompt });
+      return { text: result.text, inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens, finish: result.finishReason };
     },
     async stream(model, prompt) {
-      const result = await streamed({ model: modelOf(model), prompt });
-      return { text: result.text, outputTokens: result.usage.outputTokens, finish: result.finish };
+      const result = await streamed({ model: modelOf(model), system: SYSTEM, prompt });
+      return { text: result.text, inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens, finish: result.finish };
     },
     async tools(model, prompt, stream) {
       const settings = { model: modelOf(model), prompt, tools, stopWhen: stepCountIs(3) };
@@ -282,12 +290,12 @@ function langChain(name: string, route: ClientDriver["route"], structured: strin
     structured,
     finishes,
     async text(model, prompt) {
-      const message = await make(model).invoke(prompt);
-      return { text: message.text, outputTokens: message.usage_metadata?.output_tokens, finish: finishOf(message) };
+      const message = await make(model).invoke([new SystemMessage(SYSTEM), new HumanMessage(prompt)]);
+      return { text: message.text, inputTokens: message.usage_metadata?.input_tokens, outputTokens: message.usage_metadata?.output_tokens, finish: finishOf(message) };
     },
     async stream(model, prompt) {
-      const message = await collect(make(model), [new HumanMessage(prompt)]);
-      return { text: message.text, outputTokens: message.usage_metadata?.output_tokens, finish: finishOf(message) };
+      const message = await collect(make(model), [new SystemMessage(SYSTEM), new HumanMessage(prompt)]);
+      return { text: message.text, inputTokens: message.usage_metadata?.input_tokens, outputTokens: message.usage_metadata?.output_tokens, finish: finishOf(message) };
     },
     async tools(model, prompt, stream) {
       const bound = make(model).bindTools([getWeather]);

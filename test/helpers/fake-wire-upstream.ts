@@ -91,8 +91,14 @@ export function sampleOf(schema: Schema | undefined, name = "value", root: Schem
 }
 
 export interface Conversation {
+  /** System/developer instructions, joined. */
+  system: string;
   prompt: string;
+  /** The assistant's earlier tool call, replayed in the conversation. */
+  toolCall?: { id: string; name: string; args: unknown };
+  /** The tool result and the call id it answers (Gemini: the function's name). */
   toolResult?: string;
+  toolResultFor?: string;
   tools: { name: string; schema?: Schema }[];
   /** "none", "any" (some tool), or a tool's name; undefined is auto. */
   choice?: string;
@@ -100,10 +106,21 @@ export interface Conversation {
   format?: Schema;
 }
 
+/** The call ids the fake gives its tool calls, per API (Gemini's calls have none: results name the function). */
+export const CALL_IDS: Record<WireApi, string> = { chat: "call_fake_1", responses: "call_fake_1", messages: "toolu_fake1", gemini: "get_weather" };
+
+const parseArgs = (text: unknown) => {
+  try {
+    return JSON.parse(String(text));
+  } catch {
+    return text;
+  }
+};
+
 function think(c: Conversation): Turn {
   if (c.toolResult === undefined && c.tools.length > 0 && c.choice !== "none") {
     const tool = c.tools.find((t) => t.name === c.choice) ?? c.tools[0]!;
-    return { kind: "tool", id: "call_fake_1", name: tool.name, args: (sampleOf(tool.schema ?? { type: "object" }) ?? {}) as Record<string, unknown> };
+    return { kind: "tool", id: CALL_IDS.chat, name: tool.name, args: (sampleOf(tool.schema ?? { type: "object" }) ?? {}) as Record<string, unknown> };
   }
   if (c.format) return { kind: "text", text: JSON.stringify(Object.keys(c.format).length ? sampleOf(c.format) : { answer: echo(c.prompt) }) };
   return { kind: "text", text: c.toolResult !== undefined ? toolAnswer(c.toolResult) : echo(c.prompt) };
@@ -116,11 +133,14 @@ function readChat(body: any): Conversation {
   const messages: any[] = body.messages ?? [];
   const user = messages.filter((m) => m.role === "user").at(-1);
   const tool = messages.filter((m) => m.role === "tool").at(-1);
+  const call = messages.flatMap((m) => (m.role === "assistant" ? (m.tool_calls ?? []) : [])).at(-1);
   const choice = body.tool_choice;
   const format = body.response_format;
   return {
+    system: messages.filter((m) => m.role === "system" || m.role === "developer").map((m) => texts(m.content, ["text"])).join("\n"),
     prompt: texts(user?.content, ["text"]),
-    ...(tool ? { toolResult: texts(tool.content, ["text"]) } : {}),
+    ...(call ? { toolCall: { id: call.id, name: call.function?.name, args: parseArgs(call.function?.arguments) } } : {}),
+    ...(tool ? { toolResult: texts(tool.content, ["text"]), toolResultFor: tool.tool_call_id } : {}),
     tools: (body.tools ?? []).map((t: any) => ({ name: t.function?.name, schema: t.function?.parameters })),
     choice: choice === "required" ? "any" : typeof choice === "string" && choice !== "auto" ? choice : choice?.function?.name,
     ...(format?.type === "json_schema" ? { format: format.json_schema?.schema ?? {} } : format?.type === "json_object" ? { format: {} } : {}),
@@ -131,11 +151,15 @@ function readResponses(body: any): Conversation {
   const items: any[] = typeof body.input === "string" ? [{ role: "user", content: body.input }] : body.input ?? [];
   const user = items.filter((i) => i.role === "user").at(-1);
   const output = items.filter((i) => i.type === "function_call_output").at(-1);
+  const call = items.filter((i) => i.type === "function_call").at(-1);
   const choice = body.tool_choice;
   const format = body.text?.format;
+  const system = items.filter((i) => i.role === "system" || i.role === "developer").map((i) => texts(i.content, ["input_text"]));
   return {
+    system: [...(body.instructions ? [body.instructions] : []), ...system].join("\n"),
     prompt: texts(user?.content, ["input_text"]),
-    ...(output ? { toolResult: typeof output.output === "string" ? output.output : texts(output.output, ["input_text"]) } : {}),
+    ...(call ? { toolCall: { id: call.call_id, name: call.name, args: parseArgs(call.arguments) } } : {}),
+    ...(output ? { toolResult: typeof output.output === "string" ? output.output : texts(output.output, ["input_text"]), toolResultFor: output.call_id } : {}),
     tools: (body.tools ?? []).filter((t: any) => t.type === "function").map((t: any) => ({ name: t.name, schema: t.parameters })),
     choice: choice === "required" ? "any" : typeof choice === "string" && choice !== "auto" ? choice : choice?.name,
     ...(format?.type === "json_schema" ? { format: format.schema ?? {} } : format?.type === "json_object" ? { format: {} } : {}),
@@ -147,11 +171,14 @@ function readMessages(body: any): Conversation {
   const user = messages.filter((m) => m.role === "user" && texts(m.content, ["text"]) !== "").at(-1);
   const blocks = messages.flatMap((m) => (Array.isArray(m.content) ? m.content : []));
   const result = blocks.filter((b: any) => b.type === "tool_result").at(-1);
+  const call = blocks.filter((b: any) => b.type === "tool_use").at(-1);
   const choice = body.tool_choice;
   const format = body.output_config?.format ?? body.output_format;
   return {
+    system: texts(body.system, ["text"]),
     prompt: texts(user?.content, ["text"]),
-    ...(result ? { toolResult: texts(result.content, ["text"]) } : {}),
+    ...(call ? { toolCall: { id: call.id, name: call.name, args: call.input } } : {}),
+    ...(result ? { toolResult: texts(result.content, ["text"]), toolResultFor: result.tool_use_id } : {}),
     tools: (body.tools ?? []).map((t: any) => ({ name: t.name, schema: t.input_schema })),
     choice: choice?.type === "tool" ? choice.name : choice?.type === "none" ? "none" : choice?.type === "any" ? "any" : undefined,
     ...(format?.type === "json_schema" ? { format: format.schema ?? {} } : {}),
@@ -162,14 +189,18 @@ function readGemini(body: any): Conversation {
   const contents: any[] = body.contents ?? [];
   const parts = contents.flatMap((c) => c.parts ?? []);
   const user = contents.filter((c) => c.role === "user" && (c.parts ?? []).some((p: any) => typeof p.text === "string")).at(-1);
-  const response = parts.filter((p: any) => p.functionResponse).at(-1)?.functionResponse?.response;
+  const answered = parts.filter((p: any) => p.functionResponse).at(-1)?.functionResponse;
+  const response = answered?.response;
+  const call = parts.filter((p: any) => p.functionCall).at(-1)?.functionCall;
   const config = body.toolConfig?.functionCallingConfig;
   const generation = body.generationConfig ?? {};
   const json = generation.responseMimeType === "application/json";
   const schema = generation.responseJsonSchema ?? generation.responseSchema;
   return {
+    system: (body.systemInstruction?.parts ?? []).map((p: any) => p.text ?? "").join(""),
     prompt: (user?.parts ?? []).map((p: any) => p.text ?? "").join(""),
-    ...(response !== undefined ? { toolResult: typeof response.result === "string" ? response.result : JSON.stringify(response) } : {}),
+    ...(call ? { toolCall: { id: call.name, name: call.name, args: call.args } } : {}),
+    ...(response !== undefined ? { toolResult: typeof response.result === "string" ? response.result : JSON.stringify(response), toolResultFor: answered.name } : {}),
     tools: (body.tools ?? []).flatMap((t: any) => t.functionDeclarations ?? []).map((d: any) => ({ name: d.name, schema: d.parametersJsonSchema ?? d.parameters })),
     choice: config?.mode === "NONE" ? "none" : config?.mode === "ANY" ? (config.allowedFunctionNames?.[0] ?? "any") : undefined,
     ...(json ? { format: schema ?? {} } : {}),
@@ -268,7 +299,7 @@ function responsesAnswer(model: string, turn: Turn, stream: boolean, body: any):
 
 function messagesAnswer(model: string, turn: Turn, stream: boolean): string | object {
   const stop = turn.kind === "tool" ? "tool_use" : "end_turn";
-  const block = turn.kind === "text" ? { type: "text", text: turn.text } : { type: "tool_use", id: "toolu_fake1", name: turn.name, input: turn.args };
+  const block = turn.kind === "text" ? { type: "text", text: turn.text } : { type: "tool_use", id: CALL_IDS.messages, name: turn.name, input: turn.args };
   const usage = { input_tokens: USAGE.input, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: USAGE.output };
   const message = { id: "msg_fake1", type: "message", role: "assistant", model, content: [block], stop_reason: stop, stop_sequence: null, usage };
   if (!stream) return message;
