@@ -374,6 +374,17 @@ describe("streamDecoder", () => {
     }
   });
 
+  test("the prompt's token count, known from the first chunk, goes with the start (found by test/e2e/client-matrix.test.ts)", () => {
+    // LangChain's ChatAnthropic reads input tokens only from message_start, which the start becomes.
+    const events = decode(sse(chunks.slice(1)));
+    assert.ok(events[0]?.type === "start");
+    assert.deepEqual(events[0].usage, { inputTokens: 10 });
+    const cached = decode(sse([{ ...chunks[1], usageMetadata: { promptTokenCount: 10, cachedContentTokenCount: 4 } }, chunks[3]]));
+    assert.ok(cached[0]?.type === "start");
+    assert.deepEqual(cached[0].usage, { inputTokens: 10, cacheReadTokens: 4 });
+    assert.deepEqual(cached.at(-1), { type: "finish", stopReason: "tool_calls", usage: { inputTokens: 10, outputTokens: 32, reasoningTokens: 7 } });
+  });
+
   test("a stream that breaks off still ends; one that never answered is an error", () => {
     const events = decode(sse(chunks.slice(1, 3)));
     assert.deepEqual(events.slice(-2), [
