@@ -13,10 +13,10 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { assertNoSecrets } from "../helpers/cli.ts";
-import { clientDrivers, TOOL, type ClientDriver } from "../helpers/client-drivers.ts";
-import { CALL_IDS, conversationOf, echo, sampleOf, startFakeWireUpstream, toolAnswer, USAGE, type FakeWireUpstream, type SeenWireRequest, type WireApi } from "../helpers/fake-wire-upstream.ts";
+import { clientDrivers, runTool, schemaOf, TOOLS, type ClientDriver } from "../helpers/client-drivers.ts";
+import { PARALLEL, callId, conversationOf, echo, sampleOf, startFakeWireUpstream, toolAnswer, USAGE, type FakeWireUpstream, type SeenWireRequest, type WireApi } from "../helpers/fake-wire-upstream.ts";
 import { GATEWAY_TOKEN, apiKeyProfile, startWorld, watchForLeaks, type GatewayWorld } from "../helpers/gateway.ts";
-import { FORECAST_SCHEMA, SYSTEM, WEATHER_SCHEMA } from "../helpers/client-drivers.ts";
+import { FORECAST_SCHEMA, SYSTEM } from "../helpers/client-drivers.ts";
 
 interface Upstream {
   /** The provider id in the config, and the first half of the model name clients use. */
@@ -73,8 +73,6 @@ interface Case {
   through<T>(run: () => Promise<T>, upstreamModel?: string): Promise<{ result: T; seen: SeenWireRequest[] }>;
 }
 
-const TOOL_ARGS = sampleOf(WEATHER_SCHEMA) as { city: string };
-const TOOL_RESULT = `sunny in ${TOOL_ARGS.city}`;
 const FORECAST = sampleOf(FORECAST_SCHEMA);
 const UPSTREAM_MESSAGE = "the fake refuses this request";
 
@@ -109,21 +107,25 @@ async function answer(c: Case, stream: boolean): Promise<void> {
   assert.equal(conversationOf(seen[0]!).system, SYSTEM, "the system prompt reached the upstream in its API's own field");
 }
 
-async function toolRound(c: Case, stream: boolean): Promise<void> {
-  const { result, seen } = await c.through(() => c.client.tools(c.model, c.prompt, stream));
+/** A tool round: the fake calls the first tool offered, or (parallel) both at once; the client runs them and sends the results back. */
+async function toolRound(c: Case, stream: boolean, parallel = false): Promise<void> {
+  const prompt = parallel ? `${c.prompt} ${PARALLEL}` : c.prompt;
+  const { result, seen } = await c.through(() => c.client.tools(c.model, prompt, stream));
   shown(result);
-  assert.deepEqual(result.calls, [{ name: TOOL.name, args: TOOL_ARGS }], "the client got the upstream's tool call");
+  const called = parallel ? TOOLS : TOOLS.slice(0, 1);
+  const calls = called.map((tool) => ({ name: tool.name, args: sampleOf(schemaOf(tool.name)) }));
+  assert.deepEqual(result.calls, calls, "the client got the upstream's tool calls, in order");
   assert.equal(result.finish, c.client.finishes.tool);
-  assert.equal(result.text, toolAnswer(TOOL_RESULT), "the final answer quotes the tool's result");
+  const results = calls.map((call) => runTool(call.name, call.args));
+  assert.equal(result.text, toolAnswer(results.join(" | ")), "the final answer quotes the tools' results");
   assert.equal(seen.length, 2);
   const [first, second] = seen.map(conversationOf);
-  assert.deepEqual(first!.tools.map((tool) => tool.name), [TOOL.name]);
-  assert.equal(first!.tools[0]!.schema?.properties?.city?.type, "string", "the tool's schema reached the upstream");
-  assert.equal(first!.toolResult, undefined);
-  assert.equal(second!.toolResult, TOOL_RESULT, "the tool's result reached the upstream in the second round");
-  const id = CALL_IDS[c.upstream.api];
-  assert.deepEqual(second!.toolCall, { id, name: TOOL.name, args: TOOL_ARGS }, "the upstream's own tool call is replayed to it");
-  assert.equal(second!.toolResultFor, id, "the result answers the upstream's own call id");
+  assert.deepEqual(first!.tools.map((tool) => tool.name), TOOLS.map((tool) => tool.name), "every tool offered reached the upstream");
+  assert.deepEqual(first!.tools.map((tool) => Object.keys(tool.schema?.properties ?? {})), [["city"], ["zone"]], "with its schema");
+  assert.deepEqual(first!.toolResults, []);
+  const ids = calls.map((call, n) => callId(c.upstream.api, n, call.name));
+  assert.deepEqual(second!.toolCalls, calls.map((call, n) => ({ id: ids[n], ...call })), "the upstream's own tool calls are replayed to it");
+  assert.deepEqual(second!.toolResults, results.map((text, n) => ({ for: ids[n], text })), "each result answers the upstream's own call id");
   assert.ok(seen.every((request) => request.stream === stream));
 }
 
@@ -171,6 +173,8 @@ const SCENARIOS: { name: string; only?: (client: ClientDriver) => boolean; run(c
   { name: "text, streamed", run: (c) => answer(c, true) },
   { name: "tool-call round", run: (c) => toolRound(c, false) },
   { name: "tool-call round, streamed", run: (c) => toolRound(c, true) },
+  { name: "parallel tool calls", run: (c) => toolRound(c, false, true) },
+  { name: "parallel tool calls, streamed", run: (c) => toolRound(c, true, true) },
   { name: "structured output", run: (c) => structured(c, false) },
   // Not LangChain's ChatAnthropic: its AnthropicToolsOutputParser reads the tool_use block's `input`, which a streamed
   // message holds as "" (the arguments go to tool_call_chunks), so it fails to parse even against Anthropic itself.

@@ -16,9 +16,16 @@ import { tool as langchainTool } from "@langchain/core/tools";
 import { z } from "zod";
 import { GATEWAY_TOKEN } from "./gateway.ts";
 
-export const TOOL = { name: "get_weather", description: "Current weather for a city" };
-export const weatherArgs = z.object({ city: z.string().describe("The city") });
-export const WEATHER_SCHEMA = { type: "object", properties: { city: { type: "string", description: "The city" } }, required: ["city"], additionalProperties: false };
+/** The tools every tool round offers: the fake calls the first, or both when the prompt asks for parallel calls. */
+export const TOOLS: { name: string; description: string; args: z.ZodType<Record<string, string>>; answer(args: Record<string, string>): string }[] = [
+  { name: "get_weather", description: "Current weather for a city", args: z.object({ city: z.string().describe("The city") }), answer: (args) => `sunny in ${args.city}` },
+  { name: "get_time", description: "Local time in a time zone", args: z.object({ zone: z.string().describe("IANA zone") }), answer: (args) => `noon in ${args.zone}` },
+];
+/** A tool's arguments as JSON Schema, as the official SDKs are given them (the others convert the zod schema). */
+export const schemaOf = (name: string) => {
+  const [key, description] = name === "get_weather" ? ["city", "The city"] : ["zone", "IANA zone"];
+  return { type: "object", properties: { [key!]: { type: "string", description } }, required: [key!], additionalProperties: false };
+};
 export const forecast = z.object({ city: z.string(), celsius: z.number() });
 export const FORECAST_SCHEMA = { type: "object", properties: { city: { type: "string" }, celsius: { type: "number" } }, required: ["city", "celsius"], additionalProperties: false };
 
@@ -26,7 +33,7 @@ export const FORECAST_SCHEMA = { type: "object", properties: { city: { type: "st
 export const SYSTEM = "Answer briefly.";
 
 /** What the client's tool answers: the fake quotes it back after the round. */
-export const runTool = (args: { city: string }) => `sunny in ${args.city}`;
+export const runTool = (name: string, args: unknown) => TOOLS.find((tool) => tool.name === name)!.answer(args as Record<string, string>);
 
 export interface Answer {
   text: string;
@@ -85,7 +92,7 @@ const headerOf = (headers: Headers | Record<string, string> | undefined, name: s
 
 function openaiChat(url: () => string): ClientDriver {
   const client = (maxRetries?: number) => new OpenAI({ baseURL: `${url()}/v1`, apiKey: GATEWAY_TOKEN, ...retries(maxRetries) });
-  const tools: OpenAI.ChatCompletionTool[] = [{ type: "function", function: { ...TOOL, parameters: WEATHER_SCHEMA, strict: true } }];
+  const tools: OpenAI.ChatCompletionTool[] = TOOLS.map(({ name, description }) => ({ type: "function", function: { name, description, parameters: schemaOf(name), strict: true } }));
   const complete = (body: Omit<OpenAI.ChatCompletionCreateParamsNonStreaming, "stream">, stream: boolean) =>
     stream ? client().chat.completions.stream(body).finalChatCompletion() : client().chat.completions.create(body);
   const user = (prompt: string): OpenAI.ChatCompletionMessageParam[] => [{ role: "user", content: prompt }];
@@ -115,7 +122,7 @@ function openaiChat(url: () => string): ClientDriver {
       const messages = user(prompt);
       const first = (await complete({ model, messages, tools }, stream)).choices[0]!;
       const calls = (first.message.tool_calls ?? []).flatMap((call) => (call.type === "function" ? [call] : []));
-      messages.push(first.message, ...calls.map((call) => ({ role: "tool" as const, tool_call_id: call.id, content: runTool(JSON.parse(call.function.arguments)) })));
+      messages.push(first.message, ...calls.map((call) => ({ role: "tool" as const, tool_call_id: call.id, content: runTool(call.function.name, JSON.parse(call.function.arguments)) })));
       const second = (await complete({ model, messages, tools }, stream)).choices[0]!.message;
       return { calls: calls.map((call) => ({ name: call.function.name, args: JSON.parse(call.function.arguments) })), text: second.content ?? "", finish: first.finish_reason };
     },
@@ -139,7 +146,7 @@ function openaiChat(url: () => string): ClientDriver {
 
 function openaiResponses(url: () => string): ClientDriver {
   const client = (maxRetries?: number) => new OpenAI({ baseURL: `${url()}/v1`, apiKey: GATEWAY_TOKEN, ...retries(maxRetries) });
-  const tools: OpenAI.Responses.Tool[] = [{ type: "function", ...TOOL, parameters: WEATHER_SCHEMA, strict: true }];
+  const tools: OpenAI.Responses.Tool[] = TOOLS.map(({ name, description }) => ({ type: "function", name, description, parameters: schemaOf(name), strict: true }));
   const respond = (body: Omit<OpenAI.Responses.ResponseCreateParamsNonStreaming, "stream">, stream: boolean) => (stream ? client().responses.stream(body).finalResponse() : client().responses.create(body));
   return {
     name: "openai responses",
@@ -167,7 +174,7 @@ function openaiResponses(url: () => string): ClientDriver {
       const input: OpenAI.Responses.ResponseInput = [{ role: "user", content: prompt }];
       const first = await respond({ model, input, tools }, stream);
       const calls = first.output.flatMap((item) => (item.type === "function_call" ? [item] : []));
-      input.push(...calls, ...calls.map((call) => ({ type: "function_call_output" as const, call_id: call.call_id, output: runTool(JSON.parse(call.arguments)) })));
+      input.push(...calls, ...calls.map((call) => ({ type: "function_call_output" as const, call_id: call.call_id, output: runTool(call.name, JSON.parse(call.arguments)) })));
       const second = await respond({ model, input, tools }, stream);
       return { calls: calls.map((call) => ({ name: call.name, args: JSON.parse(call.arguments) })), text: second.output_text, finish: first.status };
     },
@@ -190,7 +197,7 @@ function openaiResponses(url: () => string): ClientDriver {
 
 function anthropicMessages(url: () => string): ClientDriver {
   const client = (maxRetries?: number) => new Anthropic({ baseURL: url(), apiKey: GATEWAY_TOKEN, ...retries(maxRetries) });
-  const tools: Anthropic.Tool[] = [{ ...TOOL, input_schema: WEATHER_SCHEMA as Anthropic.Tool.InputSchema }];
+  const tools: Anthropic.Tool[] = TOOLS.map(({ name, description }) => ({ name, description, input_schema: schemaOf(name) as Anthropic.Tool.InputSchema }));
   const textOf = (message: Anthropic.Message) => message.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("");
   const send = (body: Anthropic.MessageCreateParamsNonStreaming, stream: boolean) => (stream ? client().messages.stream(body).finalMessage() : client().messages.create(body));
   const ask = (model: string, prompt: string) => ({ model, max_tokens: 1024, messages: [{ role: "user" as const, content: prompt }] });
@@ -211,7 +218,7 @@ function anthropicMessages(url: () => string): ClientDriver {
       const messages: Anthropic.MessageParam[] = [{ role: "user", content: prompt }];
       const first = await send({ model, max_tokens: 1024, messages, tools }, stream);
       const calls = first.content.flatMap((block) => (block.type === "tool_use" ? [block] : []));
-      messages.push({ role: "assistant", content: first.content }, { role: "user", content: calls.map((call) => ({ type: "tool_result" as const, tool_use_id: call.id, content: runTool(call.input as { city: string }) })) });
+      messages.push({ role: "assistant", content: first.content }, { role: "user", content: calls.map((call) => ({ type: "tool_result" as const, tool_use_id: call.id, content: runTool(call.name, call.input) })) });
       const second = await send({ model, max_tokens: 1024, messages, tools }, stream);
       return { calls: calls.map((call) => ({ name: call.name, args: call.input })), text: textOf(second), finish: first.stop_reason };
     },
@@ -227,7 +234,7 @@ function anthropicMessages(url: () => string): ClientDriver {
 // ------------------------------------------------------------------ Vercel AI SDK
 
 function aiSdk(name: string, route: ClientDriver["route"], structured: "generateObject" | "Output.object", modelOf: (model: string) => LanguageModel, jsonMode: boolean): ClientDriver {
-  const tools = { [TOOL.name]: tool({ description: TOOL.description, inputSchema: weatherArgs, execute: async (args) => runTool(args) }) };
+  const tools = Object.fromEntries(TOOLS.map(({ name, description, args, answer }) => [name, tool({ description, inputSchema: args, execute: async (input: Record<string, string>) => answer(input) })]));
   /** streamText reports errors through onError; the first one is what the stream failed with. */
   const streamed = async (settings: Parameters<typeof streamText>[0]) => {
     const errors: unknown[] = [];
@@ -276,7 +283,7 @@ function aiSdk(name: string, route: ClientDriver["route"], structured: "generate
 type LangChainModel = ChatOpenAI | ChatAnthropic;
 
 function langChain(name: string, route: ClientDriver["route"], structured: string, finishes: ClientDriver["finishes"], make: (model: string, maxRetries?: number) => LangChainModel, jsonMode = false): ClientDriver {
-  const getWeather = langchainTool(async (args: { city: string }) => runTool(args), { ...TOOL, schema: weatherArgs });
+  const tools = TOOLS.map(({ name, description, args, answer }) => langchainTool(async (input: Record<string, string>) => answer(input), { name, description, schema: args }));
   const collect = async (model: { stream(input: BaseMessage[]): Promise<AsyncIterable<AIMessageChunk>> }, input: BaseMessage[]) => {
     let whole: AIMessageChunk | undefined;
     for await (const chunk of await model.stream(input)) whole = whole ? whole.concat(chunk) : chunk;
@@ -298,11 +305,11 @@ function langChain(name: string, route: ClientDriver["route"], structured: strin
       return { text: message.text, inputTokens: message.usage_metadata?.input_tokens, outputTokens: message.usage_metadata?.output_tokens, finish: finishOf(message) };
     },
     async tools(model, prompt, stream) {
-      const bound = make(model).bindTools([getWeather]);
+      const bound = make(model).bindTools(tools);
       const question = new HumanMessage(prompt);
       const first = stream ? await collect(bound, [question]) : await bound.invoke([question]);
       const calls = first.tool_calls ?? [];
-      const results = await Promise.all(calls.map((call) => getWeather.invoke({ ...call, type: "tool_call" as const })));
+      const results = await Promise.all(calls.map((call) => tools.find((tool) => tool.name === call.name)!.invoke({ ...call, type: "tool_call" as const })));
       const second = stream ? await collect(bound, [question, first, ...results]) : await bound.invoke([question, first, ...results]);
       return { calls: calls.map((call) => ({ name: call.name, args: call.args })), text: second.text, finish: finishOf(first) };
     },

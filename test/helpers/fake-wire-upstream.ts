@@ -11,7 +11,8 @@
 // request makes the client fail:
 // - offered tools and no tool result yet (and tool choice not "none"): it calls
 //   the first (or the forced) tool, with arguments made from the tool's schema;
-// - after a tool result: text that quotes the result;
+//   every tool at once (parallel calls) when the prompt says `[parallel]`;
+// - after tool results: text that quotes them;
 // - structured output asked in the API's own field: JSON text that satisfies the
 //   schema (an object for plain JSON mode); prose otherwise, so a dropped
 //   schema fails the client's parse;
@@ -59,7 +60,8 @@ export const toolAnswer = (result: string) => `The tool said: ${result}`;
 // ------------------------------------------------------------------ the model
 
 type Schema = Record<string, any>;
-type Turn = { kind: "text"; text: string } | { kind: "tool"; id: string; name: string; args: Record<string, unknown> };
+type Call = { id: string; name: string; args: Record<string, unknown> };
+type Turn = { kind: "text"; text: string } | { kind: "tools"; calls: Call[] };
 
 /** A value that satisfies `schema`: the first enum/const, a sample per type, every property of an object. */
 export function sampleOf(schema: Schema | undefined, name = "value", root: Schema | undefined = schema, depth = 0): unknown {
@@ -94,11 +96,10 @@ export interface Conversation {
   /** System/developer instructions, joined. */
   system: string;
   prompt: string;
-  /** The assistant's earlier tool call, replayed in the conversation. */
-  toolCall?: { id: string; name: string; args: unknown };
-  /** The tool result and the call id it answers (Gemini: the function's name). */
-  toolResult?: string;
-  toolResultFor?: string;
+  /** The assistant's earlier tool calls, replayed in the conversation (Gemini's id: the function's name). */
+  toolCalls: { id: string; name: string; args: unknown }[];
+  /** The tool results, with the call id each answers (Gemini: the function's name). */
+  toolResults: { for: string; text: string }[];
   tools: { name: string; schema?: Schema }[];
   /** "none", "any" (some tool), or a tool's name; undefined is auto. */
   choice?: string;
@@ -106,8 +107,13 @@ export interface Conversation {
   format?: Schema;
 }
 
-/** The call ids the fake gives its tool calls, per API (Gemini's calls have none: results name the function). */
-export const CALL_IDS: Record<WireApi, string> = { chat: "call_fake_1", responses: "call_fake_1", messages: "toolu_fake1", gemini: "get_weather" };
+/** The id of the fake's n-th call in a turn, per API (Gemini's calls have none: results name the function). */
+export function callId(api: WireApi, n: number, name: string): string {
+  return api === "messages" ? `toolu_fake${n + 1}` : api === "gemini" ? name : `call_fake_${n + 1}`;
+}
+
+/** In the prompt: call every tool offered at once (parallel tool calls), not just the first. */
+export const PARALLEL = "[parallel]";
 
 const parseArgs = (text: unknown) => {
   try {
@@ -117,13 +123,14 @@ const parseArgs = (text: unknown) => {
   }
 };
 
-function think(c: Conversation): Turn {
-  if (c.toolResult === undefined && c.tools.length > 0 && c.choice !== "none") {
-    const tool = c.tools.find((t) => t.name === c.choice) ?? c.tools[0]!;
-    return { kind: "tool", id: CALL_IDS.chat, name: tool.name, args: (sampleOf(tool.schema ?? { type: "object" }) ?? {}) as Record<string, unknown> };
+function think(api: WireApi, c: Conversation): Turn {
+  if (c.toolResults.length === 0 && c.tools.length > 0 && c.choice !== "none") {
+    const forced = c.tools.find((t) => t.name === c.choice);
+    const chosen = forced ? [forced] : c.prompt.includes(PARALLEL) ? c.tools : c.tools.slice(0, 1);
+    return { kind: "tools", calls: chosen.map((tool, n) => ({ id: callId(api, n, tool.name), name: tool.name, args: (sampleOf(tool.schema ?? { type: "object" }) ?? {}) as Record<string, unknown> })) };
   }
   if (c.format) return { kind: "text", text: JSON.stringify(Object.keys(c.format).length ? sampleOf(c.format) : { answer: echo(c.prompt) }) };
-  return { kind: "text", text: c.toolResult !== undefined ? toolAnswer(c.toolResult) : echo(c.prompt) };
+  return { kind: "text", text: c.toolResults.length > 0 ? toolAnswer(c.toolResults.map((result) => result.text).join(" | ")) : echo(c.prompt) };
 }
 
 const texts = (content: unknown, types: string[]): string =>
@@ -132,15 +139,13 @@ const texts = (content: unknown, types: string[]): string =>
 function readChat(body: any): Conversation {
   const messages: any[] = body.messages ?? [];
   const user = messages.filter((m) => m.role === "user").at(-1);
-  const tool = messages.filter((m) => m.role === "tool").at(-1);
-  const call = messages.flatMap((m) => (m.role === "assistant" ? (m.tool_calls ?? []) : [])).at(-1);
   const choice = body.tool_choice;
   const format = body.response_format;
   return {
     system: messages.filter((m) => m.role === "system" || m.role === "developer").map((m) => texts(m.content, ["text"])).join("\n"),
     prompt: texts(user?.content, ["text"]),
-    ...(call ? { toolCall: { id: call.id, name: call.function?.name, args: parseArgs(call.function?.arguments) } } : {}),
-    ...(tool ? { toolResult: texts(tool.content, ["text"]), toolResultFor: tool.tool_call_id } : {}),
+    toolCalls: messages.flatMap((m) => (m.role === "assistant" ? (m.tool_calls ?? []) : [])).map((call: any) => ({ id: call.id, name: call.function?.name, args: parseArgs(call.function?.arguments) })),
+    toolResults: messages.filter((m) => m.role === "tool").map((m) => ({ for: m.tool_call_id, text: texts(m.content, ["text"]) })),
     tools: (body.tools ?? []).map((t: any) => ({ name: t.function?.name, schema: t.function?.parameters })),
     choice: choice === "required" ? "any" : typeof choice === "string" && choice !== "auto" ? choice : choice?.function?.name,
     ...(format?.type === "json_schema" ? { format: format.json_schema?.schema ?? {} } : format?.type === "json_object" ? { format: {} } : {}),
@@ -150,16 +155,16 @@ function readChat(body: any): Conversation {
 function readResponses(body: any): Conversation {
   const items: any[] = typeof body.input === "string" ? [{ role: "user", content: body.input }] : body.input ?? [];
   const user = items.filter((i) => i.role === "user").at(-1);
-  const output = items.filter((i) => i.type === "function_call_output").at(-1);
-  const call = items.filter((i) => i.type === "function_call").at(-1);
   const choice = body.tool_choice;
   const format = body.text?.format;
   const system = items.filter((i) => i.role === "system" || i.role === "developer").map((i) => texts(i.content, ["input_text"]));
   return {
     system: [...(body.instructions ? [body.instructions] : []), ...system].join("\n"),
     prompt: texts(user?.content, ["input_text"]),
-    ...(call ? { toolCall: { id: call.call_id, name: call.name, args: parseArgs(call.arguments) } } : {}),
-    ...(output ? { toolResult: typeof output.output === "string" ? output.output : texts(output.output, ["input_text"]), toolResultFor: output.call_id } : {}),
+    toolCalls: items.filter((i) => i.type === "function_call").map((call) => ({ id: call.call_id, name: call.name, args: parseArgs(call.arguments) })),
+    toolResults: items
+      .filter((i) => i.type === "function_call_output")
+      .map((output) => ({ for: output.call_id, text: typeof output.output === "string" ? output.output : texts(output.output, ["input_text"]) })),
     tools: (body.tools ?? []).filter((t: any) => t.type === "function").map((t: any) => ({ name: t.name, schema: t.parameters })),
     choice: choice === "required" ? "any" : typeof choice === "string" && choice !== "auto" ? choice : choice?.name,
     ...(format?.type === "json_schema" ? { format: format.schema ?? {} } : format?.type === "json_object" ? { format: {} } : {}),
@@ -170,15 +175,13 @@ function readMessages(body: any): Conversation {
   const messages: any[] = body.messages ?? [];
   const user = messages.filter((m) => m.role === "user" && texts(m.content, ["text"]) !== "").at(-1);
   const blocks = messages.flatMap((m) => (Array.isArray(m.content) ? m.content : []));
-  const result = blocks.filter((b: any) => b.type === "tool_result").at(-1);
-  const call = blocks.filter((b: any) => b.type === "tool_use").at(-1);
   const choice = body.tool_choice;
   const format = body.output_config?.format ?? body.output_format;
   return {
     system: texts(body.system, ["text"]),
     prompt: texts(user?.content, ["text"]),
-    ...(call ? { toolCall: { id: call.id, name: call.name, args: call.input } } : {}),
-    ...(result ? { toolResult: texts(result.content, ["text"]), toolResultFor: result.tool_use_id } : {}),
+    toolCalls: blocks.filter((b: any) => b.type === "tool_use").map((call: any) => ({ id: call.id, name: call.name, args: call.input })),
+    toolResults: blocks.filter((b: any) => b.type === "tool_result").map((result: any) => ({ for: result.tool_use_id, text: texts(result.content, ["text"]) })),
     tools: (body.tools ?? []).map((t: any) => ({ name: t.name, schema: t.input_schema })),
     choice: choice?.type === "tool" ? choice.name : choice?.type === "none" ? "none" : choice?.type === "any" ? "any" : undefined,
     ...(format?.type === "json_schema" ? { format: format.schema ?? {} } : {}),
@@ -189,18 +192,16 @@ function readGemini(body: any): Conversation {
   const contents: any[] = body.contents ?? [];
   const parts = contents.flatMap((c) => c.parts ?? []);
   const user = contents.filter((c) => c.role === "user" && (c.parts ?? []).some((p: any) => typeof p.text === "string")).at(-1);
-  const answered = parts.filter((p: any) => p.functionResponse).at(-1)?.functionResponse;
-  const response = answered?.response;
-  const call = parts.filter((p: any) => p.functionCall).at(-1)?.functionCall;
   const config = body.toolConfig?.functionCallingConfig;
   const generation = body.generationConfig ?? {};
   const json = generation.responseMimeType === "application/json";
   const schema = generation.responseJsonSchema ?? generation.responseSchema;
+  const resultText = (response: any) => (typeof response?.result === "string" ? response.result : JSON.stringify(response));
   return {
     system: (body.systemInstruction?.parts ?? []).map((p: any) => p.text ?? "").join(""),
     prompt: (user?.parts ?? []).map((p: any) => p.text ?? "").join(""),
-    ...(call ? { toolCall: { id: call.name, name: call.name, args: call.args } } : {}),
-    ...(response !== undefined ? { toolResult: typeof response.result === "string" ? response.result : JSON.stringify(response), toolResultFor: answered.name } : {}),
+    toolCalls: parts.filter((p: any) => p.functionCall).map(({ functionCall: call }: any) => ({ id: call.name, name: call.name, args: call.args })),
+    toolResults: parts.filter((p: any) => p.functionResponse).map(({ functionResponse: answered }: any) => ({ for: answered.name, text: resultText(answered.response) })),
     tools: (body.tools ?? []).flatMap((t: any) => t.functionDeclarations ?? []).map((d: any) => ({ name: d.name, schema: d.parametersJsonSchema ?? d.parameters })),
     choice: config?.mode === "NONE" ? "none" : config?.mode === "ANY" ? (config.allowedFunctionNames?.[0] ?? "any") : undefined,
     ...(json ? { format: schema ?? {} } : {}),
@@ -216,27 +217,20 @@ const pieces = (text: string) => text.match(/.{1,12}/gs) ?? [""];
 
 function chatAnswer(model: string, turn: Turn, stream: boolean, includeUsage: boolean): string | object {
   const usage = { prompt_tokens: USAGE.input, completion_tokens: USAGE.output, total_tokens: USAGE.input + USAGE.output };
-  const finish = turn.kind === "tool" ? "tool_calls" : "stop";
-  const call = turn.kind === "tool" ? { id: turn.id, type: "function", function: { name: turn.name, arguments: JSON.stringify(turn.args) } } : undefined;
+  const finish = turn.kind === "tools" ? "tool_calls" : "stop";
+  const calls = turn.kind === "tools" ? turn.calls.map((call) => ({ id: call.id, type: "function", function: { name: call.name, arguments: JSON.stringify(call.args) } })) : [];
   if (!stream) {
-    const message = { role: "assistant", content: turn.kind === "text" ? turn.text : null, refusal: null, ...(call ? { tool_calls: [call] } : {}) };
+    const message = { role: "assistant", content: turn.kind === "text" ? turn.text : null, refusal: null, ...(calls.length ? { tool_calls: calls } : {}) };
     return { id: "chatcmpl-fake1", object: "chat.completion", created: CREATED, model, choices: [{ index: 0, message, finish_reason: finish, logprobs: null }], usage };
   }
-  const chunk = (delta: object, finishReason: string | null, extra: object = {}) => ({
-    id: "chatcmpl-fake1",
-    object: "chat.completion.chunk",
-    created: CREATED,
-    model,
-    choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
-    ...extra,
-  });
+  const chunk = (delta: object, finishReason: string | null) => ({ id: "chatcmpl-fake1", object: "chat.completion.chunk", created: CREATED, model, choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }] });
   const deltas =
     turn.kind === "text"
       ? pieces(turn.text).map((piece) => chunk({ content: piece }, null))
-      : [
-          chunk({ tool_calls: [{ index: 0, id: turn.id, type: "function", function: { name: turn.name, arguments: "" } }] }, null),
-          ...pieces(call!.function.arguments).map((piece) => chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }, null)),
-        ];
+      : calls.flatMap((call, index) => [
+          chunk({ tool_calls: [{ index, id: call.id, type: "function", function: { name: call.function.name, arguments: "" } }] }, null),
+          ...pieces(call.function.arguments).map((piece) => chunk({ tool_calls: [{ index, function: { arguments: piece } }] }, null)),
+        ]);
   const events: unknown[] = [chunk({ role: "assistant", content: turn.kind === "text" ? "" : null, refusal: null }, null), ...deltas, chunk({}, finish)];
   if (includeUsage) events.push({ id: "chatcmpl-fake1", object: "chat.completion.chunk", created: CREATED, model, choices: [], usage });
   return sseOf([...events.map((e): [undefined, unknown] => [undefined, e]), [undefined, "[DONE]"]]);
@@ -244,10 +238,10 @@ function chatAnswer(model: string, turn: Turn, stream: boolean, includeUsage: bo
 
 function responsesAnswer(model: string, turn: Turn, stream: boolean, body: any): string | object {
   const usage = { input_tokens: USAGE.input, input_tokens_details: { cached_tokens: 0 }, output_tokens: USAGE.output, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: USAGE.input + USAGE.output };
-  const item =
+  const items: Record<string, any>[] =
     turn.kind === "text"
-      ? { type: "message", id: "msg_fake1", status: "completed", role: "assistant", content: [{ type: "output_text", text: turn.text, annotations: [], logprobs: [] }] }
-      : { type: "function_call", id: "fc_fake1", call_id: turn.id, name: turn.name, arguments: JSON.stringify(turn.args), status: "completed" };
+      ? [{ type: "message", id: "msg_fake1", status: "completed", role: "assistant", content: [{ type: "output_text", text: turn.text, annotations: [], logprobs: [] }] }]
+      : turn.calls.map((call, n) => ({ type: "function_call", id: `fc_fake${n + 1}`, call_id: call.id, name: call.name, arguments: JSON.stringify(call.args), status: "completed" }));
   const response = (status: string, output: object[], withUsage: boolean) => ({
     id: "resp_fake1",
     object: "response",
@@ -273,59 +267,62 @@ function responsesAnswer(model: string, turn: Turn, stream: boolean, body: any):
     user: null,
     metadata: {},
   });
-  if (!stream) return response("completed", [item], true);
+  if (!stream) return response("completed", items, true);
   const events: object[] = [{ type: "response.created", response: response("in_progress", [], false) }, { type: "response.in_progress", response: response("in_progress", [], false) }];
-  if (item.type === "message") {
-    const text = (item.content as any[])[0].text as string;
-    const ids = { item_id: item.id, output_index: 0, content_index: 0 };
-    events.push(
-      { type: "response.output_item.added", output_index: 0, item: { ...item, status: "in_progress", content: [] } },
-      { type: "response.content_part.added", ...ids, part: { type: "output_text", text: "", annotations: [], logprobs: [] } },
-      ...pieces(text).map((delta) => ({ type: "response.output_text.delta", ...ids, delta, logprobs: [] })),
-      { type: "response.output_text.done", ...ids, text, logprobs: [] },
-      { type: "response.content_part.done", ...ids, part: (item.content as any[])[0] },
-    );
-  } else {
-    const args = (item as { arguments: string }).arguments;
-    events.push(
-      { type: "response.output_item.added", output_index: 0, item: { ...item, arguments: "", status: "in_progress" } },
-      ...pieces(args).map((delta) => ({ type: "response.function_call_arguments.delta", item_id: item.id, output_index: 0, delta })),
-      { type: "response.function_call_arguments.done", item_id: item.id, output_index: 0, arguments: args },
-    );
-  }
-  events.push({ type: "response.output_item.done", output_index: 0, item }, { type: "response.completed", response: response("completed", [item], true) });
+  items.forEach((item, output_index) => {
+    if (item.type === "message") {
+      const text = item.content[0].text as string;
+      const ids = { item_id: item.id, output_index, content_index: 0 };
+      events.push(
+        { type: "response.output_item.added", output_index, item: { ...item, status: "in_progress", content: [] } },
+        { type: "response.content_part.added", ...ids, part: { type: "output_text", text: "", annotations: [], logprobs: [] } },
+        ...pieces(text).map((delta) => ({ type: "response.output_text.delta", ...ids, delta, logprobs: [] })),
+        { type: "response.output_text.done", ...ids, text, logprobs: [] },
+        { type: "response.content_part.done", ...ids, part: item.content[0] },
+      );
+    } else {
+      events.push(
+        { type: "response.output_item.added", output_index, item: { ...item, arguments: "", status: "in_progress" } },
+        ...pieces(item.arguments).map((delta) => ({ type: "response.function_call_arguments.delta", item_id: item.id, output_index, delta })),
+        { type: "response.function_call_arguments.done", item_id: item.id, output_index, arguments: item.arguments },
+      );
+    }
+    events.push({ type: "response.output_item.done", output_index, item });
+  });
+  events.push({ type: "response.completed", response: response("completed", items, true) });
   return sseOf(events.map((event, n) => [(event as { type: string }).type, { ...event, sequence_number: n }]));
 }
 
 function messagesAnswer(model: string, turn: Turn, stream: boolean): string | object {
-  const stop = turn.kind === "tool" ? "tool_use" : "end_turn";
-  const block = turn.kind === "text" ? { type: "text", text: turn.text } : { type: "tool_use", id: CALL_IDS.messages, name: turn.name, input: turn.args };
+  const stop = turn.kind === "tools" ? "tool_use" : "end_turn";
+  const blocks = turn.kind === "text" ? [{ type: "text", text: turn.text }] : turn.calls.map((call) => ({ type: "tool_use", id: call.id, name: call.name, input: call.args }));
   const usage = { input_tokens: USAGE.input, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: USAGE.output };
-  const message = { id: "msg_fake1", type: "message", role: "assistant", model, content: [block], stop_reason: stop, stop_sequence: null, usage };
+  const message = { id: "msg_fake1", type: "message", role: "assistant", model, content: blocks, stop_reason: stop, stop_sequence: null, usage };
   if (!stream) return message;
-  const deltas =
-    turn.kind === "text"
-      ? pieces(turn.text).map((text) => ({ type: "text_delta", text }))
-      : pieces(JSON.stringify(turn.args)).map((partial_json) => ({ type: "input_json_delta", partial_json }));
-  const events: object[] = [
-    { type: "message_start", message: { ...message, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } } },
-    { type: "content_block_start", index: 0, content_block: turn.kind === "text" ? { type: "text", text: "" } : { ...block, input: {} } },
-    { type: "ping" },
-    ...deltas.map((delta) => ({ type: "content_block_delta", index: 0, delta })),
-    { type: "content_block_stop", index: 0 },
-    { type: "message_delta", delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: USAGE.output } },
-    { type: "message_stop" },
-  ];
+  const events: object[] = [{ type: "message_start", message: { ...message, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } } }];
+  blocks.forEach((block, index) => {
+    const deltas =
+      block.type === "text"
+        ? pieces(String((block as { text: string }).text)).map((text) => ({ type: "text_delta", text }))
+        : pieces(JSON.stringify((block as { input: unknown }).input)).map((partial_json) => ({ type: "input_json_delta", partial_json }));
+    events.push(
+      { type: "content_block_start", index, content_block: block.type === "text" ? { type: "text", text: "" } : { ...block, input: {} } },
+      ...(index === 0 ? [{ type: "ping" }] : []),
+      ...deltas.map((delta) => ({ type: "content_block_delta", index, delta })),
+      { type: "content_block_stop", index },
+    );
+  });
+  events.push({ type: "message_delta", delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: USAGE.output } }, { type: "message_stop" });
   return sseOf(events.map((event) => [(event as { type: string }).type, event]));
 }
 
 function geminiAnswer(model: string, turn: Turn, stream: boolean): string | object {
   const usageMetadata = { promptTokenCount: USAGE.input, candidatesTokenCount: USAGE.output, totalTokenCount: USAGE.input + USAGE.output };
-  const parts = turn.kind === "text" ? [{ text: turn.text }] : [{ functionCall: { name: turn.name, args: turn.args } }];
+  const parts = turn.kind === "text" ? [{ text: turn.text }] : turn.calls.map((call) => ({ functionCall: { name: call.name, args: call.args } }));
   const whole = { candidates: [{ content: { role: "model", parts }, finishReason: "STOP", index: 0 }], usageMetadata, modelVersion: model, responseId: "gem-fake1" };
   if (!stream) return whole;
-  if (turn.kind === "tool") return sseOf([[undefined, whole]], "\r\n");
-  // Running usage on every chunk; the finish reason and the final counts on the last.
+  // Function calls come whole, in one chunk; text in pieces, with running usage on every chunk and the finish on the last.
+  if (turn.kind === "tools") return sseOf([[undefined, whole]], "\r\n");
   const texts = pieces(turn.text);
   const chunks = texts.map((text, n) => {
     const last = n === texts.length - 1;
@@ -413,7 +410,7 @@ export async function startFakeWireUpstream(): Promise<FakeWireUpstream> {
       res.writeHead(failure.status, { "content-type": "application/json", ...headers }).end(JSON.stringify(errorBody));
       return;
     }
-    const turn = think(conversation);
+    const turn = think(found.api, conversation);
     const answer =
       found.api === "chat"
         ? chatAnswer(model, turn, stream, body.stream_options?.include_usage === true)
