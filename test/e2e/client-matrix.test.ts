@@ -14,7 +14,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { assertNoSecrets } from "../helpers/cli.ts";
 import { clientDrivers, runTool, schemaOf, TOOLS, type ClientDriver } from "../helpers/client-drivers.ts";
-import { PARALLEL, callId, conversationOf, echo, sampleOf, startFakeWireUpstream, toolAnswer, USAGE, type FakeWireUpstream, type SeenWireRequest, type WireApi } from "../helpers/fake-wire-upstream.ts";
+import { CUT_AT_TOKENS, PARALLEL, callId, conversationOf, cutOff, echo, sampleOf, startFakeWireUpstream, toolAnswer, USAGE, type FakeWireUpstream, type SeenWireRequest, type WireApi } from "../helpers/fake-wire-upstream.ts";
 import { GATEWAY_TOKEN, apiKeyProfile, startWorld, watchForLeaks, type GatewayWorld } from "../helpers/gateway.ts";
 import { FORECAST_SCHEMA, SYSTEM } from "../helpers/client-drivers.ts";
 
@@ -107,6 +107,16 @@ async function answer(c: Case, stream: boolean): Promise<void> {
   assert.equal(conversationOf(seen[0]!).system, SYSTEM, "the system prompt reached the upstream in its API's own field");
 }
 
+/** An answer cut off by the client's token limit: the limit reaches the upstream in its API's own field, the finish reason comes back. */
+async function cutOffAnswer(c: Case, stream: boolean): Promise<void> {
+  const { result, seen } = await c.through(() => c.client.limited(c.model, c.prompt, CUT_AT_TOKENS, stream));
+  shown(result);
+  assert.equal(result.text, cutOff(echo(c.prompt)));
+  assert.equal(result.finish, c.client.finishes.length);
+  assert.equal(conversationOf(seen[0]!).maxTokens, CUT_AT_TOKENS);
+  assert.equal(seen[0]!.stream, stream);
+}
+
 /** A tool round: the fake calls the first tool offered, or (parallel) both at once; the client runs them and sends the results back. */
 async function toolRound(c: Case, stream: boolean, parallel = false): Promise<void> {
   const prompt = parallel ? `${c.prompt} ${PARALLEL}` : c.prompt;
@@ -171,6 +181,8 @@ async function failure(c: Case, status: 400 | 429, stream: boolean): Promise<voi
 const SCENARIOS: { name: string; only?: (client: ClientDriver) => boolean; run(c: Case): Promise<void> }[] = [
   { name: "text", run: (c) => answer(c, false) },
   { name: "text, streamed", run: (c) => answer(c, true) },
+  { name: "cut off by max tokens", run: (c) => cutOffAnswer(c, false) },
+  { name: "cut off by max tokens, streamed", run: (c) => cutOffAnswer(c, true) },
   { name: "tool-call round", run: (c) => toolRound(c, false) },
   { name: "tool-call round, streamed", run: (c) => toolRound(c, true) },
   { name: "parallel tool calls", run: (c) => toolRound(c, false, true) },

@@ -58,10 +58,12 @@ export interface ClientDriver {
   route: "/v1/chat/completions" | "/v1/responses" | "/v1/messages";
   /** How it asks for structured output, for the report. */
   structured: string;
-  /** The finish reasons it reports for a plain answer and for a turn that calls tools. */
-  finishes: { end: string; tool: string };
+  /** The finish reasons it reports for a plain answer, a turn that calls tools, and an answer cut off by its token limit. */
+  finishes: { end: string; tool: string; length: string };
   text(model: string, prompt: string): Promise<Answer>;
   stream(model: string, prompt: string): Promise<Answer>;
+  /** An answer with a token limit of `maxTokens`, streamed or not. */
+  limited(model: string, prompt: string, maxTokens: number, stream: boolean): Promise<Answer>;
   tools(model: string, prompt: string, stream: boolean): Promise<ToolRound>;
   object(model: string, prompt: string, stream: boolean): Promise<unknown>;
   /** Plain JSON mode (OpenAI json_object), for the clients that have it. */
@@ -101,7 +103,11 @@ function openaiChat(url: () => string): ClientDriver {
     name: "openai chat.completions",
     route: "/v1/chat/completions",
     structured: "response_format json_schema",
-    finishes: { end: "stop", tool: "tool_calls" },
+    finishes: { end: "stop", tool: "tool_calls", length: "length" },
+    async limited(model, prompt, max_completion_tokens, stream) {
+      const choice = (await complete({ model, messages: user(prompt), max_completion_tokens }, stream)).choices[0]!;
+      return { text: choice.message.content ?? "", finish: choice.finish_reason };
+    },
     async text(model, prompt) {
       const completion = await client().chat.completions.create({ model, messages: withSystem(prompt) });
       const usage = completion.usage;
@@ -153,7 +159,11 @@ function openaiResponses(url: () => string): ClientDriver {
     route: "/v1/responses",
     structured: "text.format json_schema",
     // The Responses API has no finish reason: a whole answer is "completed", whatever it holds.
-    finishes: { end: "completed", tool: "completed" },
+    finishes: { end: "completed", tool: "completed", length: "incomplete: max_output_tokens" },
+    async limited(model, prompt, max_output_tokens, stream) {
+      const response = await respond({ model, input: prompt, max_output_tokens }, stream);
+      return { text: response.output_text, finish: `${response.status}${response.incomplete_details ? `: ${response.incomplete_details.reason}` : ""}` };
+    },
     async text(model, prompt) {
       const response = await client().responses.create({ model, instructions: SYSTEM, input: prompt });
       return { text: response.output_text, inputTokens: response.usage?.input_tokens, outputTokens: response.usage?.output_tokens, finish: response.status };
@@ -205,7 +215,11 @@ function anthropicMessages(url: () => string): ClientDriver {
     name: "anthropic messages",
     route: "/v1/messages",
     structured: "output_config.format json_schema",
-    finishes: { end: "end_turn", tool: "tool_use" },
+    finishes: { end: "end_turn", tool: "tool_use", length: "max_tokens" },
+    async limited(model, prompt, max_tokens, stream) {
+      const message = await send({ ...ask(model, prompt), max_tokens }, stream);
+      return { text: textOf(message), finish: message.stop_reason };
+    },
     async text(model, prompt) {
       const message = await client().messages.create({ ...ask(model, prompt), system: SYSTEM });
       return { text: textOf(message), inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens, finish: message.stop_reason };
@@ -251,7 +265,12 @@ function aiSdk(name: string, route: ClientDriver["route"], structured: "generate
     name,
     route,
     structured: `${structured} (streamed: streamText with Output.object)`,
-    finishes: { end: "stop", tool: "tool-calls" },
+    finishes: { end: "stop", tool: "tool-calls", length: "length" },
+    async limited(model, prompt, maxOutputTokens, stream) {
+      const settings = { model: modelOf(model), prompt, maxOutputTokens };
+      const result = stream ? await streamed(settings) : await generateText(settings);
+      return { text: result.text, finish: "finish" in result ? result.finish : result.finishReason };
+    },
     async text(model, prompt) {
       const result = await generateText({ model: modelOf(model), system: SYSTEM, prompt });
       return { text: result.text, inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens, finish: result.finishReason };
@@ -282,7 +301,7 @@ function aiSdk(name: string, route: ClientDriver["route"], structured: "generate
 
 type LangChainModel = ChatOpenAI | ChatAnthropic;
 
-function langChain(name: string, route: ClientDriver["route"], structured: string, finishes: ClientDriver["finishes"], make: (model: string, maxRetries?: number) => LangChainModel, jsonMode = false): ClientDriver {
+function langChain(name: string, route: ClientDriver["route"], structured: string, finishes: ClientDriver["finishes"], make: (model: string, maxRetries?: number, maxTokens?: number) => LangChainModel, jsonMode = false): ClientDriver {
   const tools = TOOLS.map(({ name, description, args, answer }) => langchainTool(async (input: Record<string, string>) => answer(input), { name, description, schema: args }));
   const collect = async (model: { stream(input: BaseMessage[]): Promise<AsyncIterable<AIMessageChunk>> }, input: BaseMessage[]) => {
     let whole: AIMessageChunk | undefined;
@@ -296,6 +315,11 @@ function langChain(name: string, route: ClientDriver["route"], structured: strin
     route,
     structured,
     finishes,
+    async limited(model, prompt, maxTokens, stream) {
+      const chat = make(model, undefined, maxTokens);
+      const message = stream ? await collect(chat, [new HumanMessage(prompt)]) : await chat.invoke(prompt);
+      return { text: message.text, finish: finishOf(message) };
+    },
     async text(model, prompt) {
       const message = await make(model).invoke([new SystemMessage(SYSTEM), new HumanMessage(prompt)]);
       return { text: message.text, inputTokens: message.usage_metadata?.input_tokens, outputTokens: message.usage_metadata?.output_tokens, finish: finishOf(message) };
@@ -350,7 +374,7 @@ export function clientDrivers(url: () => string): ClientDriver[] {
     aiSdk("ai-sdk openai(model)", "/v1/responses", "Output.object", (model) => openai()(model), true),
     aiSdk("ai-sdk openai.chat(model)", "/v1/chat/completions", "generateObject", (model) => openai().chat(model), true),
     aiSdk("ai-sdk anthropic(model)", "/v1/messages", "generateObject", (model) => anthropic()(model), false),
-    langChain("langchain ChatOpenAI", "/v1/chat/completions", "withStructuredOutput (jsonSchema: response_format)", { end: "stop", tool: "tool_calls" }, (model, maxRetries) => new ChatOpenAI({ model, apiKey: GATEWAY_TOKEN, configuration: { baseURL: `${url()}/v1` }, ...retries(maxRetries) }), true),
-    langChain("langchain ChatAnthropic", "/v1/messages", "withStructuredOutput (a forced tool)", { end: "end_turn", tool: "tool_use" }, (model, maxRetries) => new ChatAnthropic({ model, apiKey: GATEWAY_TOKEN, anthropicApiUrl: url(), ...retries(maxRetries) })),
+    langChain("langchain ChatOpenAI", "/v1/chat/completions", "withStructuredOutput (jsonSchema: response_format)", { end: "stop", tool: "tool_calls", length: "length" }, (model, maxRetries, maxTokens) => new ChatOpenAI({ model, apiKey: GATEWAY_TOKEN, configuration: { baseURL: `${url()}/v1` }, ...retries(maxRetries), ...(maxTokens ? { maxTokens } : {}) }), true),
+    langChain("langchain ChatAnthropic", "/v1/messages", "withStructuredOutput (a forced tool)", { end: "end_turn", tool: "tool_use", length: "max_tokens" }, (model, maxRetries, maxTokens) => new ChatAnthropic({ model, apiKey: GATEWAY_TOKEN, anthropicApiUrl: url(), ...retries(maxRetries), ...(maxTokens ? { maxTokens } : {}) })),
   ];
 }

@@ -61,7 +61,13 @@ export const toolAnswer = (result: string) => `The tool said: ${result}`;
 
 type Schema = Record<string, any>;
 type Call = { id: string; name: string; args: Record<string, unknown> };
-type Turn = { kind: "text"; text: string } | { kind: "tools"; calls: Call[] };
+/** `cut`: the answer stopped at the request's token limit. */
+type Turn = { kind: "text"; text: string; cut?: boolean } | { kind: "tools"; calls: Call[] };
+
+/** A token limit at or under this cuts the answer off (16 is the least the Responses API takes). */
+export const CUT_AT_TOKENS = 16;
+/** What an answer cut off by its token limit says: the start of the echo. */
+export const cutOff = (text: string) => text.slice(0, 12);
 
 /** A value that satisfies `schema`: the first enum/const, a sample per type, every property of an object. */
 export function sampleOf(schema: Schema | undefined, name = "value", root: Schema | undefined = schema, depth = 0): unknown {
@@ -105,6 +111,8 @@ export interface Conversation {
   choice?: string;
   /** The schema asked for in this API's structured-output field; `{}` for plain JSON mode. */
   format?: Schema;
+  /** The answer's token limit, in the API's own field. */
+  maxTokens?: number;
 }
 
 /** The id of the fake's n-th call in a turn, per API (Gemini's calls have none: results name the function). */
@@ -129,6 +137,7 @@ function think(api: WireApi, c: Conversation): Turn {
     const chosen = forced ? [forced] : c.prompt.includes(PARALLEL) ? c.tools : c.tools.slice(0, 1);
     return { kind: "tools", calls: chosen.map((tool, n) => ({ id: callId(api, n, tool.name), name: tool.name, args: (sampleOf(tool.schema ?? { type: "object" }) ?? {}) as Record<string, unknown> })) };
   }
+  if (c.maxTokens !== undefined && c.maxTokens <= CUT_AT_TOKENS) return { kind: "text", text: cutOff(echo(c.prompt)), cut: true };
   if (c.format) return { kind: "text", text: JSON.stringify(Object.keys(c.format).length ? sampleOf(c.format) : { answer: echo(c.prompt) }) };
   return { kind: "text", text: c.toolResults.length > 0 ? toolAnswer(c.toolResults.map((result) => result.text).join(" | ")) : echo(c.prompt) };
 }
@@ -149,8 +158,11 @@ function readChat(body: any): Conversation {
     tools: (body.tools ?? []).map((t: any) => ({ name: t.function?.name, schema: t.function?.parameters })),
     choice: choice === "required" ? "any" : typeof choice === "string" && choice !== "auto" ? choice : choice?.function?.name,
     ...(format?.type === "json_schema" ? { format: format.json_schema?.schema ?? {} } : format?.type === "json_object" ? { format: {} } : {}),
+    ...limit(body.max_completion_tokens ?? body.max_tokens),
   };
 }
+
+const limit = (value: unknown) => (typeof value === "number" ? { maxTokens: value } : {});
 
 function readResponses(body: any): Conversation {
   const items: any[] = typeof body.input === "string" ? [{ role: "user", content: body.input }] : body.input ?? [];
@@ -168,6 +180,7 @@ function readResponses(body: any): Conversation {
     tools: (body.tools ?? []).filter((t: any) => t.type === "function").map((t: any) => ({ name: t.name, schema: t.parameters })),
     choice: choice === "required" ? "any" : typeof choice === "string" && choice !== "auto" ? choice : choice?.name,
     ...(format?.type === "json_schema" ? { format: format.schema ?? {} } : format?.type === "json_object" ? { format: {} } : {}),
+    ...limit(body.max_output_tokens),
   };
 }
 
@@ -185,6 +198,7 @@ function readMessages(body: any): Conversation {
     tools: (body.tools ?? []).map((t: any) => ({ name: t.name, schema: t.input_schema })),
     choice: choice?.type === "tool" ? choice.name : choice?.type === "none" ? "none" : choice?.type === "any" ? "any" : undefined,
     ...(format?.type === "json_schema" ? { format: format.schema ?? {} } : {}),
+    ...limit(body.max_tokens),
   };
 }
 
@@ -205,6 +219,7 @@ function readGemini(body: any): Conversation {
     tools: (body.tools ?? []).flatMap((t: any) => t.functionDeclarations ?? []).map((d: any) => ({ name: d.name, schema: d.parametersJsonSchema ?? d.parameters })),
     choice: config?.mode === "NONE" ? "none" : config?.mode === "ANY" ? (config.allowedFunctionNames?.[0] ?? "any") : undefined,
     ...(json ? { format: schema ?? {} } : {}),
+    ...limit(generation.maxOutputTokens),
   };
 }
 
@@ -217,7 +232,7 @@ const pieces = (text: string) => text.match(/.{1,12}/gs) ?? [""];
 
 function chatAnswer(model: string, turn: Turn, stream: boolean, includeUsage: boolean): string | object {
   const usage = { prompt_tokens: USAGE.input, completion_tokens: USAGE.output, total_tokens: USAGE.input + USAGE.output };
-  const finish = turn.kind === "tools" ? "tool_calls" : "stop";
+  const finish = turn.kind === "tools" ? "tool_calls" : turn.cut ? "length" : "stop";
   const calls = turn.kind === "tools" ? turn.calls.map((call) => ({ id: call.id, type: "function", function: { name: call.name, arguments: JSON.stringify(call.args) } })) : [];
   if (!stream) {
     const message = { role: "assistant", content: turn.kind === "text" ? turn.text : null, refusal: null, ...(calls.length ? { tool_calls: calls } : {}) };
@@ -242,13 +257,14 @@ function responsesAnswer(model: string, turn: Turn, stream: boolean, body: any):
     turn.kind === "text"
       ? [{ type: "message", id: "msg_fake1", status: "completed", role: "assistant", content: [{ type: "output_text", text: turn.text, annotations: [], logprobs: [] }] }]
       : turn.calls.map((call, n) => ({ type: "function_call", id: `fc_fake${n + 1}`, call_id: call.id, name: call.name, arguments: JSON.stringify(call.args), status: "completed" }));
+  const cut = turn.kind === "text" && turn.cut === true;
   const response = (status: string, output: object[], withUsage: boolean) => ({
     id: "resp_fake1",
     object: "response",
     created_at: CREATED,
     status,
     error: null,
-    incomplete_details: null,
+    incomplete_details: status === "incomplete" ? { reason: "max_output_tokens" } : null,
     instructions: body.instructions ?? null,
     max_output_tokens: body.max_output_tokens ?? null,
     model,
@@ -267,7 +283,9 @@ function responsesAnswer(model: string, turn: Turn, stream: boolean, body: any):
     user: null,
     metadata: {},
   });
-  if (!stream) return response("completed", items, true);
+  const ending = cut ? "incomplete" : "completed";
+  if (cut) items[0]!.status = "incomplete";
+  if (!stream) return response(ending, items, true);
   const events: object[] = [{ type: "response.created", response: response("in_progress", [], false) }, { type: "response.in_progress", response: response("in_progress", [], false) }];
   items.forEach((item, output_index) => {
     if (item.type === "message") {
@@ -289,12 +307,12 @@ function responsesAnswer(model: string, turn: Turn, stream: boolean, body: any):
     }
     events.push({ type: "response.output_item.done", output_index, item });
   });
-  events.push({ type: "response.completed", response: response("completed", items, true) });
+  events.push({ type: `response.${ending}`, response: response(ending, items, true) });
   return sseOf(events.map((event, n) => [(event as { type: string }).type, { ...event, sequence_number: n }]));
 }
 
 function messagesAnswer(model: string, turn: Turn, stream: boolean): string | object {
-  const stop = turn.kind === "tools" ? "tool_use" : "end_turn";
+  const stop = turn.kind === "tools" ? "tool_use" : turn.cut ? "max_tokens" : "end_turn";
   const blocks = turn.kind === "text" ? [{ type: "text", text: turn.text }] : turn.calls.map((call) => ({ type: "tool_use", id: call.id, name: call.name, input: call.args }));
   const usage = { input_tokens: USAGE.input, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: USAGE.output };
   const message = { id: "msg_fake1", type: "message", role: "assistant", model, content: blocks, stop_reason: stop, stop_sequence: null, usage };
@@ -319,14 +337,15 @@ function messagesAnswer(model: string, turn: Turn, stream: boolean): string | ob
 function geminiAnswer(model: string, turn: Turn, stream: boolean): string | object {
   const usageMetadata = { promptTokenCount: USAGE.input, candidatesTokenCount: USAGE.output, totalTokenCount: USAGE.input + USAGE.output };
   const parts = turn.kind === "text" ? [{ text: turn.text }] : turn.calls.map((call) => ({ functionCall: { name: call.name, args: call.args } }));
-  const whole = { candidates: [{ content: { role: "model", parts }, finishReason: "STOP", index: 0 }], usageMetadata, modelVersion: model, responseId: "gem-fake1" };
+  const finishReason = turn.kind === "text" && turn.cut ? "MAX_TOKENS" : "STOP";
+  const whole = { candidates: [{ content: { role: "model", parts }, finishReason, index: 0 }], usageMetadata, modelVersion: model, responseId: "gem-fake1" };
   if (!stream) return whole;
   // Function calls come whole, in one chunk; text in pieces, with running usage on every chunk and the finish on the last.
   if (turn.kind === "tools") return sseOf([[undefined, whole]], "\r\n");
   const texts = pieces(turn.text);
   const chunks = texts.map((text, n) => {
     const last = n === texts.length - 1;
-    const candidate = { content: { role: "model", parts: [{ text }] }, index: 0, ...(last ? { finishReason: "STOP" } : {}) };
+    const candidate = { content: { role: "model", parts: [{ text }] }, index: 0, ...(last ? { finishReason } : {}) };
     return { candidates: [candidate], usageMetadata: last ? usageMetadata : { promptTokenCount: USAGE.input, totalTokenCount: USAGE.input }, modelVersion: model, responseId: "gem-fake1" };
   });
   return sseOf(chunks.map((chunk) => [undefined, chunk]), "\r\n");
