@@ -166,6 +166,16 @@ async function jsonMode(c: Case): Promise<void> {
   assert.deepEqual(conversationOf(seen.at(-1)!).format, {}, "JSON mode reached the upstream in its own field");
 }
 
+/** The error's type, from the body of the API the client speaks: OpenAI `error.type`, Anthropic `error.error.type`. */
+function errorType(error: unknown): unknown {
+  const e = error as { type?: unknown; error?: { error?: { type?: unknown } }; responseBody?: string };
+  if (typeof e.responseBody === "string") {
+    const body = JSON.parse(e.responseBody);
+    return body.error?.type;
+  }
+  return e.error?.error?.type ?? e.type;
+}
+
 async function failure(c: Case, status: 400 | 429, stream: boolean): Promise<void> {
   // A 429 cools the model down at the gateway (per credential and model): the case has a model of its own, and no client retries.
   const model = status === 429 ? `${c.upstream.provider}/limited-${clients.indexOf(c.client)}-${stream ? "s" : "p"}` : c.model;
@@ -175,6 +185,7 @@ async function failure(c: Case, status: 400 | 429, stream: boolean): Promise<voi
   if (status === 400) assert.match(String((error as Error).message), new RegExp(UPSTREAM_MESSAGE));
   // The gateway's retry-after says when the model is free again: the upstream's 1 s, or its own 1 min for Gemini (which says it in the body).
   if (status === 429) assert.match(String(c.client.retryAfter(error)), c.upstream.api === "gemini" ? /^(\d+)$/ : /^1$/, "retry-after reaches the client");
+  assert.equal(errorType(error), status === 400 ? "invalid_request_error" : "rate_limit_error", "the error's type, in the client's API");
   assert.equal(seen.length, 1, "one upstream request: a 400 is not retried, and the 429 case asks for no retries");
 }
 
