@@ -117,12 +117,13 @@ async function cutOffAnswer(c: Case, stream: boolean): Promise<void> {
   assert.equal(seen[0]!.stream, stream);
 }
 
-/** A tool round: the fake calls the first tool offered, or (parallel) both at once; the client runs them and sends the results back. */
-async function toolRound(c: Case, stream: boolean, parallel = false): Promise<void> {
-  const prompt = parallel ? `${c.prompt} ${PARALLEL}` : c.prompt;
-  const { result, seen } = await c.through(() => c.client.tools(c.model, prompt, stream));
+/** A tool round: the fake calls the first tool offered, both at once (parallel), or the one the client forces; the client runs them and sends the results back. */
+async function toolRound(c: Case, stream: boolean, how: "first" | "parallel" | "forced" = "first"): Promise<void> {
+  const prompt = how === "parallel" ? `${c.prompt} ${PARALLEL}` : c.prompt;
+  const forced = TOOLS[1]!.name;
+  const { result, seen } = await c.through(() => c.client.tools(c.model, prompt, stream, how === "forced" ? forced : undefined));
   shown(result);
-  const called = parallel ? TOOLS : TOOLS.slice(0, 1);
+  const called = how === "parallel" ? TOOLS : how === "forced" ? TOOLS.slice(1) : TOOLS.slice(0, 1);
   const calls = called.map((tool) => ({ name: tool.name, args: sampleOf(schemaOf(tool.name)) }));
   assert.deepEqual(result.calls, calls, "the client got the upstream's tool calls, in order");
   assert.equal(result.finish, c.client.finishes.tool);
@@ -133,6 +134,7 @@ async function toolRound(c: Case, stream: boolean, parallel = false): Promise<vo
   assert.deepEqual(first!.tools.map((tool) => tool.name), TOOLS.map((tool) => tool.name), "every tool offered reached the upstream");
   assert.deepEqual(first!.tools.map((tool) => Object.keys(tool.schema?.properties ?? {})), [["city"], ["zone"]], "with its schema");
   assert.deepEqual(first!.toolResults, []);
+  assert.equal(first!.choice, how === "forced" ? forced : undefined, "the tool choice reached the upstream in its API's own field");
   const ids = calls.map((call, n) => callId(c.upstream.api, n, call.name));
   assert.deepEqual(second!.toolCalls, calls.map((call, n) => ({ id: ids[n], ...call })), "the upstream's own tool calls are replayed to it");
   assert.deepEqual(second!.toolResults, results.map((text, n) => ({ for: ids[n], text })), "each result answers the upstream's own call id");
@@ -196,8 +198,9 @@ const SCENARIOS: { name: string; only?: (client: ClientDriver) => boolean; run(c
   { name: "cut off by max tokens, streamed", run: (c) => cutOffAnswer(c, true) },
   { name: "tool-call round", run: (c) => toolRound(c, false) },
   { name: "tool-call round, streamed", run: (c) => toolRound(c, true) },
-  { name: "parallel tool calls", run: (c) => toolRound(c, false, true) },
-  { name: "parallel tool calls, streamed", run: (c) => toolRound(c, true, true) },
+  { name: "parallel tool calls", run: (c) => toolRound(c, false, "parallel") },
+  { name: "parallel tool calls, streamed", run: (c) => toolRound(c, true, "parallel") },
+  { name: "forced tool choice", run: (c) => toolRound(c, false, "forced") },
   { name: "structured output", run: (c) => structured(c, false) },
   // Not LangChain's ChatAnthropic: its AnthropicToolsOutputParser reads the tool_use block's `input`, which a streamed
   // message holds as "" (the arguments go to tool_call_chunks), so it fails to parse even against Anthropic itself.

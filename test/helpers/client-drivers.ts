@@ -64,7 +64,8 @@ export interface ClientDriver {
   stream(model: string, prompt: string): Promise<Answer>;
   /** An answer with a token limit of `maxTokens`, streamed or not. */
   limited(model: string, prompt: string, maxTokens: number, stream: boolean): Promise<Answer>;
-  tools(model: string, prompt: string, stream: boolean): Promise<ToolRound>;
+  /** A tool round; `force`: the tool the first request must call (tool_choice), the second is left to the model. */
+  tools(model: string, prompt: string, stream: boolean, force?: string): Promise<ToolRound>;
   object(model: string, prompt: string, stream: boolean): Promise<unknown>;
   /** Plain JSON mode (OpenAI json_object), for the clients that have it. */
   json?(model: string, prompt: string): Promise<unknown>;
@@ -124,9 +125,10 @@ function openaiChat(url: () => string): ClientDriver {
       }
       return answer;
     },
-    async tools(model, prompt, stream) {
+    async tools(model, prompt, stream, force) {
       const messages = user(prompt);
-      const first = (await complete({ model, messages, tools }, stream)).choices[0]!;
+      const tool_choice = force ? { tool_choice: { type: "function" as const, function: { name: force } } } : {};
+      const first = (await complete({ model, messages, tools, ...tool_choice }, stream)).choices[0]!;
       const calls = (first.message.tool_calls ?? []).flatMap((call) => (call.type === "function" ? [call] : []));
       messages.push(first.message, ...calls.map((call) => ({ role: "tool" as const, tool_call_id: call.id, content: runTool(call.function.name, JSON.parse(call.function.arguments)) })));
       const second = (await complete({ model, messages, tools }, stream)).choices[0]!.message;
@@ -180,9 +182,9 @@ function openaiResponses(url: () => string): ClientDriver {
       }
       return answer;
     },
-    async tools(model, prompt, stream) {
+    async tools(model, prompt, stream, force) {
       const input: OpenAI.Responses.ResponseInput = [{ role: "user", content: prompt }];
-      const first = await respond({ model, input, tools }, stream);
+      const first = await respond({ model, input, tools, ...(force ? { tool_choice: { type: "function" as const, name: force } } : {}) }, stream);
       const calls = first.output.flatMap((item) => (item.type === "function_call" ? [item] : []));
       input.push(...calls, ...calls.map((call) => ({ type: "function_call_output" as const, call_id: call.call_id, output: runTool(call.name, JSON.parse(call.arguments)) })));
       const second = await respond({ model, input, tools }, stream);
@@ -228,9 +230,9 @@ function anthropicMessages(url: () => string): ClientDriver {
       const message = await client().messages.stream({ ...ask(model, prompt), system: SYSTEM }).finalMessage();
       return { text: textOf(message), inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens, finish: message.stop_reason };
     },
-    async tools(model, prompt, stream) {
+    async tools(model, prompt, stream, force) {
       const messages: Anthropic.MessageParam[] = [{ role: "user", content: prompt }];
-      const first = await send({ model, max_tokens: 1024, messages, tools }, stream);
+      const first = await send({ model, max_tokens: 1024, messages, tools, ...(force ? { tool_choice: { type: "tool" as const, name: force } } : {}) }, stream);
       const calls = first.content.flatMap((block) => (block.type === "tool_use" ? [block] : []));
       messages.push({ role: "assistant", content: first.content }, { role: "user", content: calls.map((call) => ({ type: "tool_result" as const, tool_use_id: call.id, content: runTool(call.name, call.input) })) });
       const second = await send({ model, max_tokens: 1024, messages, tools }, stream);
@@ -279,8 +281,9 @@ function aiSdk(name: string, route: ClientDriver["route"], structured: "generate
       const result = await streamed({ model: modelOf(model), system: SYSTEM, prompt });
       return { text: result.text, inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens, finish: result.finish };
     },
-    async tools(model, prompt, stream) {
-      const settings = { model: modelOf(model), prompt, tools, stopWhen: stepCountIs(3) };
+    async tools(model, prompt, stream, force) {
+      const prepareStep = ({ stepNumber }: { stepNumber: number }) => (stepNumber === 0 && force ? { toolChoice: { type: "tool" as const, toolName: force } } : {});
+      const settings = { model: modelOf(model), prompt, tools, stopWhen: stepCountIs(3), prepareStep };
       const result = stream ? await streamed(settings) : await generateText(settings);
       const first = result.steps[0];
       return { calls: (first?.toolCalls ?? []).map((call) => ({ name: call.toolName, args: call.input })), text: result.text, finish: first?.finishReason };
@@ -328,10 +331,11 @@ function langChain(name: string, route: ClientDriver["route"], structured: strin
       const message = await collect(make(model), [new SystemMessage(SYSTEM), new HumanMessage(prompt)]);
       return { text: message.text, inputTokens: message.usage_metadata?.input_tokens, outputTokens: message.usage_metadata?.output_tokens, finish: finishOf(message) };
     },
-    async tools(model, prompt, stream) {
+    async tools(model, prompt, stream, force) {
       const bound = make(model).bindTools(tools);
+      const forced = force ? make(model).bindTools(tools, { tool_choice: force }) : bound;
       const question = new HumanMessage(prompt);
-      const first = stream ? await collect(bound, [question]) : await bound.invoke([question]);
+      const first = stream ? await collect(forced, [question]) : await forced.invoke([question]);
       const calls = first.tool_calls ?? [];
       const results = await Promise.all(calls.map((call) => tools.find((tool) => tool.name === call.name)!.invoke({ ...call, type: "tool_call" as const })));
       const second = stream ? await collect(bound, [question, first, ...results]) : await bound.invoke([question, first, ...results]);
