@@ -336,7 +336,9 @@ function messagesAnswer(model: string, turn: Turn, stream: boolean): string | ob
 
 function geminiAnswer(model: string, turn: Turn, stream: boolean): string | object {
   const usageMetadata = { promptTokenCount: USAGE.input, candidatesTokenCount: USAGE.output, totalTokenCount: USAGE.input + USAGE.output };
-  const parts = turn.kind === "text" ? [{ text: turn.text }] : turn.calls.map((call) => ({ functionCall: { name: call.name, args: call.args } }));
+  // Gemini 3 signs its calls, and wants the signature back when they are replayed (refusal()).
+  const signed = /^gemini-3/.test(model) ? { thoughtSignature: "ZmFrZS1zaWduYXR1cmU=" } : {};
+  const parts = turn.kind === "text" ? [{ text: turn.text }] : turn.calls.map((call) => ({ functionCall: { name: call.name, args: call.args }, ...signed }));
   const finishReason = turn.kind === "text" && turn.cut ? "MAX_TOKENS" : "STOP";
   const whole = { candidates: [{ content: { role: "model", parts }, finishReason, index: 0 }], usageMetadata, modelVersion: model, responseId: "gem-fake1" };
   if (!stream) return whole;
@@ -349,6 +351,78 @@ function geminiAnswer(model: string, turn: Turn, stream: boolean): string | obje
     return { candidates: [candidate], usageMetadata: last ? usageMetadata : { promptTokenCount: USAGE.input, totalTokenCount: USAGE.input }, modelVersion: model, responseId: "gem-fake1" };
   });
   return sseOf(chunks.map((chunk) => [undefined, chunk]), "\r\n");
+}
+
+// ------------------------------------------------------------------ what the real APIs refuse
+
+/**
+ * The conversation rules each real API enforces with a 400 (tool results must answer the calls
+ * just before them, by id; Gemini 3 wants its thought signature back on replayed calls), so a
+ * gateway that builds a conversation the real provider would refuse fails here too.
+ */
+export function refusal(api: WireApi, body: any, model: string): string | undefined {
+  switch (api) {
+    case "chat": {
+      const messages: any[] = body.messages ?? [];
+      for (const [at, message] of messages.entries()) {
+        if (message.role !== "tool") continue;
+        const owner = messages.slice(0, at).reverse().find((m) => m.role !== "tool");
+        if (!owner?.tool_calls?.some((call: any) => call.id === message.tool_call_id)) return `messages[${at}]: messages with role 'tool' must be a response to a preceding message with 'tool_calls'`;
+      }
+      for (const [at, message] of messages.entries()) {
+        const after = messages.slice(at + 1);
+        const end = after.findIndex((m) => m.role !== "tool");
+        const answers = (end === -1 ? after : after.slice(0, end)).map((m) => m.tool_call_id);
+        if (after.length > 0 && (message.tool_calls ?? []).some((call: any) => !answers.includes(call.id))) {
+          return `messages[${at}]: an assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'`;
+        }
+      }
+      return undefined;
+    }
+    case "responses": {
+      const items: any[] = Array.isArray(body.input) ? body.input : [];
+      for (const [at, item] of items.entries()) {
+        if (item.type === "function_call_output" && !items.slice(0, at).some((i) => i.type === "function_call" && i.call_id === item.call_id)) return `No tool call found for function call output with call_id ${item.call_id}.`;
+      }
+      return undefined;
+    }
+    case "messages": {
+      const messages: any[] = body.messages ?? [];
+      if (messages[0]?.role !== "user") return "messages: the first message must use the \"user\" role";
+      for (const [at, message] of messages.entries()) {
+        const blocks: any[] = Array.isArray(message.content) ? message.content : [];
+        if (message.content === "" || blocks.some((b) => b.type === "text" && !b.text)) return `messages.${at}: text content blocks must be non-empty`;
+        const calls = blocks.filter((b) => b.type === "tool_use").map((b) => b.id);
+        if (message.role === "assistant" && calls.length > 0 && at < messages.length - 1) {
+          const next: any[] = Array.isArray(messages[at + 1].content) ? messages[at + 1].content : [];
+          const results = next.filter((b) => b.type === "tool_result");
+          const leading = next.slice(0, results.length).every((b) => b.type === "tool_result");
+          if (!calls.every((id: string) => results.some((r) => r.tool_use_id === id)) || !leading) return `messages.${at + 1}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${calls.join(", ")}`;
+        }
+        const previous: any[] = Array.isArray(messages[at - 1]?.content) ? messages[at - 1].content : [];
+        for (const result of blocks.filter((b) => b.type === "tool_result")) {
+          if (!previous.some((b) => b.type === "tool_use" && b.id === result.tool_use_id)) return `messages.${at}.content: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${result.tool_use_id}`;
+        }
+      }
+      return undefined;
+    }
+    case "gemini": {
+      const contents: any[] = body.contents ?? [];
+      for (const [at, content] of contents.entries()) {
+        const parts: any[] = content.parts ?? [];
+        if (!["user", "model"].includes(content.role)) return `contents[${at}]: role must be user or model`;
+        const calls = parts.filter((p) => p.functionCall);
+        if (/^gemini-3/.test(model) && calls.some((p) => !p.thoughtSignature)) return `Function call is missing a thought_signature in functionCall parts. (contents[${at}])`;
+        const responses = parts.filter((p) => p.functionResponse);
+        if (responses.length === 0) continue;
+        const asked = (contents[at - 1]?.parts ?? []).filter((p: any) => p.functionCall);
+        if (asked.length !== responses.length || responses.some((r, n) => r.functionResponse.name !== asked[n]?.functionCall.name)) {
+          return "Please ensure that the number of function response parts is equal to the number of function call parts of the function call turn.";
+        }
+      }
+      return undefined;
+    }
+  }
 }
 
 // ------------------------------------------------------------------ errors, per API
@@ -423,7 +497,8 @@ export async function startFakeWireUpstream(): Promise<FakeWireUpstream> {
     const conversation = READ[found.api](body);
     const queue = scripts.get(seen.credential ?? "") ?? [];
     const directive = /\[fail (\d{3})\]/.exec(conversation.prompt);
-    const failure = queue.length > 1 ? queue.shift() : queue[0] ?? (directive ? { status: Number(directive[1]) } : undefined);
+    const refused = refusal(found.api, body, model);
+    const failure = queue.length > 1 ? queue.shift() : queue[0] ?? (refused ? { status: 400, message: refused } : directive ? { status: Number(directive[1]) } : undefined);
     if (failure) {
       const { body: errorBody, headers } = errorAnswer(found.api, failure);
       res.writeHead(failure.status, { "content-type": "application/json", ...headers }).end(JSON.stringify(errorBody));
