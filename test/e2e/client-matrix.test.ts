@@ -190,8 +190,8 @@ async function failure(c: Case, status: 400 | 429, stream: boolean): Promise<voi
   shown(error);
   assert.equal(c.client.status(error), status, `an error of the client's SDK with status ${status}: ${String(error)}`);
   if (status === 400) assert.match(String((error as Error).message), new RegExp(UPSTREAM_MESSAGE));
-  // The gateway's retry-after says when the model is free again: the upstream's 1 s, or its own 1 min for Gemini (which says it in the body).
-  if (status === 429) assert.match(String(c.client.retryAfter(error)), c.upstream.api === "gemini" ? /^(\d+)$/ : /^1$/, "retry-after reaches the client");
+  // The gateway's retry-after says when the model is free again: the upstream's 1 s (Gemini says it in its body, RetryInfo).
+  if (status === 429) assert.equal(c.client.retryAfter(error), "1", "the upstream's retry-after reaches the client");
   assert.equal(errorType(error), status === 400 ? "invalid_request_error" : "rate_limit_error", "the error's type, in the client's API");
   assert.equal(seen.length, 1, "one upstream request: a 400 is not retried, and the 429 case asks for no retries");
 }
@@ -221,7 +221,15 @@ const SCENARIOS: { name: string; only?: (client: ClientDriver) => boolean; run(c
  * described (file, input, expected, got). They run as TODO: reported on every
  * run, not hidden, and not failing the suite until fixed at merge.
  */
-const KNOWN_BUGS: Record<string, string> = {};
+const KNOWN_BUGS: { bug: string; applies(upstream: Upstream, scenario: string): boolean }[] = [
+  {
+    bug:
+      "src/gateway/forward.ts failure(): a Gemini 429 says when to retry only in its body (error.details[] google.rpc.RetryInfo retryDelay \"1s\"; no Retry-After header), " +
+      "and the gateway reads only the headers, so the model cools down for the 1 min ladder and the client gets retry-after: 60 instead of 1. " +
+      "Fix: retryAfterMsFromHeaders(...) ?? ADAPTERS[spec.api].upstream.retryAfterMs?.(JSON body) (the adapter method exists)",
+    applies: (upstream, scenario) => upstream.api === "gemini" && scenario === "upstream 429",
+  },
+];
 
 let serial = 0;
 
@@ -230,8 +238,7 @@ for (const upstream of UPSTREAMS) {
     for (const client of clients) {
       describe(`client: ${client.name} (${client.route})`, { concurrency: true }, () => {
         for (const scenario of SCENARIOS.filter((scenario) => scenario.only?.(client) ?? true)) {
-          const key = `${client.name} → ${upstream.provider}: ${scenario.name}`;
-          const todo = KNOWN_BUGS[key];
+          const todo = KNOWN_BUGS.find((known) => known.applies(upstream, scenario.name))?.bug;
           test(scenario.name, todo ? { todo } : {}, async () => {
             const prompt = `case ${++serial} (${scenario.name}): say something`;
             const c: Case = {
