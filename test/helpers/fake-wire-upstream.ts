@@ -364,6 +364,8 @@ export function refusal(api: WireApi, body: any, model: string): string | undefi
   switch (api) {
     case "chat": {
       const messages: any[] = body.messages ?? [];
+      if (body.stream_options != null && body.stream !== true) return "The 'stream_options' parameter is only allowed when 'stream' is enabled.";
+      if (body.tool_choice != null && !(body.tools?.length > 0)) return "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.";
       for (const [at, message] of messages.entries()) {
         if (message.role !== "tool") continue;
         const owner = messages.slice(0, at).reverse().find((m) => m.role !== "tool");
@@ -381,6 +383,7 @@ export function refusal(api: WireApi, body: any, model: string): string | undefi
     }
     case "responses": {
       const items: any[] = Array.isArray(body.input) ? body.input : [];
+      if (typeof body.max_output_tokens === "number" && body.max_output_tokens < 16) return `Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16, but got ${body.max_output_tokens} instead.`;
       for (const [at, item] of items.entries()) {
         if (item.type === "function_call_output" && !items.slice(0, at).some((i) => i.type === "function_call" && i.call_id === item.call_id)) return `No tool call found for function call output with call_id ${item.call_id}.`;
       }
@@ -388,6 +391,7 @@ export function refusal(api: WireApi, body: any, model: string): string | undefi
     }
     case "messages": {
       const messages: any[] = body.messages ?? [];
+      if (typeof body.max_tokens !== "number") return "max_tokens: Field required";
       if (messages[0]?.role !== "user") return "messages: the first message must use the \"user\" role";
       for (const [at, message] of messages.entries()) {
         const blocks: any[] = Array.isArray(message.content) ? message.content : [];
@@ -411,6 +415,7 @@ export function refusal(api: WireApi, body: any, model: string): string | undefi
       for (const [at, content] of contents.entries()) {
         const parts: any[] = content.parts ?? [];
         if (!["user", "model"].includes(content.role)) return `contents[${at}]: role must be user or model`;
+        if (parts.length === 0 || parts.some((p) => p.text === "")) return `* GenerateContentRequest.contents[${at}].parts: contains an empty text parameter or no parts`;
         const calls = parts.filter((p) => p.functionCall);
         if (/^gemini-3/.test(model) && calls.some((p) => !p.thoughtSignature)) return `Function call is missing a thought_signature in functionCall parts. (contents[${at}])`;
         const responses = parts.filter((p) => p.functionResponse);
