@@ -50,6 +50,8 @@ export interface ToolRound {
   text: string;
   /** The first step's finish reason, as the client reports it. */
   finish?: string | null | undefined;
+  /** The text the first step said before its calls. */
+  preamble: string;
 }
 
 export interface ClientDriver {
@@ -132,7 +134,7 @@ function openaiChat(url: () => string): ClientDriver {
       const calls = (first.message.tool_calls ?? []).flatMap((call) => (call.type === "function" ? [call] : []));
       messages.push(first.message, ...calls.map((call) => ({ role: "tool" as const, tool_call_id: call.id, content: runTool(call.function.name, JSON.parse(call.function.arguments)) })));
       const second = (await complete({ model, messages, tools }, stream)).choices[0]!.message;
-      return { calls: calls.map((call) => ({ name: call.function.name, args: JSON.parse(call.function.arguments) })), text: second.content ?? "", finish: first.finish_reason };
+      return { calls: calls.map((call) => ({ name: call.function.name, args: JSON.parse(call.function.arguments) })), text: second.content ?? "", finish: first.finish_reason, preamble: first.message.content ?? "" };
     },
     async object(model, prompt, stream) {
       const response_format = { type: "json_schema" as const, json_schema: { name: "forecast", strict: true, schema: FORECAST_SCHEMA } };
@@ -188,7 +190,7 @@ function openaiResponses(url: () => string): ClientDriver {
       const calls = first.output.flatMap((item) => (item.type === "function_call" ? [item] : []));
       input.push(...calls, ...calls.map((call) => ({ type: "function_call_output" as const, call_id: call.call_id, output: runTool(call.name, JSON.parse(call.arguments)) })));
       const second = await respond({ model, input, tools }, stream);
-      return { calls: calls.map((call) => ({ name: call.name, args: JSON.parse(call.arguments) })), text: second.output_text, finish: first.status };
+      return { calls: calls.map((call) => ({ name: call.name, args: JSON.parse(call.arguments) })), text: second.output_text, finish: first.status, preamble: first.output_text };
     },
     async object(model, prompt, stream) {
       const format = { type: "json_schema" as const, name: "forecast", strict: true, schema: FORECAST_SCHEMA };
@@ -236,7 +238,7 @@ function anthropicMessages(url: () => string): ClientDriver {
       const calls = first.content.flatMap((block) => (block.type === "tool_use" ? [block] : []));
       messages.push({ role: "assistant", content: first.content }, { role: "user", content: calls.map((call) => ({ type: "tool_result" as const, tool_use_id: call.id, content: runTool(call.name, call.input) })) });
       const second = await send({ model, max_tokens: 1024, messages, tools }, stream);
-      return { calls: calls.map((call) => ({ name: call.name, args: call.input })), text: textOf(second), finish: first.stop_reason };
+      return { calls: calls.map((call) => ({ name: call.name, args: call.input })), text: textOf(second), finish: first.stop_reason, preamble: textOf(first) };
     },
     async object(model, prompt, stream) {
       return JSON.parse(textOf(await send({ ...ask(model, prompt), output_config: { format: { type: "json_schema", schema: FORECAST_SCHEMA } } }, stream)));
@@ -286,7 +288,7 @@ function aiSdk(name: string, route: ClientDriver["route"], structured: "generate
       const settings = { model: modelOf(model), prompt, tools, stopWhen: stepCountIs(3), prepareStep };
       const result = stream ? await streamed(settings) : await generateText(settings);
       const first = result.steps[0];
-      return { calls: (first?.toolCalls ?? []).map((call) => ({ name: call.toolName, args: call.input })), text: result.text, finish: first?.finishReason };
+      return { calls: (first?.toolCalls ?? []).map((call) => ({ name: call.toolName, args: call.input })), text: result.text, finish: first?.finishReason, preamble: first?.text ?? "" };
     },
     async object(model, prompt, stream) {
       if (stream) return (await streamed({ model: modelOf(model), output: Output.object({ schema: forecast }), prompt })).output;
@@ -339,7 +341,7 @@ function langChain(name: string, route: ClientDriver["route"], structured: strin
       const calls = first.tool_calls ?? [];
       const results = await Promise.all(calls.map((call) => tools.find((tool) => tool.name === call.name)!.invoke({ ...call, type: "tool_call" as const })));
       const second = stream ? await collect(bound, [question, first, ...results]) : await bound.invoke([question, first, ...results]);
-      return { calls: calls.map((call) => ({ name: call.name, args: call.args })), text: second.text, finish: finishOf(first) };
+      return { calls: calls.map((call) => ({ name: call.name, args: call.args })), text: second.text, finish: finishOf(first), preamble: first.text };
     },
     async object(model, prompt, stream) {
       const runnable = make(model).withStructuredOutput(forecast);

@@ -62,7 +62,7 @@ export const toolAnswer = (result: string) => `The tool said: ${result}`;
 type Schema = Record<string, any>;
 type Call = { id: string; name: string; args: Record<string, unknown> };
 /** `cut`: the answer stopped at the request's token limit. */
-type Turn = { kind: "text"; text: string; cut?: boolean } | { kind: "tools"; calls: Call[] };
+type Turn = { kind: "text"; text: string; cut?: boolean } | { kind: "tools"; calls: Call[]; preamble?: string };
 
 /** A token limit at or under this cuts the answer off (16 is the least the Responses API takes). */
 export const CUT_AT_TOKENS = 16;
@@ -122,6 +122,9 @@ export function callId(api: WireApi, n: number, name: string): string {
 
 /** In the prompt: call every tool offered at once (parallel tool calls), not just the first. */
 export const PARALLEL = "[parallel]";
+/** In the prompt: say something before the calls, as Claude often does. */
+export const PREAMBLE = "[preamble]";
+export const PREAMBLE_TEXT = "Let me check that for you.";
 
 const parseArgs = (text: unknown) => {
   try {
@@ -135,7 +138,8 @@ function think(api: WireApi, c: Conversation): Turn {
   if (c.toolResults.length === 0 && c.tools.length > 0 && c.choice !== "none") {
     const forced = c.tools.find((t) => t.name === c.choice);
     const chosen = forced ? [forced] : c.prompt.includes(PARALLEL) ? c.tools : c.tools.slice(0, 1);
-    return { kind: "tools", calls: chosen.map((tool, n) => ({ id: callId(api, n, tool.name), name: tool.name, args: (sampleOf(tool.schema ?? { type: "object" }) ?? {}) as Record<string, unknown> })) };
+    const calls = chosen.map((tool, n) => ({ id: callId(api, n, tool.name), name: tool.name, args: (sampleOf(tool.schema ?? { type: "object" }) ?? {}) as Record<string, unknown> }));
+    return { kind: "tools", calls, ...(c.prompt.includes(PREAMBLE) ? { preamble: PREAMBLE_TEXT } : {}) };
   }
   if (c.maxTokens !== undefined && c.maxTokens <= CUT_AT_TOKENS) return { kind: "text", text: cutOff(echo(c.prompt)), cut: true };
   if (c.format) return { kind: "text", text: JSON.stringify(Object.keys(c.format).length ? sampleOf(c.format) : { answer: echo(c.prompt) }) };
@@ -235,17 +239,17 @@ function chatAnswer(model: string, turn: Turn, stream: boolean, includeUsage: bo
   const finish = turn.kind === "tools" ? "tool_calls" : turn.cut ? "length" : "stop";
   const calls = turn.kind === "tools" ? turn.calls.map((call) => ({ id: call.id, type: "function", function: { name: call.name, arguments: JSON.stringify(call.args) } })) : [];
   if (!stream) {
-    const message = { role: "assistant", content: turn.kind === "text" ? turn.text : null, refusal: null, ...(calls.length ? { tool_calls: calls } : {}) };
+    const message = { role: "assistant", content: turn.kind === "text" ? turn.text : (turn.preamble ?? null), refusal: null, ...(calls.length ? { tool_calls: calls } : {}) };
     return { id: "chatcmpl-fake1", object: "chat.completion", created: CREATED, model, choices: [{ index: 0, message, finish_reason: finish, logprobs: null }], usage };
   }
   const chunk = (delta: object, finishReason: string | null) => ({ id: "chatcmpl-fake1", object: "chat.completion.chunk", created: CREATED, model, choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }] });
   const deltas =
     turn.kind === "text"
       ? pieces(turn.text).map((piece) => chunk({ content: piece }, null))
-      : calls.flatMap((call, index) => [
+      : [...(turn.preamble ? pieces(turn.preamble).map((piece) => chunk({ content: piece }, null)) : []), ...calls.flatMap((call, index) => [
           chunk({ tool_calls: [{ index, id: call.id, type: "function", function: { name: call.function.name, arguments: "" } }] }, null),
           ...pieces(call.function.arguments).map((piece) => chunk({ tool_calls: [{ index, function: { arguments: piece } }] }, null)),
-        ]);
+        ])];
   const events: unknown[] = [chunk({ role: "assistant", content: turn.kind === "text" ? "" : null, refusal: null }, null), ...deltas, chunk({}, finish)];
   if (includeUsage) events.push({ id: "chatcmpl-fake1", object: "chat.completion.chunk", created: CREATED, model, choices: [], usage });
   return sseOf([...events.map((e): [undefined, unknown] => [undefined, e]), [undefined, "[DONE]"]]);
@@ -256,7 +260,10 @@ function responsesAnswer(model: string, turn: Turn, stream: boolean, body: any):
   const items: Record<string, any>[] =
     turn.kind === "text"
       ? [{ type: "message", id: "msg_fake1", status: "completed", role: "assistant", content: [{ type: "output_text", text: turn.text, annotations: [], logprobs: [] }] }]
-      : turn.calls.map((call, n) => ({ type: "function_call", id: `fc_fake${n + 1}`, call_id: call.id, name: call.name, arguments: JSON.stringify(call.args), status: "completed" }));
+      : [
+          ...(turn.preamble ? [{ type: "message", id: "msg_fake1", status: "completed", role: "assistant", content: [{ type: "output_text", text: turn.preamble, annotations: [], logprobs: [] }] }] : []),
+          ...turn.calls.map((call, n) => ({ type: "function_call", id: `fc_fake${n + 1}`, call_id: call.id, name: call.name, arguments: JSON.stringify(call.args), status: "completed" })),
+        ];
   const cut = turn.kind === "text" && turn.cut === true;
   const response = (status: string, output: object[], withUsage: boolean) => ({
     id: "resp_fake1",
@@ -313,7 +320,10 @@ function responsesAnswer(model: string, turn: Turn, stream: boolean, body: any):
 
 function messagesAnswer(model: string, turn: Turn, stream: boolean): string | object {
   const stop = turn.kind === "tools" ? "tool_use" : turn.cut ? "max_tokens" : "end_turn";
-  const blocks = turn.kind === "text" ? [{ type: "text", text: turn.text }] : turn.calls.map((call) => ({ type: "tool_use", id: call.id, name: call.name, input: call.args }));
+  const blocks =
+    turn.kind === "text"
+      ? [{ type: "text", text: turn.text }]
+      : [...(turn.preamble ? [{ type: "text", text: turn.preamble }] : []), ...turn.calls.map((call) => ({ type: "tool_use", id: call.id, name: call.name, input: call.args }))];
   const usage = { input_tokens: USAGE.input, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: USAGE.output };
   const message = { id: "msg_fake1", type: "message", role: "assistant", model, content: blocks, stop_reason: stop, stop_sequence: null, usage };
   if (!stream) return message;
@@ -338,12 +348,19 @@ function geminiAnswer(model: string, turn: Turn, stream: boolean): string | obje
   const usageMetadata = { promptTokenCount: USAGE.input, candidatesTokenCount: USAGE.output, totalTokenCount: USAGE.input + USAGE.output };
   // Gemini 3 signs its calls, and wants the signature back when they are replayed (refusal()).
   const signed = /^gemini-3/.test(model) ? { thoughtSignature: "ZmFrZS1zaWduYXR1cmU=" } : {};
-  const parts = turn.kind === "text" ? [{ text: turn.text }] : turn.calls.map((call) => ({ functionCall: { name: call.name, args: call.args }, ...signed }));
+  const parts =
+    turn.kind === "text"
+      ? [{ text: turn.text }]
+      : [...(turn.preamble ? [{ text: turn.preamble }] : []), ...turn.calls.map((call) => ({ functionCall: { name: call.name, args: call.args }, ...signed }))];
   const finishReason = turn.kind === "text" && turn.cut ? "MAX_TOKENS" : "STOP";
   const whole = { candidates: [{ content: { role: "model", parts }, finishReason, index: 0 }], usageMetadata, modelVersion: model, responseId: "gem-fake1" };
   if (!stream) return whole;
   // Function calls come whole, in one chunk; text in pieces, with running usage on every chunk and the finish on the last.
-  if (turn.kind === "tools") return sseOf([[undefined, whole]], "\r\n");
+  if (turn.kind === "tools") {
+    const said = turn.preamble ? [{ candidates: [{ content: { role: "model", parts: parts.slice(0, 1) }, index: 0 }], usageMetadata: { promptTokenCount: USAGE.input, totalTokenCount: USAGE.input }, modelVersion: model, responseId: "gem-fake1" }] : [];
+    const calls = { ...whole, candidates: [{ ...whole.candidates[0]!, content: { role: "model", parts: parts.slice(said.length) } }] };
+    return sseOf([...said, calls].map((chunk): [undefined, unknown] => [undefined, chunk]), "\r\n");
+  }
   const texts = pieces(turn.text);
   const chunks = texts.map((text, n) => {
     const last = n === texts.length - 1;
