@@ -188,7 +188,9 @@ function openaiResponses(url: () => string): ClientDriver {
       const input: OpenAI.Responses.ResponseInput = [{ role: "user", content: prompt }];
       const first = await respond({ model, input, tools, ...(force ? { tool_choice: { type: "function" as const, name: force } } : {}) }, stream);
       const calls = first.output.flatMap((item) => (item.type === "function_call" ? [item] : []));
-      input.push(...calls, ...calls.map((call) => ({ type: "function_call_output" as const, call_id: call.call_id, output: runTool(call.name, JSON.parse(call.arguments)) })));
+      // The whole output goes back (its message too, when the model said something before the calls), as the SDK's docs do it.
+      const said = first.output.flatMap((item) => (item.type === "message" || item.type === "function_call" ? [item] : []));
+      input.push(...said, ...calls.map((call) => ({ type: "function_call_output" as const, call_id: call.call_id, output: runTool(call.name, JSON.parse(call.arguments)) })));
       const second = await respond({ model, input, tools }, stream);
       return { calls: calls.map((call) => ({ name: call.name, args: JSON.parse(call.arguments) })), text: second.output_text, finish: first.status, preamble: first.output_text };
     },
