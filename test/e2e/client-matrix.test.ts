@@ -142,6 +142,7 @@ async function toolRound(c: Case, stream: boolean, how: "first" | "parallel" | "
   assert.deepEqual(first!.toolResults, []);
   assert.equal(first!.choice, how === "forced" ? forced : undefined, "the tool choice reached the upstream in its API's own field");
   const ids = calls.map((call, n) => callId(c.upstream.api, n, call.name));
+  assert.equal(second!.said, how === "preamble" ? PREAMBLE_TEXT : "", "what the model said before its calls is replayed with them");
   assert.deepEqual(second!.toolCalls, calls.map((call, n) => ({ id: ids[n], ...call })), "the upstream's own tool calls are replayed to it");
   assert.deepEqual(second!.toolResults, results.map((text, n) => ({ for: ids[n], text })), "each result answers the upstream's own call id");
   assert.ok(seen.every((request) => request.stream === stream));

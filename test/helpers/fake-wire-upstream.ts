@@ -18,7 +18,9 @@
 //   schema fails the client's parse;
 // - else an echo of the last user message.
 // Errors: `[fail 400]` or `[fail 429]` in the last user message, or answers
-// scripted per credential, come back in the API's own error shape.
+// scripted per credential, come back in the API's own error shape; so do the
+// requests the real APIs refuse (refusal()). Like OpenAI, its Responses API
+// keeps the items it answered (unless `store: false`) for item references.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -35,6 +37,8 @@ export interface SeenWireRequest {
   /** The model: from the body, or Gemini's URL. */
   model: string;
   stream: boolean;
+  /** The conversation as the fake's model read it (Responses item references resolved, as OpenAI does for stored items). */
+  conversation: Conversation;
 }
 
 export interface ScriptedError {
@@ -102,6 +106,8 @@ export interface Conversation {
   /** System/developer instructions, joined. */
   system: string;
   prompt: string;
+  /** What the assistant said earlier in the conversation, joined. */
+  said: string;
   /** The assistant's earlier tool calls, replayed in the conversation (Gemini's id: the function's name). */
   toolCalls: { id: string; name: string; args: unknown }[];
   /** The tool results, with the call id each answers (Gemini: the function's name). */
@@ -157,6 +163,7 @@ function readChat(body: any): Conversation {
   return {
     system: messages.filter((m) => m.role === "system" || m.role === "developer").map((m) => texts(m.content, ["text"])).join("\n"),
     prompt: texts(user?.content, ["text"]),
+    said: messages.filter((m) => m.role === "assistant").map((m) => texts(m.content, ["text"])).join(""),
     toolCalls: messages.flatMap((m) => (m.role === "assistant" ? (m.tool_calls ?? []) : [])).map((call: any) => ({ id: call.id, name: call.function?.name, args: parseArgs(call.function?.arguments) })),
     toolResults: messages.filter((m) => m.role === "tool").map((m) => ({ for: m.tool_call_id, text: texts(m.content, ["text"]) })),
     tools: (body.tools ?? []).map((t: any) => ({ name: t.function?.name, schema: t.function?.parameters })),
@@ -177,6 +184,7 @@ function readResponses(body: any): Conversation {
   return {
     system: [...(body.instructions ? [body.instructions] : []), ...system].join("\n"),
     prompt: texts(user?.content, ["input_text"]),
+    said: items.filter((i) => i.role === "assistant").map((i) => texts(i.content, ["output_text", "input_text"])).join(""),
     toolCalls: items.filter((i) => i.type === "function_call").map((call) => ({ id: call.call_id, name: call.name, args: parseArgs(call.arguments) })),
     toolResults: items
       .filter((i) => i.type === "function_call_output")
@@ -197,6 +205,7 @@ function readMessages(body: any): Conversation {
   return {
     system: texts(body.system, ["text"]),
     prompt: texts(user?.content, ["text"]),
+    said: messages.filter((m) => m.role === "assistant").map((m) => texts(m.content, ["text"])).join(""),
     toolCalls: blocks.filter((b: any) => b.type === "tool_use").map((call: any) => ({ id: call.id, name: call.name, args: call.input })),
     toolResults: blocks.filter((b: any) => b.type === "tool_result").map((result: any) => ({ for: result.tool_use_id, text: texts(result.content, ["text"]) })),
     tools: (body.tools ?? []).map((t: any) => ({ name: t.name, schema: t.input_schema })),
@@ -218,6 +227,7 @@ function readGemini(body: any): Conversation {
   return {
     system: (body.systemInstruction?.parts ?? []).map((p: any) => p.text ?? "").join(""),
     prompt: (user?.parts ?? []).map((p: any) => p.text ?? "").join(""),
+    said: contents.filter((c) => c.role === "model").flatMap((c) => c.parts ?? []).map((p: any) => p.text ?? "").join(""),
     toolCalls: parts.filter((p: any) => p.functionCall).map(({ functionCall: call }: any) => ({ id: call.name, name: call.name, args: call.args })),
     toolResults: parts.filter((p: any) => p.functionResponse).map(({ functionResponse: answered }: any) => ({ for: answered.name, text: resultText(answered.response) })),
     tools: (body.tools ?? []).flatMap((t: any) => t.functionDeclarations ?? []).map((d: any) => ({ name: d.name, schema: d.parametersJsonSchema ?? d.parameters })),
@@ -255,14 +265,15 @@ function chatAnswer(model: string, turn: Turn, stream: boolean, includeUsage: bo
   return sseOf([...events.map((e): [undefined, unknown] => [undefined, e]), [undefined, "[DONE]"]]);
 }
 
-function responsesAnswer(model: string, turn: Turn, stream: boolean, body: any): string | object {
+/** `serial` makes the items' ids unique; `keep` stores them, as OpenAI does unless `store: false`, for item references. */
+function responsesAnswer(model: string, turn: Turn, stream: boolean, body: any, serial: number, keep: (items: Record<string, any>[]) => void): string | object {
   const usage = { input_tokens: USAGE.input, input_tokens_details: { cached_tokens: 0 }, output_tokens: USAGE.output, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: USAGE.input + USAGE.output };
   const items: Record<string, any>[] =
     turn.kind === "text"
-      ? [{ type: "message", id: "msg_fake1", status: "completed", role: "assistant", content: [{ type: "output_text", text: turn.text, annotations: [], logprobs: [] }] }]
+      ? [{ type: "message", id: `msg_fake${serial}`, status: "completed", role: "assistant", content: [{ type: "output_text", text: turn.text, annotations: [], logprobs: [] }] }]
       : [
-          ...(turn.preamble ? [{ type: "message", id: "msg_fake1", status: "completed", role: "assistant", content: [{ type: "output_text", text: turn.preamble, annotations: [], logprobs: [] }] }] : []),
-          ...turn.calls.map((call, n) => ({ type: "function_call", id: `fc_fake${n + 1}`, call_id: call.id, name: call.name, arguments: JSON.stringify(call.args), status: "completed" })),
+          ...(turn.preamble ? [{ type: "message", id: `msg_fake${serial}`, status: "completed", role: "assistant", content: [{ type: "output_text", text: turn.preamble, annotations: [], logprobs: [] }] }] : []),
+          ...turn.calls.map((call, n) => ({ type: "function_call", id: `fc_fake${serial}_${n + 1}`, call_id: call.id, name: call.name, arguments: JSON.stringify(call.args), status: "completed" })),
         ];
   const cut = turn.kind === "text" && turn.cut === true;
   const response = (status: string, output: object[], withUsage: boolean) => ({
@@ -290,6 +301,7 @@ function responsesAnswer(model: string, turn: Turn, stream: boolean, body: any):
     user: null,
     metadata: {},
   });
+  if (body.store !== false) keep(items);
   const ending = cut ? "incomplete" : "completed";
   if (cut) items[0]!.status = "incomplete";
   if (!stream) return response(ending, items, true);
@@ -494,12 +506,25 @@ const READ = { chat: readChat, responses: readResponses, messages: readMessages,
 
 /** A request as the fake's model read it: prompt, tool result, tools offered, tool choice, structured-output schema. */
 export function conversationOf(request: SeenWireRequest): Conversation {
-  return READ[request.api](request.body);
+  return request.conversation;
+}
+
+/** A Responses body with its item references replaced by the stored items, or the id that is not stored. */
+function resolveReferences(body: any, stored: Map<string, object>): { body: any } | { missing: string } {
+  if (!Array.isArray(body.input)) return { body };
+  const input: any[] = [];
+  for (const item of body.input) {
+    if (item?.type !== "item_reference") input.push(item);
+    else if (stored.has(item.id)) input.push(stored.get(item.id));
+    else return { missing: String(item.id) };
+  }
+  return { body: { ...body, input } };
 }
 
 export async function startFakeWireUpstream(): Promise<FakeWireUpstream> {
   const requests: SeenWireRequest[] = [];
   const scripts = new Map<string, ScriptedError[]>();
+  const stored = new Map<string, object>();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
@@ -513,13 +538,15 @@ export async function startFakeWireUpstream(): Promise<FakeWireUpstream> {
     const body = JSON.parse(raw.toString("utf8") || "{}");
     const stream = found.stream ?? body.stream === true;
     const model = found.model ?? String(body.model ?? "");
-    const seen: SeenWireRequest = { api: found.api, path: req.url ?? "", headers: req.headers, body, raw, credential: credentialOf(req), model, stream };
+    const resolved = found.api === "responses" ? resolveReferences(body, stored) : { body };
+    const read = "body" in resolved ? resolved.body : body;
+    const conversation = READ[found.api](read);
+    const seen: SeenWireRequest = { api: found.api, path: req.url ?? "", headers: req.headers, body, raw, credential: credentialOf(req), model, stream, conversation };
     requests.push(seen);
 
-    const conversation = READ[found.api](body);
     const queue = scripts.get(seen.credential ?? "") ?? [];
     const directive = /\[fail (\d{3})\]/.exec(conversation.prompt);
-    const refused = refusal(found.api, body, model);
+    const refused = "missing" in resolved ? `Item with id '${resolved.missing}' not found.` : refusal(found.api, read, model);
     const failure = queue.length > 1 ? queue.shift() : queue[0] ?? (refused ? { status: 400, message: refused } : directive ? { status: Number(directive[1]) } : undefined);
     if (failure) {
       const { body: errorBody, headers } = errorAnswer(found.api, failure);
@@ -531,7 +558,7 @@ export async function startFakeWireUpstream(): Promise<FakeWireUpstream> {
       found.api === "chat"
         ? chatAnswer(model, turn, stream, body.stream_options?.include_usage === true)
         : found.api === "responses"
-          ? responsesAnswer(model, turn, stream, body)
+          ? responsesAnswer(model, turn, stream, body, requests.length, (items) => items.forEach((item) => stored.set(item.id, item)))
           : found.api === "messages"
             ? messagesAnswer(model, turn, stream)
             : geminiAnswer(model, turn, stream);
