@@ -16,7 +16,7 @@ import { assertNoSecrets } from "../helpers/cli.ts";
 import { clientDrivers, runTool, schemaOf, TOOLS, type ClientDriver } from "../helpers/client-drivers.ts";
 import { CUT_AT_TOKENS, PARALLEL, PREAMBLE, PREAMBLE_TEXT, callId, conversationOf, cutOff, echo, sampleOf, startFakeWireUpstream, toolAnswer, USAGE, type FakeWireUpstream, type SeenWireRequest, type WireApi } from "../helpers/fake-wire-upstream.ts";
 import { GATEWAY_TOKEN, apiKeyProfile, startWorld, watchForLeaks, type GatewayWorld } from "../helpers/gateway.ts";
-import { FORECAST_SCHEMA, SYSTEM } from "../helpers/client-drivers.ts";
+import { FORECAST_SCHEMA, HISTORY, SYSTEM } from "../helpers/client-drivers.ts";
 
 interface Upstream {
   /** The provider id in the config, and the first half of the model name clients use. */
@@ -112,6 +112,14 @@ async function answer(c: Case, stream: boolean): Promise<void> {
   assert.equal(conversationOf(seen[0]!).system, SYSTEM, "the system prompt reached the upstream in its API's own field");
 }
 
+/** A multi-turn conversation: the earlier exchange reaches the upstream in order, with its roles. */
+async function conversation(c: Case): Promise<void> {
+  const { result, seen } = await c.through(() => c.client.conversation(c.model, c.prompt));
+  shown(result);
+  assert.equal(result.text, echo(c.prompt));
+  assert.deepEqual(conversationOf(seen[0]!).history, [`user: ${HISTORY.user}`, `assistant: ${HISTORY.assistant}`, `user: ${c.prompt}`]);
+}
+
 /** An answer cut off by the client's token limit: the limit reaches the upstream in its API's own field, the finish reason comes back. */
 async function cutOffAnswer(c: Case, stream: boolean): Promise<void> {
   const { result, seen } = await c.through(() => c.client.limited(c.model, c.prompt, CUT_AT_TOKENS, stream));
@@ -201,6 +209,7 @@ async function failure(c: Case, status: 400 | 429, stream: boolean): Promise<voi
 const SCENARIOS: { name: string; only?: (client: ClientDriver) => boolean; run(c: Case): Promise<void> }[] = [
   { name: "text", run: (c) => answer(c, false) },
   { name: "text, streamed", run: (c) => answer(c, true) },
+  { name: "multi-turn conversation", run: conversation },
   { name: "cut off by max tokens", run: (c) => cutOffAnswer(c, false) },
   { name: "cut off by max tokens, streamed", run: (c) => cutOffAnswer(c, true) },
   { name: "tool-call round", run: (c) => toolRound(c, false) },

@@ -11,7 +11,7 @@ import { createOpenAI } from "@ai-sdk/openai";
 import { createAnthropic } from "@ai-sdk/anthropic";
 import { ChatOpenAI } from "@langchain/openai";
 import { ChatAnthropic } from "@langchain/anthropic";
-import { HumanMessage, SystemMessage, type AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
+import { AIMessage, HumanMessage, SystemMessage, type AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
 import { tool as langchainTool } from "@langchain/core/tools";
 import { z } from "zod";
 import { GATEWAY_TOKEN } from "./gateway.ts";
@@ -31,6 +31,9 @@ export const FORECAST_SCHEMA = { type: "object", properties: { city: { type: "st
 
 /** The system prompt of the plain and streamed answers, in each client's own way of saying it. */
 export const SYSTEM = "Answer briefly.";
+
+/** An earlier exchange the multi-turn case sends before its prompt. */
+export const HISTORY = { user: "My name is Ada.", assistant: "Nice to meet you, Ada." };
 
 /** What the client's tool answers: the fake quotes it back after the round. */
 export const runTool = (name: string, args: unknown) => TOOLS.find((tool) => tool.name === name)!.answer(args as Record<string, string>);
@@ -64,6 +67,8 @@ export interface ClientDriver {
   finishes: { end: string; tool: string; length: string };
   text(model: string, prompt: string): Promise<Answer>;
   stream(model: string, prompt: string): Promise<Answer>;
+  /** An answer to `prompt` after the exchange in HISTORY. */
+  conversation(model: string, prompt: string): Promise<Answer>;
   /** An answer with a token limit of `maxTokens`, streamed or not. */
   limited(model: string, prompt: string, maxTokens: number, stream: boolean): Promise<Answer>;
   /** A tool round; `force`: the tool the first request must call (tool_choice), the second is left to the model. */
@@ -107,6 +112,10 @@ function openaiChat(url: () => string): ClientDriver {
     route: "/v1/chat/completions",
     structured: "response_format json_schema",
     finishes: { end: "stop", tool: "tool_calls", length: "length" },
+    async conversation(model, prompt) {
+      const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: HISTORY.user }, { role: "assistant", content: HISTORY.assistant }, ...user(prompt)];
+      return { text: (await client().chat.completions.create({ model, messages })).choices[0]!.message.content ?? "" };
+    },
     async limited(model, prompt, max_completion_tokens, stream) {
       const choice = (await complete({ model, messages: user(prompt), max_completion_tokens }, stream)).choices[0]!;
       return { text: choice.message.content ?? "", finish: choice.finish_reason };
@@ -164,6 +173,10 @@ function openaiResponses(url: () => string): ClientDriver {
     structured: "text.format json_schema",
     // The Responses API has no finish reason: a whole answer is "completed", whatever it holds.
     finishes: { end: "completed", tool: "completed", length: "incomplete: max_output_tokens" },
+    async conversation(model, prompt) {
+      const input: OpenAI.Responses.ResponseInput = [{ role: "user", content: HISTORY.user }, { role: "assistant", content: HISTORY.assistant }, { role: "user", content: prompt }];
+      return { text: (await client().responses.create({ model, input })).output_text };
+    },
     async limited(model, prompt, max_output_tokens, stream) {
       const response = await respond({ model, input: prompt, max_output_tokens }, stream);
       return { text: response.output_text, finish: `${response.status}${response.incomplete_details ? `: ${response.incomplete_details.reason}` : ""}` };
@@ -222,6 +235,10 @@ function anthropicMessages(url: () => string): ClientDriver {
     route: "/v1/messages",
     structured: "output_config.format json_schema",
     finishes: { end: "end_turn", tool: "tool_use", length: "max_tokens" },
+    async conversation(model, prompt) {
+      const messages: Anthropic.MessageParam[] = [{ role: "user", content: HISTORY.user }, { role: "assistant", content: HISTORY.assistant }, { role: "user", content: prompt }];
+      return { text: textOf(await client().messages.create({ model, max_tokens: 1024, messages })) };
+    },
     async limited(model, prompt, max_tokens, stream) {
       const message = await send({ ...ask(model, prompt), max_tokens }, stream);
       return { text: textOf(message), finish: message.stop_reason };
@@ -272,6 +289,10 @@ function aiSdk(name: string, route: ClientDriver["route"], structured: "generate
     route,
     structured: `${structured} (streamed: streamText with Output.object)`,
     finishes: { end: "stop", tool: "tool-calls", length: "length" },
+    async conversation(model, prompt) {
+      const messages = [{ role: "user" as const, content: HISTORY.user }, { role: "assistant" as const, content: HISTORY.assistant }, { role: "user" as const, content: prompt }];
+      return { text: (await generateText({ model: modelOf(model), messages })).text };
+    },
     async limited(model, prompt, maxOutputTokens, stream) {
       const settings = { model: modelOf(model), prompt, maxOutputTokens };
       const result = stream ? await streamed(settings) : await generateText(settings);
@@ -322,6 +343,9 @@ function langChain(name: string, route: ClientDriver["route"], structured: strin
     route,
     structured,
     finishes,
+    async conversation(model, prompt) {
+      return { text: (await make(model).invoke([new HumanMessage(HISTORY.user), new AIMessage(HISTORY.assistant), new HumanMessage(prompt)])).text };
+    },
     async limited(model, prompt, maxTokens, stream) {
       const chat = make(model, undefined, maxTokens);
       const message = stream ? await collect(chat, [new HumanMessage(prompt)]) : await chat.invoke(prompt);
