@@ -16,7 +16,7 @@ import { assertNoSecrets } from "../helpers/cli.ts";
 import { clientDrivers, runTool, schemaOf, TOOLS, type ClientDriver } from "../helpers/client-drivers.ts";
 import { CUT_AT_TOKENS, PARALLEL, PREAMBLE, PREAMBLE_TEXT, callId, conversationOf, cutOff, echo, sampleOf, startFakeWireUpstream, toolAnswer, USAGE, type FakeWireUpstream, type SeenWireRequest, type WireApi } from "../helpers/fake-wire-upstream.ts";
 import { GATEWAY_TOKEN, apiKeyProfile, startWorld, watchForLeaks, type GatewayWorld } from "../helpers/gateway.ts";
-import { FORECAST_SCHEMA, HISTORY, SYSTEM } from "../helpers/client-drivers.ts";
+import { FORECAST_SCHEMA, HISTORY, PNG, SYSTEM } from "../helpers/client-drivers.ts";
 
 interface Upstream {
   /** The provider id in the config, and the first half of the model name clients use. */
@@ -110,6 +110,14 @@ async function answer(c: Case, stream: boolean): Promise<void> {
   assert.equal(seen.length, 1);
   assert.equal(seen[0]!.stream, stream, "streamed upstream exactly when the client streamed");
   assert.equal(conversationOf(seen[0]!).system, SYSTEM, "the system prompt reached the upstream in its API's own field");
+}
+
+/** An image next to the prompt: it reaches the upstream inline, in its API's own form, byte for byte. */
+async function image(c: Case): Promise<void> {
+  const { result, seen } = await c.through(() => c.client.image(c.model, c.prompt));
+  shown(result);
+  assert.equal(result.text, echo(c.prompt));
+  assert.deepEqual(conversationOf(seen[0]!).images, [{ mediaType: "image/png", data: PNG }]);
 }
 
 /** A multi-turn conversation: the earlier exchange reaches the upstream in order, with its roles. */
@@ -210,6 +218,7 @@ const SCENARIOS: { name: string; only?: (client: ClientDriver) => boolean; run(c
   { name: "text", run: (c) => answer(c, false) },
   { name: "text, streamed", run: (c) => answer(c, true) },
   { name: "multi-turn conversation", run: conversation },
+  { name: "an image", run: image },
   { name: "cut off by max tokens", run: (c) => cutOffAnswer(c, false) },
   { name: "cut off by max tokens, streamed", run: (c) => cutOffAnswer(c, true) },
   { name: "tool-call round", run: (c) => toolRound(c, false) },

@@ -32,6 +32,10 @@ export const FORECAST_SCHEMA = { type: "object", properties: { city: { type: "st
 /** The system prompt of the plain and streamed answers, in each client's own way of saying it. */
 export const SYSTEM = "Answer briefly.";
 
+/** A 1×1 PNG, the image of the image case. */
+export const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+const PNG_URL = `data:image/png;base64,${PNG}`;
+
 /** An earlier exchange the multi-turn case sends before its prompt. */
 export const HISTORY = { user: "My name is Ada.", assistant: "Nice to meet you, Ada." };
 
@@ -67,6 +71,8 @@ export interface ClientDriver {
   finishes: { end: string; tool: string; length: string };
   text(model: string, prompt: string): Promise<Answer>;
   stream(model: string, prompt: string): Promise<Answer>;
+  /** An answer to `prompt` with the PNG next to it, inline. */
+  image(model: string, prompt: string): Promise<Answer>;
   /** An answer to `prompt` after the exchange in HISTORY. */
   conversation(model: string, prompt: string): Promise<Answer>;
   /** An answer with a token limit of `maxTokens`, streamed or not. */
@@ -112,6 +118,10 @@ function openaiChat(url: () => string): ClientDriver {
     route: "/v1/chat/completions",
     structured: "response_format json_schema",
     finishes: { end: "stop", tool: "tool_calls", length: "length" },
+    async image(model, prompt) {
+      const content: OpenAI.ChatCompletionContentPart[] = [{ type: "text", text: prompt }, { type: "image_url", image_url: { url: PNG_URL } }];
+      return { text: (await client().chat.completions.create({ model, messages: [{ role: "user", content }] })).choices[0]!.message.content ?? "" };
+    },
     async conversation(model, prompt) {
       const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: HISTORY.user }, { role: "assistant", content: HISTORY.assistant }, ...user(prompt)];
       return { text: (await client().chat.completions.create({ model, messages })).choices[0]!.message.content ?? "" };
@@ -173,6 +183,10 @@ function openaiResponses(url: () => string): ClientDriver {
     structured: "text.format json_schema",
     // The Responses API has no finish reason: a whole answer is "completed", whatever it holds.
     finishes: { end: "completed", tool: "completed", length: "incomplete: max_output_tokens" },
+    async image(model, prompt) {
+      const content: OpenAI.Responses.ResponseInputContent[] = [{ type: "input_text", text: prompt }, { type: "input_image", image_url: PNG_URL, detail: "auto" }];
+      return { text: (await client().responses.create({ model, input: [{ role: "user", content }] })).output_text };
+    },
     async conversation(model, prompt) {
       const input: OpenAI.Responses.ResponseInput = [{ role: "user", content: HISTORY.user }, { role: "assistant", content: HISTORY.assistant }, { role: "user", content: prompt }];
       return { text: (await client().responses.create({ model, input })).output_text };
@@ -235,6 +249,10 @@ function anthropicMessages(url: () => string): ClientDriver {
     route: "/v1/messages",
     structured: "output_config.format json_schema",
     finishes: { end: "end_turn", tool: "tool_use", length: "max_tokens" },
+    async image(model, prompt) {
+      const content: Anthropic.ContentBlockParam[] = [{ type: "text", text: prompt }, { type: "image", source: { type: "base64", media_type: "image/png", data: PNG } }];
+      return { text: textOf(await client().messages.create({ model, max_tokens: 1024, messages: [{ role: "user", content }] })) };
+    },
     async conversation(model, prompt) {
       const messages: Anthropic.MessageParam[] = [{ role: "user", content: HISTORY.user }, { role: "assistant", content: HISTORY.assistant }, { role: "user", content: prompt }];
       return { text: textOf(await client().messages.create({ model, max_tokens: 1024, messages })) };
@@ -289,6 +307,10 @@ function aiSdk(name: string, route: ClientDriver["route"], structured: "generate
     route,
     structured: `${structured} (streamed: streamText with Output.object)`,
     finishes: { end: "stop", tool: "tool-calls", length: "length" },
+    async image(model, prompt) {
+      const content = [{ type: "text" as const, text: prompt }, { type: "image" as const, image: Buffer.from(PNG, "base64"), mediaType: "image/png" }];
+      return { text: (await generateText({ model: modelOf(model), messages: [{ role: "user", content }] })).text };
+    },
     async conversation(model, prompt) {
       const messages = [{ role: "user" as const, content: HISTORY.user }, { role: "assistant" as const, content: HISTORY.assistant }, { role: "user" as const, content: prompt }];
       return { text: (await generateText({ model: modelOf(model), messages })).text };
@@ -343,6 +365,10 @@ function langChain(name: string, route: ClientDriver["route"], structured: strin
     route,
     structured,
     finishes,
+    async image(model, prompt) {
+      const content = [{ type: "text", text: prompt }, { type: "image_url", image_url: { url: PNG_URL } }];
+      return { text: (await make(model).invoke([new HumanMessage({ content })])).text };
+    },
     async conversation(model, prompt) {
       return { text: (await make(model).invoke([new HumanMessage(HISTORY.user), new AIMessage(HISTORY.assistant), new HumanMessage(prompt)])).text };
     },

@@ -110,6 +110,8 @@ export interface Conversation {
   said: string;
   /** The turns that hold text, in order: "user: …", "assistant: …". */
   history: string[];
+  /** The images in the last user message that holds text, inline. */
+  images: { mediaType: string; data: string }[];
   /** The assistant's earlier tool calls, replayed in the conversation (Gemini's id: the function's name). */
   toolCalls: { id: string; name: string; args: unknown }[];
   /** The tool results, with the call id each answers (Gemini: the function's name). */
@@ -154,6 +156,12 @@ function think(api: WireApi, c: Conversation): Turn {
   return { kind: "text", text: c.toolResults.length > 0 ? toolAnswer(c.toolResults.map((result) => result.text).join(" | ")) : echo(c.prompt) };
 }
 
+const partsOf = (content: unknown): any[] => (Array.isArray(content) ? content : []);
+/** A data URL's media type and base64 payload. */
+const inline = (url: unknown) => {
+  const match = typeof url === "string" ? /^data:([^;,]+);base64,(.*)$/s.exec(url) : null;
+  return match ? [{ mediaType: match[1]!, data: match[2]! }] : [];
+};
 const turnsOf = (turns: string[][]) => turns.filter(([, text]) => text).map(([role, text]) => `${role}: ${text}`);
 
 const texts = (content: unknown, types: string[]): string =>
@@ -169,6 +177,7 @@ function readChat(body: any): Conversation {
     prompt: texts(user?.content, ["text"]),
     said: messages.filter((m) => m.role === "assistant").map((m) => texts(m.content, ["text"])).join(""),
     history: turnsOf(messages.filter((m) => m.role === "user" || m.role === "assistant").map((m) => [m.role, texts(m.content, ["text"])])),
+    images: partsOf(user?.content).filter((p) => p.type === "image_url").flatMap((p) => inline(p.image_url?.url)),
     toolCalls: messages.flatMap((m) => (m.role === "assistant" ? (m.tool_calls ?? []) : [])).map((call: any) => ({ id: call.id, name: call.function?.name, args: parseArgs(call.function?.arguments) })),
     toolResults: messages.filter((m) => m.role === "tool").map((m) => ({ for: m.tool_call_id, text: texts(m.content, ["text"]) })),
     tools: (body.tools ?? []).map((t: any) => ({ name: t.function?.name, schema: t.function?.parameters })),
@@ -191,6 +200,7 @@ function readResponses(body: any): Conversation {
     prompt: texts(user?.content, ["input_text"]),
     said: items.filter((i) => i.role === "assistant").map((i) => texts(i.content, ["output_text", "input_text"])).join(""),
     history: turnsOf(items.filter((i) => i.role === "user" || i.role === "assistant").map((i) => [i.role, texts(i.content, ["input_text", "output_text"])])),
+    images: partsOf(user?.content).filter((p) => p.type === "input_image").flatMap((p) => inline(p.image_url)),
     toolCalls: items.filter((i) => i.type === "function_call").map((call) => ({ id: call.call_id, name: call.name, args: parseArgs(call.arguments) })),
     toolResults: items
       .filter((i) => i.type === "function_call_output")
@@ -213,6 +223,7 @@ function readMessages(body: any): Conversation {
     prompt: texts(user?.content, ["text"]),
     said: messages.filter((m) => m.role === "assistant").map((m) => texts(m.content, ["text"])).join(""),
     history: turnsOf(messages.map((m) => [m.role, texts(m.content, ["text"])])),
+    images: partsOf(user?.content).filter((p) => p.type === "image" && p.source?.type === "base64").map((p) => ({ mediaType: p.source.media_type, data: p.source.data })),
     toolCalls: blocks.filter((b: any) => b.type === "tool_use").map((call: any) => ({ id: call.id, name: call.name, args: call.input })),
     toolResults: blocks.filter((b: any) => b.type === "tool_result").map((result: any) => ({ for: result.tool_use_id, text: texts(result.content, ["text"]) })),
     tools: (body.tools ?? []).map((t: any) => ({ name: t.name, schema: t.input_schema })),
@@ -236,6 +247,7 @@ function readGemini(body: any): Conversation {
     prompt: (user?.parts ?? []).map((p: any) => p.text ?? "").join(""),
     said: contents.filter((c) => c.role === "model").flatMap((c) => c.parts ?? []).map((p: any) => p.text ?? "").join(""),
     history: turnsOf(contents.map((c) => [c.role === "model" ? "assistant" : "user", (c.parts ?? []).map((p: any) => p.text ?? "").join("")])),
+    images: partsOf(user?.parts).filter((p) => p.inlineData).map((p) => ({ mediaType: p.inlineData.mimeType, data: p.inlineData.data })),
     toolCalls: parts.filter((p: any) => p.functionCall).map(({ functionCall: call }: any) => ({ id: call.name, name: call.name, args: call.args })),
     toolResults: parts.filter((p: any) => p.functionResponse).map(({ functionResponse: answered }: any) => ({ for: answered.name, text: resultText(answered.response) })),
     tools: (body.tools ?? []).flatMap((t: any) => t.functionDeclarations ?? []).map((d: any) => ({ name: d.name, schema: d.parametersJsonSchema ?? d.parameters })),
