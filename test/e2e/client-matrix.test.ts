@@ -1,22 +1,25 @@
 // The client × upstream matrix (issue 8): every client library people point at
 // the gateway, against a fake provider of each of the four wire APIs (Chat
-// Completions, Responses, Anthropic Messages, Gemini), through one real gateway
-// process. For every pair: a plain answer, a streamed one, a tool-call round
-// (plain and streamed), structured output, and upstream errors (a 400, plain
-// and streamed, must reach the client as its SDK's error with status 400 and
-// no retry; a 429 as a 429). The fake behaves like a model (fake-wire-upstream.ts),
-// so anything the gateway drops on the way makes the client fail; each case
-// also checks what the fake received: the model, the provider's own key (never
-// the gateway token), the tools, the schema in the API's own field.
+// Completions, Responses, Anthropic Messages, Gemini 2.5 and 3), through one
+// real gateway process. For every pair (the SCENARIOS table): plain and
+// streamed answers with a system prompt, a multi-turn conversation, an image,
+// answers cut off by the token limit, tool rounds (one call, parallel calls, a
+// forced choice, text before the call; plain and streamed), structured output
+// (plain and streamed), JSON mode, and upstream errors (a 400, plain and
+// streamed, must reach the client as its SDK's error with status 400 and no
+// retry; a 429 as a 429 with the upstream's retry-after). The fake behaves like
+// a model and refuses what the real APIs refuse (fake-wire-upstream.ts), so
+// anything the gateway drops or mangles on the way makes the client fail; each
+// case also checks what the fake received: the model, the provider's own key
+// (never the gateway token), and the field in question in the API's own place.
 //
 // The clients are in helpers/client-drivers.ts; docs/clients.md says what this covers.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { assertNoSecrets } from "../helpers/cli.ts";
-import { clientDrivers, runTool, schemaOf, TOOLS, type ClientDriver } from "../helpers/client-drivers.ts";
+import { FORECAST_SCHEMA, HISTORY, PNG, SYSTEM, TOOLS, clientDrivers, runTool, schemaOf, type ClientDriver } from "../helpers/client-drivers.ts";
 import { CUT_AT_TOKENS, PARALLEL, PREAMBLE, PREAMBLE_TEXT, callId, conversationOf, cutOff, echo, sampleOf, startFakeWireUpstream, toolAnswer, USAGE, type FakeWireUpstream, type SeenWireRequest, type WireApi } from "../helpers/fake-wire-upstream.ts";
 import { GATEWAY_TOKEN, apiKeyProfile, startWorld, watchForLeaks, type GatewayWorld } from "../helpers/gateway.ts";
-import { FORECAST_SCHEMA, HISTORY, PNG, SYSTEM } from "../helpers/client-drivers.ts";
 
 interface Upstream {
   /** The provider id in the config, and the first half of the model name clients use. */
