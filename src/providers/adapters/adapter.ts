@@ -48,6 +48,8 @@ export interface UpstreamSide {
   streamDecoder(request?: HubRequest): StreamDecoder;
   /** The human message inside this API's error body, if there is one. */
   errorMessage(body: unknown): string | undefined;
+  /** How long the error body says to wait before retrying, for APIs that say it there rather than in Retry-After (Gemini's RetryInfo). */
+  retryAfterMs?(body: unknown): number | undefined;
 }
 
 export interface WireAdapter {

@@ -365,7 +365,6 @@ describe("upstream: buildRequest reproduces the retired translator's toAnthropic
         stop: ["END"],
         stream: true,
         user: "user-1",
-        responseFormat: { type: "json_object" },
       }),
     );
     // From system "Be brief.", developer "Use metric units.", user "hi", max_completion_tokens 100,
@@ -550,13 +549,17 @@ describe("upstream: buildRequest reproduces the retired translator's toAnthropic
     assert.equal(build(hub({ messages, reasoning: { effort: "low" }, topP: 0.97 })).top_p, 0.97);
   });
 
-  test("structured output: json_schema → output_config.format; json_object and text send nothing", () => {
+  test("structured output: json_schema → output_config.format; text sends nothing; json_object is a problem naming response_format", () => {
     const messages: HubRequest["messages"] = [{ role: "user", parts: [{ kind: "text", text: "JSON please" }] }];
     const schema = { type: "object", properties: { a: { type: "string" } }, required: ["a"], additionalProperties: false };
     const body = build(hub({ messages, responseFormat: { type: "json_schema", name: "answer", schema, strict: true } }));
     assert.deepEqual(body.output_config, { format: { type: "json_schema", schema } });
-    assert.equal("output_config" in build(hub({ messages, responseFormat: { type: "json_object" } })), false);
     assert.equal("output_config" in build(hub({ messages, responseFormat: { type: "text" } })), false);
+    // JSON mode has no Anthropic form (structured outputs take closed schemas only): refused, never sent without a format (found by test/e2e/client-matrix.test.ts).
+    const refused = upstream.buildRequest(hub({ messages, responseFormat: { type: "json_object" } }), "m");
+    assert.ok(isProblem(refused), JSON.stringify(refused));
+    assert.equal(refused.param, "response_format");
+    assert.match(refused.problem, /JSON mode .*json_schema/);
   });
 
   test("what Anthropic cannot read is a problem naming messages, not a silent drop", () => {

@@ -337,6 +337,28 @@ describe("parseResponse", () => {
   });
 });
 
+describe("errors", () => {
+  test("a 429's RetryInfo is the wait to retry after (Gemini sends no Retry-After header; found by test/e2e/client-matrix.test.ts)", () => {
+    const limited = (retryDelay: unknown) => ({
+      error: {
+        code: 429,
+        message: "You exceeded your current quota.",
+        status: "RESOURCE_EXHAUSTED",
+        details: [
+          { "@type": "type.googleapis.com/google.rpc.QuotaFailure", violations: [] },
+          { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay },
+        ],
+      },
+    });
+    assert.equal(upstream.retryAfterMs?.(limited("37s")), 37_000);
+    assert.equal(upstream.retryAfterMs?.(limited("1.5s")), 1_500);
+    assert.equal(upstream.retryAfterMs?.([limited("2s")]), 2_000, "a streamed error comes as a list");
+    for (const odd of ["37", "soon", 5, null]) assert.equal(upstream.retryAfterMs?.(limited(odd)), undefined);
+    assert.equal(upstream.retryAfterMs?.({ error: { code: 429, message: "quota", status: "RESOURCE_EXHAUSTED" } }), undefined);
+    assert.equal(upstream.retryAfterMs?.("not json"), undefined);
+  });
+});
+
 describe("streamDecoder", () => {
   const chunks = [
     { candidates: [{ content: { role: "model", parts: [{ text: "Thinking about weather.", thought: true }] } }], modelVersion: "gemini-3-pro-preview", responseId: "r-1" },
@@ -372,6 +394,17 @@ describe("streamDecoder", () => {
         { type: "finish", stopReason: "tool_calls", usage: { inputTokens: 10, outputTokens: 32, reasoningTokens: 7 } },
       ]);
     }
+  });
+
+  test("the prompt's token count, known from the first chunk, goes with the start (found by test/e2e/client-matrix.test.ts)", () => {
+    // LangChain's ChatAnthropic reads input tokens only from message_start, which the start becomes.
+    const events = decode(sse(chunks.slice(1)));
+    assert.ok(events[0]?.type === "start");
+    assert.deepEqual(events[0].usage, { inputTokens: 10 });
+    const cached = decode(sse([{ ...chunks[1], usageMetadata: { promptTokenCount: 10, cachedContentTokenCount: 4 } }, chunks[3]]));
+    assert.ok(cached[0]?.type === "start");
+    assert.deepEqual(cached[0].usage, { inputTokens: 10, cacheReadTokens: 4 });
+    assert.deepEqual(cached.at(-1), { type: "finish", stopReason: "tool_calls", usage: { inputTokens: 10, outputTokens: 32, reasoningTokens: 7 } });
   });
 
   test("a stream that breaks off still ends; one that never answered is an error", () => {

@@ -23,6 +23,11 @@ const BUDGET_FOR_EFFORT = { minimal: 1024, low: 1024, medium: 2048, high: 4096 }
 
 type Block = Json & { type: string };
 
+const JSON_MODE_PROBLEM = problem(
+  "response_format",
+  "JSON mode (json_object; text.format in the Responses API) cannot be honoured through the Anthropic Messages API, whose structured outputs need a JSON schema with closed objects. Send a json_schema format with your schema instead.",
+);
+
 export function buildUpstreamRequest(hub: HubRequest, model: string): Json | HubProblem {
   const messages = upstreamMessages(hub.messages);
   if (!Array.isArray(messages)) return messages;
@@ -52,10 +57,11 @@ export function buildUpstreamRequest(hub: HubRequest, model: string): Json | Hub
   }
   if (hub.user) body.metadata = { user_id: hub.user };
   if (thinking) body.thinking = { type: "enabled", budget_tokens: thinking.budget };
-  // json_object has no Anthropic form (no plain JSON mode): it is left out, as today. OpenAI accepts it only
-  // when the messages themselves ask for JSON, so the instruction reaches the model anyway; a schema-less
-  // json_schema or a forced tool would change the answer's shape instead.
   if (hub.responseFormat?.type === "json_schema") body.output_config = { format: { type: "json_schema", schema: hub.responseFormat.schema } };
+  // JSON mode (any JSON object) has no Anthropic form: its structured outputs take only closed schemas (every
+  // object additionalProperties: false), so "an object" cannot be said, and leaving the format out would let
+  // the model answer in prose. Refused, naming the field (docs/gateway.md, structured output).
+  if (hub.responseFormat?.type === "json_object") return JSON_MODE_PROBLEM;
   return body;
 }
 

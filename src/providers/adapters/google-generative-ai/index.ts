@@ -2,7 +2,7 @@
 // only, since no client speaks Gemini to the gateway.
 import type { WireAdapter } from "../adapter.ts";
 import { buildRequest, endpoint } from "./request.ts";
-import { errorMessage, parseResponse } from "./response.ts";
+import { errorMessage, parseResponse, retryAfterMs } from "./response.ts";
 import { createStreamDecoder } from "./stream.ts";
 
 export const googleGenerativeAiAdapter: WireAdapter = {
@@ -13,5 +13,6 @@ export const googleGenerativeAiAdapter: WireAdapter = {
     parseResponse,
     streamDecoder: createStreamDecoder,
     errorMessage,
+    retryAfterMs,
   },
 };

@@ -76,6 +76,22 @@ export function errorMessage(body: unknown): string | undefined {
   return typeof status === "string" ? status : undefined;
 }
 
+/**
+ * The wait a 429 names in its body: Gemini sends no Retry-After header but a
+ * `google.rpc.RetryInfo` detail, `{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "37s"}`
+ * (a protobuf Duration: seconds, possibly fractional, then "s").
+ */
+export function retryAfterMs(body: unknown): number | undefined {
+  const first = Array.isArray(body) ? body[0] : body;
+  const details = isObject(first) && isObject(first.error) && Array.isArray(first.error.details) ? first.error.details : [];
+  for (const detail of details) {
+    if (!isObject(detail) || typeof detail["@type"] !== "string" || !detail["@type"].endsWith("google.rpc.RetryInfo")) continue;
+    const delay = typeof detail.retryDelay === "string" ? /^(\d+(?:\.\d+)?)s$/.exec(detail.retryDelay.trim()) : null;
+    if (delay) return Math.round(Number(delay[1]) * 1000);
+  }
+  return undefined;
+}
+
 export function errorStatus(body: unknown): string | undefined {
   const error = isObject(body) && isObject(body.error) ? body.error : undefined;
   return typeof error?.status === "string" ? error.status : undefined;

@@ -31,6 +31,11 @@ interface StreamState {
   usage: HubUsage | undefined;
 }
 
+/** The prompt's counts, which are final from the first chunk (the output's are running totals). */
+function promptUsage(usage: HubUsage): Partial<HubUsage> {
+  return { inputTokens: usage.inputTokens, ...(usage.cacheReadTokens !== undefined ? { cacheReadTokens: usage.cacheReadTokens } : {}) };
+}
+
 function parseChunk(data: string): GeminiResponse | undefined {
   try {
     const parsed: unknown = JSON.parse(data);
@@ -79,11 +84,14 @@ function onChunk(state: StreamState, chunk: GeminiResponse): HubStreamEvent[] {
   const blocked = blockedPrompt(chunk);
   if (blocked !== undefined) return fail(state, blocked, "content_filter");
   const out: HubStreamEvent[] = [];
+  if (chunk.usageMetadata) state.usage = hubUsage(chunk.usageMetadata);
   if (!state.started) {
     state.started = true;
-    out.push({ type: "start", id: responseId(chunk), model: chunk.modelVersion ?? "", created: nowSeconds() });
+    const start: HubStreamEvent = { type: "start", id: responseId(chunk), model: chunk.modelVersion ?? "", created: nowSeconds() };
+    // Gemini counts the prompt from the first chunk on: said at the start, as Anthropic's message_start does
+    // (clients that read input tokens only there, like LangChain's ChatAnthropic, would see 0 otherwise).
+    out.push(state.usage && chunk.usageMetadata?.promptTokenCount !== undefined ? { ...start, usage: promptUsage(state.usage) } : start);
   }
-  if (chunk.usageMetadata) state.usage = hubUsage(chunk.usageMetadata);
   const candidate = chunk.candidates?.[0];
   for (const part of candidate?.content?.parts ?? []) onPart(state, part, out);
   if (candidate?.finishReason) {
