@@ -79,6 +79,17 @@ function brokenPromise(response: UpstreamResponse, stream: boolean, url: URL): s
   return expected ? undefined : `answered ${status} with ${describeContentType(type)} instead of ${stream ? "an event stream" : "JSON"}`;
 }
 
+/** The wait an error body names, for APIs that say it there and not in Retry-After (Gemini's RetryInfo). */
+function retryAfterFromBody(spec: ProviderSpec, text: string): number | undefined {
+  const read = ADAPTERS[spec.api].upstream.retryAfterMs;
+  if (!read) return undefined;
+  try {
+    return read(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+}
+
 async function failure(spec: ProviderSpec, response: UpstreamResponse): Promise<AttemptResult> {
   const { bytes, truncated } = await readCapped(response.body, ERROR_BODY_LIMIT);
   const text = bytes.toString("utf8");
@@ -92,7 +103,7 @@ async function failure(spec: ProviderSpec, response: UpstreamResponse): Promise<
     const relayable = !truncated && !isHtml && JSON_TYPE.test(contentType);
     return { kind: "rejected", status: response.status, message, ...(relayable ? { body: text, contentType } : {}) };
   }
-  const retryAfterMs = retryAfterMsFromHeaders((name) => responseHeader(response, name), Date.now());
+  const retryAfterMs = retryAfterMsFromHeaders((name) => responseHeader(response, name), Date.now()) ?? retryAfterFromBody(spec, text);
   return { kind: "failed", reason, status: response.status, message, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), ...(claudeCodeOnly ? { claudeCodeOnly } : {}) };
 }
 

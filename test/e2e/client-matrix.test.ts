@@ -241,29 +241,6 @@ const SCENARIOS: { name: string; only?: (client: ClientDriver) => boolean; run(c
   { name: "upstream 429", run: (c) => failure(c, 429, false) },
 ];
 
-/**
- * Cases that fail because of a bug in code this branch does not own, each
- * described (file, input, expected, got). They run as TODO: reported on every
- * run, not hidden, and not failing the suite until fixed at merge.
- */
-const KNOWN_BUGS: { bug: string; applies(client: ClientDriver, upstream: Upstream, scenario: string): boolean }[] = [
-  {
-    bug:
-      "src/gateway/forward.ts failure(): a Gemini 429 says when to retry only in its body (error.details[] google.rpc.RetryInfo retryDelay \"1s\"; no Retry-After header), " +
-      "and the gateway reads only the headers, so the model cools down for the 1 min ladder and the client gets retry-after: 60 instead of 1. " +
-      "Fix: retryAfterMsFromHeaders(...) ?? ADAPTERS[spec.api].upstream.retryAfterMs?.(JSON body) (the adapter method exists)",
-    applies: (_, upstream, scenario) => upstream.api === "gemini" && scenario === "upstream 429",
-  },
-  {
-    bug:
-      "src/providers/adapters/openai-responses/request.ts addItem(): the AI SDK's default openai(model) keeps store: true, so its second step refers to the " +
-      "first step's text (said before the tool call) as {type: \"item_reference\", id: \"msg_…\"}, the id the gateway gave that message; the gateway answers 400 " +
-      "\"item references need server-side state we do not keep\" (input[1]) instead of running the round (it works with providerOptions.openai.store: false). " +
-      "Any AI SDK tool loop whose model speaks before calling a tool fails so, on every provider but a Responses one (passed through)",
-    applies: (client, upstream, scenario) => client.name === "ai-sdk openai(model)" && upstream.api !== "responses" && scenario.startsWith("text, then a tool call"),
-  },
-];
-
 let serial = 0;
 
 for (const upstream of UPSTREAMS) {
@@ -271,8 +248,7 @@ for (const upstream of UPSTREAMS) {
     for (const client of clients) {
       describe(`client: ${client.name} (${client.route})`, { concurrency: true }, () => {
         for (const scenario of SCENARIOS.filter((scenario) => scenario.only?.(client) ?? true)) {
-          const todo = KNOWN_BUGS.find((known) => known.applies(client, upstream, scenario.name))?.bug;
-          test(scenario.name, todo ? { todo } : {}, async () => {
+          test(scenario.name, async () => {
             const prompt = `case ${++serial} (${scenario.name}): say something`;
             const c: Case = {
               client,
