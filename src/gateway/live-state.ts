@@ -120,6 +120,7 @@ export class LiveState {
   private pending: UsageChange[] = [];
   /** Per provider, where in `pending` its latest change is (reset whenever `pending` is rebuilt). */
   private latestPending = new Map<string, number>();
+  private readonly listeners = new Set<() => void>();
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private backend!: CredentialBackend;
@@ -142,7 +143,10 @@ export class LiveState {
     const state = new LiveState(options);
     state.snapshot = state.adopt(await state.load());
     state.signatures = state.currentSignatures();
-    state.watcher = new FileWatcher(state.watchedFiles(), () => (state.suspect = true));
+    state.watcher = new FileWatcher(state.watchedFiles(), () => {
+      state.suspect = true;
+      state.notify();
+    });
     return state;
   }
 
@@ -158,7 +162,10 @@ export class LiveState {
     const agent = resolveAgent(ctx, this.options.agentId);
     const primary = primaryAgent(ctx);
     const backend = await openCredentialBackend(ctx);
-    const storeWatch = backend.watch(agent.id, () => (this.storeChanged = true));
+    const storeWatch = backend.watch(agent.id, () => {
+      this.storeChanged = true;
+      this.notify();
+    });
     try {
       const view = await backend.read(agent.id);
       return { snapshot: { ctx, agent, primary, view }, backend, storeWatch };
@@ -256,6 +263,7 @@ export class LiveState {
     this.storeChanged = false;
     try {
       this.snapshot = this.adopt(await this.load());
+      this.notify();
       if (this.problem) this.options.log?.("state files readable again; serving the new version");
       this.problem = undefined;
     } catch (error) {
@@ -266,6 +274,21 @@ export class LiveState {
     // Even a failed load records what it saw, so a broken file is not re-read on every request.
     this.signatures = signatures;
     this.watcher?.setFiles(this.watchedFiles());
+  }
+
+  /**
+   * Calls `listener` whenever the state may have changed: a watched file changed (call
+   * `current()` to load it), a reload, or usage recorded in memory (a success, a cooldown).
+   * Often, under load: a listener that does real work throttles itself. Returns the unsubscribe.
+   */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private notify(): void {
+    if (this.listeners.size === 0) return;
+    for (const listener of this.listeners) listener();
   }
 
   /** What is wrong with the files right now (for /health); the gateway serves the last good version meanwhile. */
@@ -287,6 +310,7 @@ export class LiveState {
     // Waiting changes live until the next write (up to flushDelayMs): a steady run of successes keeps
     // one per credential, not one per request (fewer objects that outlive young-generation GCs).
     const index = this.latestPending.get(change.provider);
+    this.notify();
     if (index !== undefined && supersedes(change, this.pending[index])) this.pending[index] = change;
     else this.latestPending.set(change.provider, this.pending.push(change) - 1);
     this.flushTimer ??= setTimeout(() => void this.flush(), this.options.flushDelayMs ?? 200);
