@@ -104,6 +104,24 @@ const refuseEsOnlyPackages = {
   },
 };
 
+// The Control UI's page, style sheet and script (src/gateway/control-ui/) are part of the bundle:
+// its assets module, which reads them from disk under tsx, becomes one that holds them inline.
+const CONTROL_UI_DIR = join(src, "gateway", "control-ui");
+const inlineControlUi = {
+  name: "inline-control-ui",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]control-ui[\\/]assets\.ts$/ }, () => {
+      const read = (name) => JSON.stringify(readFileSync(join(CONTROL_UI_DIR, name), "utf8"));
+      return {
+        contents: `const assets = { html: ${read("index.html")}, css: ${read("style.css")}, js: ${read("app.js")} };
+export function controlUiAssets() { return assets; }`,
+        loader: "js",
+        watchFiles: ["index.html", "style.css", "app.js"].map((name) => join(CONTROL_UI_DIR, name)),
+      };
+    });
+  },
+};
+
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 // The command modules are exactly those the command table and the entry load.
 const commandEntries = [
@@ -126,7 +144,7 @@ const shared = {
   // Loaded from node_modules only by the code paths that need them (a JSON5
   // config, a write, a prompt), so they never weigh on `models status`.
   external: ["json5", "proper-lockfile", "@clack/prompts", "better-sqlite3"],
-  plugins: [lazyBuiltins, loadModulesAtRunTime],
+  plugins: [lazyBuiltins, loadModulesAtRunTime, inlineControlUi],
   logLevel: "warning",
 };
 rmSync(outdir, { recursive: true, force: true });

@@ -240,3 +240,27 @@ export function modelWindows(profileId: string, provider: string, stats: UsageSt
     .filter(([, entry]) => isActive(entry.until, now))
     .map(([model, entry]) => ({ profileId, provider, kind: "cooldown", ...(entry.reason ? { reason: entry.reason } : {}), until: entry.until, remainingMs: entry.until - now, model }));
 }
+
+/**
+ * Ends a profile's cooldown and disable windows, profile-wide and per model, by hand (the Control
+ * UI's "Clear cooldown"). Like a window that ran out, it is a fresh start: the failure ladder goes
+ * back to its first step. Everything else (last used, last failure) stays. Returns whether
+ * anything changed.
+ */
+export function clearProfileWindows(store: AuthStore, profileId: string): boolean {
+  const stats = ownValue(store.usageStats, profileId);
+  if (!stats) return false;
+  const fields = ["cooldownUntil", "disabledUntil", "disabledReason", "modelCooldowns", "failureCounts"] as const;
+  let changed = false;
+  for (const field of fields) {
+    if (field in stats) {
+      delete stats[field];
+      changed = true;
+    }
+  }
+  if (stats.errorCount !== undefined && stats.errorCount !== 0) {
+    stats.errorCount = 0;
+    changed = true;
+  }
+  return changed;
+}

@@ -316,6 +316,32 @@ export class LiveState {
     this.flushTimer ??= setTimeout(() => void this.flush(), this.options.flushDelayMs ?? 200);
   }
 
+  /**
+   * Changes the served agent's own store through the backend (locked, atomic; either era), for
+   * the Control UI's actions. Usage waiting to be written goes first, so a cooldown cleared here
+   * is not brought back by an older failure landing after it. `change` gets the backend too, to
+   * hold the default agent's store while it reads it (read-through); it returns
+   * `touchedInherited: true` if it wrote there, which this backend does not report to its own
+   * watch, so the next request reloads. Serves the result from the next request on.
+   */
+  async updateOwnStore<T>(change: (store: AuthStore, snapshot: GatewaySnapshot, backend: CredentialBackend) => Promise<{ result: T; touchedInherited?: boolean }> | { result: T; touchedInherited?: boolean }): Promise<T> {
+    await this.current();
+    await this.flush();
+    const snapshot = this.snapshot;
+    const backend = this.backend;
+    const inherited = () => this.snapshot.view.inherited?.store;
+    const outcome = await backend.update(snapshot.agent.id, (store) => change(store, snapshot, backend), {
+      onCommitted: (store) => {
+        for (const pending of this.pending) applyUsage(pending, store, inherited());
+        const { view } = this.snapshot;
+        this.snapshot = this.withMergedView({ ...this.snapshot, view: { ...view, own: { ...view.own, exists: true, store } } });
+      },
+    });
+    if (outcome.touchedInherited) this.storeChanged = true;
+    this.notify();
+    return outcome.result;
+  }
+
   async flush(): Promise<void> {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;

@@ -6,8 +6,10 @@ import { redactSecrets } from "../auth/redact.ts";
 import type { UpstreamPools } from "../providers/upstream.ts";
 import type { OpenClawConfig } from "../state/config-schema.ts";
 import { sendApiError, sendJson, type ApiFormat } from "./api-errors.ts";
+import { routeAdmin } from "./admin-routes.ts";
 import type { CredentialFilter } from "./candidates.ts";
 import { ClientAbort } from "./client-abort.ts";
+import { serveControlUi } from "./control-ui/page.ts";
 import { COUNT_TOKENS_PATH } from "./count-tokens.ts";
 import type { DispatchOutcome, Exchange, GatewayDeps, ModelRoute } from "./exchange.ts";
 import { MODEL_REQUEST_STEPS, runPipeline } from "./pipeline.ts";
@@ -82,7 +84,7 @@ function apiPath(path: string): string {
   return WITHOUT_V1.test(path) ? `/v1${path}` : path;
 }
 
-/** The routes that are not model requests: health (open to all), the model list and the status document. */
+/** The routes that are not model requests: health and the Control UI page (open to all), the model list, the status document and the Control UI's actions. */
 async function routeOther(deps: GatewayDeps, options: GatewayOptions, req: IncomingMessage, res: ServerResponse, path: string, modelRoute: ModelRoute | undefined): Promise<DispatchOutcome> {
   const method = req.method ?? "GET";
   if (path === "/health" && method === "GET") {
@@ -97,6 +99,9 @@ async function routeOther(deps: GatewayDeps, options: GatewayOptions, req: Incom
     res.writeHead(200, { "content-type": path === "/" ? "text/plain" : "application/json" }).end();
     return { status: 200 };
   }
+  // The Control UI's page and files: the user types the token into the page.
+  const page = serveControlUi(req, res, path);
+  if (page) return page;
   const format: ApiFormat = modelRoute?.format ?? (req.headers["anthropic-version"] ? "anthropic" : "openai");
   const refused = refuseWithoutToken(deps, req, res, format);
   if (refused) return refused;
@@ -115,6 +120,8 @@ async function routeOther(deps: GatewayDeps, options: GatewayOptions, req: Incom
     sendJson(res, 200, statusDocument(await options.state.current()));
     return { status: 200 };
   }
+  const admin = await routeAdmin(options.state, req, res, path);
+  if (admin) return admin;
   req.resume();
   const known = modelRoute !== undefined || path === "/v1/models" || path.startsWith(MODEL_PREFIX) || path === "/api/status";
   sendApiError(res, format, known ? 405 : 404, known ? `${method} is not allowed on ${path}.` : `No route ${method} ${path}.`);

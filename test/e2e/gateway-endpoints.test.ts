@@ -243,7 +243,11 @@ describe("HEAD / and HEAD /health (Claude Code's reachability check, sent withou
       assert.equal(head.status, 200, path);
       assert.equal(await head.text(), "");
     }
-    assert.equal((await fetch(`${world.gateway.url}/`)).status, 401, "GET / is not open");
+    // GET / is the Control UI's page (no token: the user types it into the page); its APIs want the token.
+    const page = await fetch(`${world.gateway.url}/`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get("content-type")!, /^text\/html/);
+    assert.equal((await fetch(`${world.gateway.url}/api/status`)).status, 401);
     assert.equal((await fetch(`${world.gateway.url}/v1/models`, { method: "HEAD" })).status, 401);
   });
 });
