@@ -72,7 +72,8 @@ module.exports = Object.create(new Proxy({}, {
 // Modules a command loads only on a rare path: the zod schemas (to explain an
 // invalid file or a malformed gateway request) and the probe (models status --probe).
 // The SQLite backend (and better-sqlite3's native binding) is loaded only for an OpenClaw 2026.9 state dir.
-const LAZY_MODULES = ["state/config-schema.ts", "auth/store-schema.ts", "gateway/openai-request-schema.ts", "gateway/anthropic-request-schema.ts", "ops/probe.ts", "auth/sqlite-backend.ts"];
+// The gateway's WebSocket (and the ws package) is loaded on the first upgrade to GET /ws.
+const LAZY_MODULES = ["state/config-schema.ts", "auth/store-schema.ts", "gateway/openai-request-schema.ts", "gateway/anthropic-request-schema.ts", "ops/probe.ts", "auth/sqlite-backend.ts", "gateway/ws/chat-sockets.ts"];
 const moduleName = (path) => path.replace(/^\.\/commands\//, "").replace(/\.ts$/, "").replaceAll("/", "-");
 const loadModulesAtRunTime = {
   name: "load-modules-at-run-time",
@@ -82,7 +83,7 @@ const loadModulesAtRunTime = {
       const target = args.path === "./program.ts" ? "./program.cjs" : `./modules/${moduleName(args.path)}.cjs`;
       return { path: target, external: true };
     });
-    b.onResolve({ filter: /(-schema|\/probe|\/sqlite-backend)\.ts$/ }, (args) => {
+    b.onResolve({ filter: /(-schema|\/probe|\/sqlite-backend|\/chat-sockets)\.ts$/ }, (args) => {
       if (args.kind !== "dynamic-import") return undefined;
       if (dirname(args.importer) === join(src, "cli")) throw new Error(`${args.importer}: lazy modules load from dist/modules/ only`);
       return { path: `./${args.path.split("/").pop().replace(/\.ts$/, ".cjs")}`, external: true };
@@ -143,7 +144,8 @@ const shared = {
   define: { __OPENCLAW_VERSION__: JSON.stringify(pkg.version) },
   // Loaded from node_modules only by the code paths that need them (a JSON5
   // config, a write, a prompt), so they never weigh on `models status`.
-  external: ["json5", "proper-lockfile", "@clack/prompts", "better-sqlite3"],
+  // ws: only GET /ws and `openclaw chat` use it.
+  external: ["json5", "proper-lockfile", "@clack/prompts", "better-sqlite3", "ws"],
   plugins: [lazyBuiltins, loadModulesAtRunTime, inlineControlUi],
   logLevel: "warning",
 };

@@ -2,6 +2,7 @@
 // logs, and a clean shutdown. A model request runs through the steps of pipeline.ts.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { redactSecrets } from "../auth/redact.ts";
 import type { UpstreamPools } from "../providers/upstream.ts";
 import type { OpenClawConfig } from "../state/config-schema.ts";
@@ -19,6 +20,7 @@ import type { LiveState } from "./live-state.ts";
 import { listModels, modelIdFromPath, retrieveModel } from "./models-route.ts";
 import { statusDocument } from "./status-route.ts";
 import { tokenChecker } from "./token.ts";
+import type { ChatSockets } from "./ws/chat-sockets.ts";
 
 /** How many connections, and how long a client may take before it is cut off. */
 export interface ConnectionLimits {
@@ -168,6 +170,13 @@ async function serve(deps: GatewayDeps, options: GatewayOptions, req: IncomingMe
   options.log(logLine(req, path, outcome, started));
 }
 
+/** The gateway's own address for a request to itself: loopback when it listens on every interface. */
+function selfTarget(server: Server): { host: string; port: number } {
+  const { address, port } = server.address() as AddressInfo;
+  const host = address === "0.0.0.0" ? "127.0.0.1" : address === "::" ? "::1" : address;
+  return { host, port };
+}
+
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const deps: GatewayDeps = { state: options.state, pools: options.pools, allowCredential: options.allowCredential, tokenMatches: tokenChecker(options.token), maxBodyBytes: options.maxBodyBytes, responseItems: new ResponseItemMemory() };
   let closing = false;
@@ -201,6 +210,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // Node's own timeouts start with the first byte of a request; a connection that never sends one
   // would stay open forever (and a few thousand of them exhaust the process).
   server.on("connection", (socket) => socket.setTimeout(limits.headersTimeoutMs));
+  // GET /ws (docs/chat.md): its module and the ws package load on the first upgrade, never before.
+  let chatSockets: Promise<ChatSockets | undefined> | undefined;
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (closing) return void socket.destroy();
+    chatSockets ??= import("./ws/chat-sockets.ts").then(
+      (module) => module.chatSockets({ deps, token: options.token, version: options.version, maxConnections: limits.maxConnections, self: () => selfTarget(server), log: options.log }),
+      (error: Error) => void options.log(redactSecrets(`cannot serve /ws: ${error.message}`)),
+    );
+    void chatSockets.then((sockets) => (sockets ? sockets.upgrade(req, socket, head) : socket.destroy()));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => resolve());
@@ -213,6 +232,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     close: (graceMs) =>
       new Promise<void>((resolve) => {
         closing = true;
+        void chatSockets?.then((sockets) => sockets?.close(graceMs));
         for (const res of active) closeAfter(res);
         const cut = setTimeout(() => server.closeAllConnections(), graceMs);
         server.close(() => {
