@@ -182,3 +182,62 @@ async function waitForEntry(key: string, ready: (entry: any) => boolean): Promis
   }
   assert.fail(`session ${key} never matched: ${JSON.stringify(sessionsFile()[key])}`);
 }
+
+describe("edges", () => {
+  test("x-openclaw-agent must name the gateway's agent; a session key with control characters is a 400", async () => {
+    const error = await openai()
+      .chat.completions.create({ model: "default", messages: [{ role: "user", content: "hi" }] }, { headers: { "x-openclaw-agent": "other" } })
+      .then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof OpenAI.BadRequestError);
+    assert.match(error.message, /serves agent "main", not "other"/);
+    const main = await openai().chat.completions.create({ model: "default", messages: [{ role: "user", content: "hi" }] }, { headers: { "x-openclaw-agent": "main" } });
+    assert.ok(main.choices[0]!.message.content);
+    const bad = await fetch(`${world.gateway.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${GATEWAY_TOKEN}`, "content-type": "application/json", "x-openclaw-session-key": "x".repeat(201) },
+      body: JSON.stringify({ model: "default", messages: [{ role: "user", content: "hi" }] }),
+    });
+    assert.equal(bad.status, 400);
+  });
+
+  test("every profile of a session's model cooling down: a 429 with Retry-After, as without a session", async () => {
+    await say("cool", "/model opus");
+    for (const key of [KEY_A, KEY_B]) world.anthropic.script(key, { status: 429, body: anthropicError("rate_limit_error", "slow down"), headers: { "retry-after": "40" } }, {});
+    await assert.rejects(say("cool", "one"), (error: unknown) => error instanceof OpenAI.RateLimitError);
+    const error = await say("cool", "two").then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof OpenAI.RateLimitError, String(error));
+    assert.ok(Number((error as InstanceType<typeof OpenAI.RateLimitError>).headers?.get("retry-after")) > 0);
+    for (const key of [KEY_A, KEY_B]) world.anthropic.script(key, {});
+  });
+
+  test("a broken sessions.json is an error that names it, never an empty set of sessions, and is left as it is", async () => {
+    const path = join(world.home.stateDir, "agents", "main", "sessions", "sessions.json");
+    const good = readFileSync(path, "utf8");
+    writeFileSync(path, "{ not json");
+    const error = await say("work", "/model").then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof OpenAI.InternalServerError, String(error));
+    assert.match((error as Error).message, /sessions\.json is not valid JSON/);
+    assert.equal(readFileSync(path, "utf8"), "{ not json");
+    writeFileSync(path, good);
+  });
+});
+
+describe("gateway.sessions.keyFrom: user", () => {
+  test("clients that cannot set headers name their session with OpenAI's user or Anthropic's metadata.user_id", async () => {
+    const other = await startWorld({ store, config: { gateway: { sessions: { keyFrom: "user" } } } });
+    try {
+      const client = new OpenAI({ baseURL: `${other.gateway.url}/v1`, apiKey: GATEWAY_TOKEN, maxRetries: 0 });
+      const set = await client.chat.completions.create({ model: "default", user: "alice", messages: [{ role: "user", content: "/model openai/gpt-5.2" }] });
+      assert.equal(set.choices[0]!.message.content, "Model set to openai/gpt-5.2.");
+      const { response } = await client.chat.completions.create({ model: "default", user: "alice", messages: [{ role: "user", content: "hi" }] }).withResponse();
+      assert.equal(response.headers.get("x-openclaw-model"), "openai/gpt-5.2");
+      const claude = new Anthropic({ baseURL: other.gateway.url, apiKey: GATEWAY_TOKEN, maxRetries: 0 });
+      const { response: fromAnthropic } = await claude.messages.create({ model: "default", max_tokens: 16, metadata: { user_id: "alice" }, messages: [{ role: "user", content: "hi" }] }).withResponse();
+      assert.equal(fromAnthropic.headers.get("x-openclaw-model"), "openai/gpt-5.2", "the same session from the other API");
+      const { response: bob } = await client.chat.completions.create({ model: "default", user: "bob", messages: [{ role: "user", content: "hi" }] }).withResponse();
+      assert.equal(bob.headers.get("x-openclaw-model"), "anthropic/claude-opus-4-6");
+    } finally {
+      await other.close();
+    }
+  });
+});
