@@ -17,6 +17,8 @@ export interface CliIO {
   stderr: Writable;
   /** Reads all of stdin (used when stdin is not a terminal). */
   readStdin(): Promise<string>;
+  /** stdin as a stream, for a command that reads it line by line as it comes (`openclaw chat`). */
+  readonly stdin?: NodeJS.ReadableStream;
   stdinIsTTY: boolean;
   stdoutIsTTY: boolean;
   now(): number;
@@ -55,6 +57,9 @@ export function processIO(options: ProcessIOOptions = {}): CliIO {
     },
     get stderr() {
       return process.stderr;
+    },
+    get stdin() {
+      return process.stdin;
     },
     readStdin: async () => {
       const chunks: Buffer[] = [];

@@ -223,6 +223,27 @@ function buildProgram(): Command {
   gatewayFlags(gateway.command("run").description("Run the local model gateway in the foreground")).action((options) =>
     later(async (io) => (await import("./commands/gateway/run.ts")).run(options, io)),
   );
+  program
+    .command("chat")
+    .description("Chat with your models through the running gateway (interactive on a terminal; one message per line when piped)")
+    .option("--url <url>", "the gateway (default: OPENCLAW_GATEWAY_URL, else gateway.bind/gateway.port of the config, else http://127.0.0.1:18789)")
+    .option("--token <token>", "the gateway token (default: OPENCLAW_GATEWAY_TOKEN, else gateway.auth.token)")
+    .option("--session <key>", "session key: the gateway remembers its /model choice (default: a new one per run, cli-<random>)")
+    .option("--model <ref>", "model for every message: provider/model or an alias (default: the session's /model choice, else the default model)")
+    .option("--agent <id>", "the agent whose session and credentials serve the chat (default: the gateway's)")
+    .addHelpText(
+      "after",
+      `
+On a terminal: type a message and the reply streams in; the conversation of this run is
+sent with each message. /model <ref>, /models, /new and /reset are answered by the
+gateway. Ctrl-C stops a reply; /exit, Ctrl-D or Ctrl-C at the prompt leaves.
+
+Piped: one message per line, each reply followed by a newline, exit 0 at the end of
+input (1 when a message failed, the gateway cannot be reached or refuses the token):
+  printf 'Hello\\nAnd again\\n' | openclaw chat --model openai/gpt-5-mini`,
+    )
+    .action((options) => later(async (io) => (await import("./commands/chat/run.ts")).run(options, io)));
+
   gateway
     .command("token")
     .description("Print the gateway token clients send: whole when piped (TOKEN=$(openclaw gateway token)), masked on a terminal")

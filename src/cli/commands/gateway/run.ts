@@ -5,12 +5,12 @@ import { withoutGatewayToken } from "../../../gateway/credential-guard.ts";
 import { configuredToken, describeTokenSource, generateAndStoreToken, isLoopback, type GatewayToken } from "../../../gateway/token.ts";
 import { UpstreamPools, upstreamTimeouts } from "../../../providers/upstream.ts";
 import { statusDocument } from "../../../gateway/status-route.ts";
-import type { OpenClawConfig } from "../../../state/config-schema.ts";
 import { VERSION } from "../../../version.ts";
 import { registerSecret } from "../../../auth/redact.ts";
 import { errnoCode, OpenClawError } from "../../../state/errors.ts";
 import { UsageError } from "../../errors.ts";
 import { printErrorLine, printLine, type CliIO } from "../../io.ts";
+import { resolveHost, resolvePort } from "./address.ts";
 
 export interface GatewayRunOptions {
   port?: string;
@@ -19,27 +19,8 @@ export interface GatewayRunOptions {
   agent?: string;
 }
 
-export const DEFAULT_PORT = 18789;
 const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
-
-function resolvePort(flag: string | undefined, env: string | undefined, config: OpenClawConfig): number {
-  const raw = flag ?? env?.trim() ?? (config.gateway?.port !== undefined ? String(config.gateway.port) : undefined);
-  if (raw === undefined) return DEFAULT_PORT;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(`Invalid gateway port "${raw}".`, "Expected a number from 1 to 65535 (--port, OPENCLAW_GATEWAY_PORT or gateway.port; 0 picks a free port).");
-  }
-  return port;
-}
-
-/** `loopback` (default) and `lan` as in OpenClaw, or an address to listen on. */
-function resolveHost(flag: string | undefined, config: OpenClawConfig): string {
-  const bind = (flag ?? config.gateway?.bind ?? "loopback").trim();
-  if (bind === "loopback" || bind === "") return "127.0.0.1";
-  if (bind === "lan" || bind === "all") return "0.0.0.0";
-  return bind;
-}
 
 /** The config is JSON5, so `jq` cannot be relied on to read a stored token: name the command that can. */
 function describeToken(token: GatewayToken, display: string): string {
