@@ -182,7 +182,39 @@ describe("the Control UI in headless chromium", { skip }, () => {
       ],
     );
     await snapshotPage();
-    if (process.env.OPENCLAW_SCREENSHOT === "1") await page.screenshot({ path: join(ROOT, "docs", "control-ui.png"), fullPage: true });
+  });
+
+  test("/model <model>@<profile> typed like any message pins the session's profile; the next reply is served by it; another session is not pinned", async () => {
+    const assistant = page.locator("#transcript li.assistant");
+    const before = await assistant.count();
+    await page.getByLabel("Message").fill("/model anthropic/claude-sonnet-4-6@anthropic:a");
+    await page.getByLabel("Message").press("Enter");
+    await waitFor("the command's reply", async () => (await assistant.count()) === before + 1 && !(await assistant.last().getAttribute("class"))!.includes("pending"), 5000);
+    const commandReply = (await assistant.last().locator(".body").textContent())!;
+    assert.match(commandReply, /Model set to anthropic\/claude-sonnet-4-6\./);
+    assert.match(commandReply, /Auth profile set to anthropic:a\./);
+
+    await page.getByLabel("Message").fill("who serves me now?");
+    await page.getByLabel("Message").press("Enter");
+    await assistant.nth(before + 1).locator(".meta").waitFor();
+    assert.equal(await assistant.nth(before + 1).locator(".meta").textContent(), "served by anthropic/claude-sonnet-4-6 · anthropic:a");
+    const upstream = world.anthropic.requests.at(-1)!;
+    assert.equal(upstream.credential, KEY_A, "the pinned profile, though anthropic:b is first in the order");
+    assert.equal(upstream.body.model, "claude-sonnet-4-6");
+    assert.equal(upstream.body.messages.length, 5, "the command and its reply are not part of the conversation the model sees");
+
+    // The session key is the page's: another one has no pin.
+    await page.locator("#session-key").fill("control-ui-2");
+    await page.getByLabel("Message").fill("and in another session?");
+    await page.getByLabel("Message").press("Enter");
+    await assistant.nth(before + 2).locator(".meta").waitFor();
+    assert.equal(await assistant.nth(before + 2).locator(".meta").textContent(), "served by anthropic/claude-opus-4-6 · anthropic:b");
+    await page.locator("#session-key").fill("control-ui");
+    await snapshotPage();
+    if (process.env.OPENCLAW_SCREENSHOT === "1") {
+      await page.locator("#session-key").blur();
+      await page.screenshot({ path: join(ROOT, "docs", "control-ui.png"), fullPage: true });
+    }
   });
 
   test("no console errors, no request anywhere else, no token in a URL, no secret on the page", async () => {
