@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   clearExpiredCooldowns,
+  clearProfileWindows,
   cooldownLadderMs,
   disableBackoffMs,
   modelCooldownsOf,
@@ -263,4 +264,22 @@ test("usage of profiles named like Object.prototype members is recorded as their
     recordFailure(s, { profileId, provider: "anthropic", reason: "rate_limit", model: "toString", now });
     assert.deepEqual(Object.keys(modelCooldownsOf(Object.getOwnPropertyDescriptor(s.usageStats, profileId)?.value)), ["toString"]);
   }
+});
+
+test("clearProfileWindows ends every window of one profile by hand, restarts the ladder, and keeps the rest", () => {
+  const s = store();
+  recordFailure(s, { profileId: ID, provider: "anthropic", reason: "rate_limit", model: "claude-opus-4-6", now });
+  recordFailure(s, { profileId: ID, provider: "anthropic", reason: "billing", now });
+  recordFailure(s, { profileId: ID, provider: "anthropic", reason: "unknown", now });
+  s.usageStats![ID]!.lastUsed = now - HOUR;
+  s.usageStats!["openrouter:default"] = { lastUsed: now, cooldownUntil: now + MINUTE };
+  assert.equal(profileAvailability(s, ID, "anthropic", "claude-opus-4-6", now).usable, false);
+  assert.equal(clearProfileWindows(s, ID), true);
+  const stats: UsageStats = s.usageStats![ID]!;
+  assert.deepEqual(stats, { lastUsed: now - HOUR, errorCount: 0, lastFailureAt: now });
+  assert.equal(profileAvailability(s, ID, "anthropic", "claude-opus-4-6", now).usable, true);
+  assert.deepEqual(s.usageStats!["openrouter:default"], { lastUsed: now, cooldownUntil: now + MINUTE }, "other profiles untouched");
+  assert.equal(clearProfileWindows(s, ID), false, "nothing left to clear");
+  assert.equal(clearProfileWindows(s, "anthropic:none"), false, "no stats, nothing to clear");
+  assert.equal(s.usageStats!["anthropic:none"], undefined, "and nothing created");
 });

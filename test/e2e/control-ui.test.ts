@@ -4,7 +4,7 @@
 // OpenClaw 2026.9's SQLite).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { readJson, writeJson } from "../helpers/cli.ts";
 import { startFakeProvider } from "../helpers/fake-upstream.ts";
 import { FIXTURE_GATEWAY_TOKEN, copyFixture2026 } from "../helpers/fixture-2026-9.ts";
@@ -190,6 +190,22 @@ describe("the Control UI on a JSON state dir", () => {
     }
     assert.deepEqual(readJson(world.home.storePath), before, "the store is unchanged");
     assert.equal((await health(world)).ok, true);
+
+    // A store broken by hand cannot be changed: a 409 that says why, not a 5xx, and the file is left alone.
+    const text = '{"version": 1, "profiles": {';
+    writeFileSync(world.home.storePath, text);
+    await waitFor("the gateway to notice the broken store", async () => !(await health(world)).ok);
+    for (const [path, body] of [
+      ["/api/order", { provider: "anthropic", order: ["anthropic:a"] }],
+      ["/api/cooldowns/clear", { profileId: "anthropic:a" }],
+    ] as const) {
+      const refused = await api(path, { body });
+      assert.equal(refused.status, 409, `${path}: ${refused.text}`);
+      assert.match(refused.json.error.message, /The auth store cannot be changed now: .*auth-profiles\.json/);
+    }
+    assert.equal(readFileSync(world.home.storePath, "utf8"), text);
+    writeJson(world.home.storePath, before);
+    await waitFor("the store repaired", async () => (await health(world)).ok);
   });
 
   test("POST /api/cooldowns/clear ends a 429's model cooldown and a disable, keeps the rest, and the profile serves again", async () => {

@@ -7,6 +7,9 @@
 (() => {
   const TOKEN_KEY = "openclaw.control.token";
   const POLL_MS = 5000; // status polling while the WebSocket is not live
+  // The order is not in the status document, so a change to it alone (the CLI's `order set`)
+  // brings no status push: it is asked for again every few seconds while the tab is shown.
+  const ORDER_POLL_MS = 10000;
   const $ = (id) => document.getElementById(id);
 
   let token = null;
@@ -507,6 +510,8 @@
     $("message").focus();
   });
   setInterval(tick, 1000);
+  setInterval(() => token && status && document.visibilityState === "visible" && void loadOrders(), ORDER_POLL_MS);
+  document.addEventListener("visibilitychange", () => token && status && document.visibilityState === "visible" && void loadOrders());
   updateComposer();
   const stored = sessionStorage.getItem(TOKEN_KEY);
   if (stored) void signIn(stored, false);
