@@ -48,7 +48,7 @@
     const s = Math.ceil(ms / 1000);
     const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
     if (d > 0) return `${d}d ${h}h`;
-    if (h > 0) return `${h}h ${m}m`;
+    if (h > 0) return `${h}h ${String(m).padStart(2, "0")}m`;
     if (m > 0) return `${m}m ${String(sec).padStart(2, "0")}s`;
     return `${sec}s`;
   }
