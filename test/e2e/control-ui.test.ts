@@ -5,7 +5,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
-import { readJson, writeJson } from "../helpers/cli.ts";
+import { join } from "node:path";
+import { makeHome, readJson, writeJson } from "../helpers/cli.ts";
 import { startFakeProvider } from "../helpers/fake-upstream.ts";
 import { FIXTURE_GATEWAY_TOKEN, copyFixture2026 } from "../helpers/fixture-2026-9.ts";
 import { GATEWAY_TOKEN, apiKeyProfile, health, spawnGateway, startWorld, storeWhen, usageWritten, waitFor, watchForLeaks, type GatewayWorld } from "../helpers/gateway.ts";
@@ -247,6 +248,59 @@ describe("the Control UI on a JSON state dir", () => {
     const nothing = await api("/api/cooldowns/clear", { body: { profileId: "anthropic:c" } });
     assert.equal(nothing.status, 200);
     assert.equal(nothing.json.cleared, false);
+  });
+});
+
+describe("the Control UI's endpoints for an agent that reads the default agent's profiles through", () => {
+  test("the order is written to the agent's own store; a cooldown kept in the default agent's store is cleared there", async () => {
+    const home = makeHome();
+    const workStore = join(home.stateDir, "agents", "work", "agent", "auth-profiles.json");
+    writeJson(home.configPath, { agents: { list: [{ id: "main" }, { id: "work" }] } });
+    const until = Date.now() + 3_600_000;
+    writeJson(home.storePath, {
+      version: 1,
+      profiles: { "anthropic:a": apiKeyProfile("anthropic", KEY_A), "anthropic:b": apiKeyProfile("anthropic", KEY_B) },
+      order: { anthropic: ["anthropic:a", "anthropic:b"] },
+      usageStats: { "anthropic:a": { lastUsed: 7, cooldownUntil: until, errorCount: 1 } },
+    });
+    writeJson(workStore, { version: 1, profiles: { "openai:default": apiKeyProfile("openai", OPENAI_KEY) } });
+    const gateway = await spawnGateway(home, { args: ["--agent", "work"] });
+    const api = (path: string, init?: Parameters<typeof call>[2]) => call(gateway.url, path, init);
+    try {
+      const mainBefore = readFileSync(home.storePath, "utf8");
+      const start = (await api("/api/order")).json;
+      assert.equal(start.agentId, "work");
+      const inherited = start.providers.find((p: any) => p.provider === "anthropic");
+      assert.deepEqual(inherited.override, ["anthropic:a", "anthropic:b"]);
+      assert.equal(inherited.overrideFrom, "main");
+      assert.equal(inherited.next, "anthropic:b", "a cools down (in main's store)");
+
+      const set = await api("/api/order", { body: { provider: "anthropic", order: ["anthropic:b", "anthropic:a"] } });
+      assert.equal(set.status, 200, set.text);
+      assert.deepEqual(readJson(workStore).order, { anthropic: ["anthropic:b", "anthropic:a"] });
+      assert.equal(set.json.order.overrideFrom, undefined);
+      assert.equal(readFileSync(home.storePath, "utf8"), mainBefore, "the default agent's store is not written");
+
+      const clear = await api("/api/cooldowns/clear", { body: { profileId: "anthropic:a" } });
+      assert.equal(clear.status, 200, clear.text);
+      assert.equal(clear.json.cleared, true);
+      const mainStats = readJson(home.storePath).usageStats["anthropic:a"];
+      assert.equal(mainStats.cooldownUntil, undefined);
+      assert.equal(mainStats.lastUsed, 7);
+      assert.deepEqual(readJson(home.storePath).order, { anthropic: ["anthropic:a", "anthropic:b"] }, "main's order untouched");
+      assert.ok(!(await api("/api/status")).json.auth.unusableProfiles.some((w: any) => w.profileId === "anthropic:a"), "the gateway serves the cleared state");
+
+      const unset = await api("/api/order", { body: { provider: "anthropic", order: null } });
+      assert.equal(unset.json.cleared, true);
+      assert.equal(readJson(workStore).order, undefined);
+      assert.deepEqual(unset.json.order.override, ["anthropic:a", "anthropic:b"], "main's order applies again");
+      assert.equal(unset.json.order.overrideFrom, "main");
+      assert.equal(unset.json.order.next, "anthropic:a");
+    } finally {
+      const result = await gateway.stop();
+      clientVisible.push(result.stdout, result.stderr);
+      home.cleanup();
+    }
   });
 });
 
