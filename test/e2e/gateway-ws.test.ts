@@ -3,6 +3,7 @@
 // pipeline; status pushes follow the store; nothing secret is in any frame.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { request } from "node:http";
 import { readJson, writeJson } from "../helpers/cli.ts";
 import { GATEWAY_TOKEN, apiKeyProfile, startWorld, waitFor, watchForLeaks, type GatewayWorld } from "../helpers/gateway.ts";
 import { openaiError } from "../helpers/fake-upstream.ts";
@@ -86,6 +87,33 @@ describe("hello and the token", () => {
   test("an upgrade anywhere but /ws is refused with 404", async () => {
     await assert.rejects(openSocket(world.gateway.url, "/nope"), /404/);
   });
+
+  test("a plain request offering another protocol (curl --http2: Upgrade: h2c) is still served as HTTP/1.1", async () => {
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const body = JSON.stringify({ model: "openai/gpt-5.2", messages: user("over h2c offer") });
+      const req = request(`${world.gateway.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${GATEWAY_TOKEN}`,
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          connection: "Upgrade, HTTP2-Settings",
+          upgrade: "h2c",
+          "http2-settings": "AAMAAABkAAQCAAAAAAIAAAAA",
+        },
+      });
+      req.on("response", (res) => {
+        let text = "";
+        res.on("data", (chunk) => (text += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on("upgrade", () => reject(new Error("the gateway switched protocols")));
+      req.on("error", reject);
+      req.end(body);
+    });
+    assert.equal(answer.status, 200, answer.body);
+    assert.equal(JSON.parse(answer.body).choices[0].message.content, "Hello from the openai fake: over h2c offer");
+  });
 });
 
 describe("malformed frames: an error frame, never a crash", () => {
@@ -105,7 +133,7 @@ describe("malformed frames: an error frame, never a crash", () => {
       [{ type: "send", id: "b5", session: "s", messages: [null] }, /"role"/, "b5"],
       [{ type: "send", id: "b6", session: "s", model: 7, messages: user("hi") }, /"model"/, "b6"],
       [{ type: "send", session: "s", messages: user("hi") }, /"id"/],
-      [{ type: "cancel", id: "never-started" }, /No turn/, "never-started"],
+      [{ type: "cancel" }, /"id"/],
     ];
     for (const [frame, message, id] of bad) {
       const from = socket.frames.length;
@@ -242,11 +270,21 @@ describe("turns", () => {
     const refused = await socket.next((f) => f.id === "h5");
     assert.equal(refused.type, "error");
     assert.equal(refused.status, 429);
+    const before = socket.frames.length;
     socket.send({ type: "send", id: "h1", session: "s", messages: user("dup") });
-    const duplicate = await socket.next((f) => f.id === "h1" && f.type === "error");
-    assert.equal(duplicate.status, 409);
+    const duplicate = await socket.next((f) => f.type === "error" && f.status === 409, 5000, before);
+    assert.equal(duplicate.id, undefined, "not taken for the end of the running h1");
+    assert.match(duplicate.message, /"h1" is already running/);
     for (const n of [1, 2, 3, 4]) socket.send({ type: "cancel", id: `h${n}` });
-    for (const n of [2, 3, 4]) assert.equal((await turnFrames(socket, `h${n}`)).end.status, 499);
+    for (const n of [1, 2, 3, 4]) assert.equal((await turnFrames(socket, `h${n}`)).end.status, 499);
+    // A cancel for a turn that has ended, or never ran, is ignored: each turn ends with exactly one frame.
+    const settled = socket.frames.length;
+    socket.send({ type: "cancel", id: "h1" });
+    socket.send({ type: "cancel", id: "never-started" });
+    socket.send({ type: "watch-status" });
+    await socket.next((f) => f.type === "status", 5000, settled);
+    assert.deepEqual(socket.frames.slice(settled).map((f) => f.type), ["status"]);
+    for (const n of [1, 2, 3, 4]) assert.equal(socket.frames.filter((f) => f.id === `h${n}` && (f.type === "done" || f.type === "error")).length, 1);
     world.openai.script(OPENAI_KEY, {});
   });
 });
