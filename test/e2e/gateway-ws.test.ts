@@ -208,6 +208,14 @@ describe("turns", () => {
     assert.equal(broken.end.status, 502);
     world.openai.script(OPENAI_KEY, {});
 
+    // An upstream that echoes the credential: the frame carries it masked, never whole.
+    world.openai.script(OPENAI_KEY, { status: 400, body: openaiError(`Invalid request for key ${OPENAI_KEY}`) }, {});
+    socket.send({ type: "send", id: "f4", session: "s", messages: user("echo") });
+    const echoed = await turnFrames(socket, "f4");
+    assert.equal(echoed.end.type, "error");
+    assert.match(echoed.end.message, /Invalid request for key sk-proj/);
+    assert.ok(!echoed.end.message.includes(OPENAI_KEY.slice(8, 32)), echoed.end.message);
+
     socket.send({ type: "send", id: "f3", session: "s", model: "nosuchprovider/model", messages: user("hi") });
     const unknown = await turnFrames(socket, "f3");
     assert.equal(unknown.end.type, "error");
@@ -286,6 +294,30 @@ describe("turns", () => {
     assert.deepEqual(socket.frames.slice(settled).map((f) => f.type), ["status"]);
     for (const n of [1, 2, 3, 4]) assert.equal(socket.frames.filter((f) => f.id === `h${n}` && (f.type === "done" || f.type === "error")).length, 1);
     world.openai.script(OPENAI_KEY, {});
+  });
+});
+
+describe("failover", () => {
+  test("a fallback serves the turn: done says which model it stood in for", async () => {
+    const own = await startWorld({
+      store: { version: 1, profiles: { "openai:default": apiKeyProfile("openai", OPENAI_KEY), "anthropic:default": apiKeyProfile("anthropic", ANTHROPIC_KEY) } },
+      config: { agents: { defaults: { model: { primary: "openai/gpt-5.2", fallbacks: ["anthropic/claude-opus-4-6"] } } } },
+    });
+    try {
+      own.openai.script(OPENAI_KEY, { status: 503, body: openaiError("overloaded", "server_error") });
+      const socket = await helloSocket(own.gateway.url, GATEWAY_TOKEN);
+      socket.send({ type: "send", id: "fb", session: "s", messages: user("stand in") });
+      const { deltas, end } = await turnFrames(socket, "fb");
+      leaks.clientVisible.push(...socket.raw);
+      socket.close();
+      assert.equal(end.type, "done", JSON.stringify(end));
+      assert.equal(deltas.join(""), "Hello from the anthropic fake: stand in");
+      assert.equal(end.model, "anthropic/claude-opus-4-6");
+      assert.equal(end.profile, "anthropic:default");
+      assert.equal(end.fallbackFor, "openai/gpt-5.2");
+    } finally {
+      await leaks.closeWorld(own);
+    }
   });
 });
 
