@@ -105,9 +105,9 @@ function expiredProfiles(snapshot: GatewaySnapshot, provider: string, now: numbe
   return expired;
 }
 
-export function credentialPlan(snapshot: GatewaySnapshot, spec: ProviderSpec, model: ModelRef, now: number, allowed: CredentialFilter): CredentialPlan {
+export function credentialPlan(snapshot: GatewaySnapshot, spec: ProviderSpec, model: ModelRef, now: number, allowed: CredentialFilter, preferredProfile?: string): CredentialPlan {
   const { ctx, view } = snapshot;
-  const { ordered, coolingDown } = resolveProfileOrder({ config: ctx.config, store: view.merged, provider: spec.id, model: model.model, now });
+  const { ordered, coolingDown } = resolveProfileOrder({ config: ctx.config, store: view.merged, provider: spec.id, model: model.model, now, ...(preferredProfile ? { preferredProfile } : {}) });
   const cooling = new Set(coolingDown.map((entry) => entry.profileId));
   const usable: CredentialChoice[] = [];
   for (const profileId of ordered) {

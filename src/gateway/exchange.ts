@@ -13,6 +13,7 @@ import type { ClientAbort } from "./client-abort.ts";
 import type { NothingWorked } from "./final-error.ts";
 import type { GatewaySnapshot, LiveState } from "./live-state.ts";
 import type { ResponseItemMemory } from "./response-items.ts";
+import type { SessionStore } from "./sessions/session-store.ts";
 
 /** How a request ended, for the request log. */
 export interface DispatchOutcome {
@@ -37,6 +38,9 @@ export interface GatewayDeps {
   maxBodyBytes: number;
   /** Items of our own Responses answers, for clients that refer to them (response-items.ts). */
   responseItems: ResponseItemMemory;
+  /** Chat sessions: their `/model` choices and pins (sessions/session-store.ts). */
+  sessions: SessionStore;
+  log: (line: string) => void;
 }
 
 /** A model route: the error format its clients read and the wire API they speak. */
@@ -79,6 +83,12 @@ export interface Exchange {
   readonly signal: ClientAbort;
   /** read-request.ts */
   request?: ChatRequest;
+  /** session.ts: the model a session's `/model` choice puts in place of the request's (`provider/model[@profile]`). */
+  sessionModel?: string;
+  /** session.ts: the profile a session prefers (its auto pin): tried first, rotated away from on failure. */
+  preferredProfile?: string;
+  /** session.ts: told how the request ended, to remember what served the session. */
+  afterAnswer?: (outcome: DispatchOutcome) => void;
   /** resolve-target.ts: the state this request is served from, whatever reloads meanwhile. */
   snapshot?: GatewaySnapshot;
   /** resolve-target.ts */

@@ -14,6 +14,7 @@ import type { DispatchOutcome, Exchange, GatewayDeps, ModelRoute } from "./excha
 import { MODEL_REQUEST_STEPS, runPipeline } from "./pipeline.ts";
 import { refuseWithoutToken } from "./steps/gateway-auth.ts";
 import { ResponseItemMemory } from "./response-items.ts";
+import { createFileSessionStore } from "./sessions/session-store.ts";
 import type { LiveState } from "./live-state.ts";
 import { listModels, modelIdFromPath, retrieveModel } from "./models-route.ts";
 import { statusDocument } from "./status-route.ts";
@@ -172,7 +173,16 @@ function selfTarget(server: Server): { host: string; port: number } {
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
-  const deps: GatewayDeps = { state: options.state, pools: options.pools, allowCredential: options.allowCredential, tokenMatches: tokenChecker(options.token), maxBodyBytes: options.maxBodyBytes, responseItems: new ResponseItemMemory() };
+  const deps: GatewayDeps = {
+    state: options.state,
+    pools: options.pools,
+    allowCredential: options.allowCredential,
+    tokenMatches: tokenChecker(options.token),
+    maxBodyBytes: options.maxBodyBytes,
+    responseItems: new ResponseItemMemory(),
+    sessions: createFileSessionStore(options.state.latest().ctx.stateDir),
+    log: options.log,
+  };
   let closing = false;
   const active = new Set<ServerResponse>();
   // Once shutting down, no connection outlives its last response.

@@ -97,6 +97,8 @@ const GatewaySchema = z.lazy(() =>
     headersTimeoutMs: positiveInt,
     requestTimeoutMs: positiveInt,
     keepAliveTimeoutMs: positiveInt,
+    // Chat sessions (docs/chat.md): where a session key comes from besides x-openclaw-session-key.
+    sessions: z.optional(z.looseObject({ keyFrom: z.optional(z.enum(["header", "user"])) })),
   }),
 );
 

@@ -9,7 +9,7 @@ import { answerLocally } from "../candidate-fit.ts";
 import { credentialPlan, pinnedCredential, type CredentialChoice } from "../candidates.ts";
 import type { Candidate, DispatchOutcome, Exchange } from "../exchange.ts";
 
-function credentialsFor(exchange: Exchange, spec: ProviderSpec, model: ModelRef, pin: string | undefined): CredentialChoice[] {
+function credentialsFor(exchange: Exchange, spec: ProviderSpec, model: ModelRef, pin: string | undefined, preferred: string | undefined): CredentialChoice[] {
   const { deps, nothingWorked } = exchange;
   const snapshot = exchange.snapshot!;
   const now = Date.now();
@@ -21,7 +21,7 @@ function credentialsFor(exchange: Exchange, spec: ProviderSpec, model: ModelRef,
     }
     return pinned ? [pinned] : [];
   }
-  const plan = credentialPlan(snapshot, spec, model, now, deps.allowCredential);
+  const plan = credentialPlan(snapshot, spec, model, now, deps.allowCredential, preferred);
   for (const profile of plan.coolingDown) nothingWorked.cooling.push({ provider: spec.id, profile });
   if (plan.expired.length > 0) nothingWorked.expired.push({ provider: spec.id, profiles: plan.expired });
   else if (plan.usable.length === 0 && plan.coolingDown.length === 0) nothingWorked.missing.push(spec.id);
@@ -46,7 +46,8 @@ function* plan(exchange: Exchange): Generator<Candidate | DispatchOutcome> {
       return;
     }
     // A pin holds for the requested model only; fallbacks rotate as usual.
-    for (const choice of credentialsFor(exchange, spec, model, index === 0 ? target.pin : undefined)) {
+    // A session's auto pin is a preference for its own model: tried first, left on failure.
+    for (const choice of credentialsFor(exchange, spec, model, index === 0 ? target.pin : undefined, index === 0 ? exchange.preferredProfile : undefined)) {
       yield { model, modelKey, spec, fallbackFor, choice };
     }
   }

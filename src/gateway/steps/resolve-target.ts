@@ -71,10 +71,10 @@ function checkTarget(snapshot: GatewaySnapshot, raw: string): Checked {
 
 export async function resolveTarget(exchange: Exchange): Promise<DispatchOutcome | undefined> {
   const { deps, request } = exchange;
-  const snapshot = await deps.state.current();
+  const snapshot = exchange.snapshot ?? (await deps.state.current());
   deps.pools.setTimeouts(memo(snapshot.ctx, "upstream-timeouts", () => upstreamTimeouts(snapshot.ctx.config)));
   exchange.snapshot = snapshot;
-  const model = request!.body.model;
+  const model = exchange.sessionModel ?? request!.body.model;
   const checked = checkTarget(snapshot, typeof model === "string" ? model : "");
   if ("status" in checked) {
     sendApiError(exchange.res, exchange.route.format, checked.status, checked.message, {}, checked.code);
