@@ -297,6 +297,34 @@ describe("turns", () => {
   });
 });
 
+describe("sessions and chat commands over the socket (the pipeline's session step)", () => {
+  test("/model in one session is answered by the gateway and governs that session's turns only", async () => {
+    const socket = await ready();
+    const mark = { openai: world.openai.requests.length, anthropic: world.anthropic.requests.length };
+    socket.send({ type: "send", id: "p1", session: "pick-1", messages: user("/model anthropic/claude-opus-4-6") });
+    const picked = await turnFrames(socket, "p1");
+    assert.equal(picked.end.type, "done", JSON.stringify(picked.end));
+    assert.match(picked.end.text, /^Model set to anthropic\/claude-opus-4-6\./);
+    assert.equal(picked.deltas.join(""), picked.end.text);
+    assert.equal(world.openai.requests.length + world.anthropic.requests.length, mark.openai + mark.anthropic, "answered by the gateway itself");
+
+    socket.send({ type: "send", id: "p2", session: "pick-1", messages: user("who answers?") });
+    socket.send({ type: "send", id: "p3", session: "pick-2", messages: user("and here?") });
+    const [chosen, other] = [await turnFrames(socket, "p2"), await turnFrames(socket, "p3")];
+    assert.equal(chosen.end.text, "Hello from the anthropic fake: who answers?");
+    assert.equal(chosen.end.model, "anthropic/claude-opus-4-6");
+    assert.equal(other.end.text, "Hello from the openai fake: and here?");
+    assert.equal(other.end.model, "openai/gpt-5.2");
+
+    // /model status shows credentials masked (the leak check covers every frame).
+    socket.send({ type: "send", id: "p4", session: "pick-1", messages: user("/model status") });
+    const status = await turnFrames(socket, "p4");
+    assert.equal(status.end.type, "done");
+    assert.match(status.end.text, /anthropic:default=/);
+    assert.ok(!status.end.text.includes(ANTHROPIC_KEY.slice(8, 32)));
+  });
+});
+
 describe("failover", () => {
   test("a fallback serves the turn: done says which model it stood in for", async () => {
     const own = await startWorld({
