@@ -325,6 +325,17 @@ describe("sessions and chat commands over the socket (the pipeline's session ste
   });
 });
 
+test("`agent` reaches the pipeline as x-openclaw-agent: this gateway's agent serves, another is a 400 that names it", async () => {
+  const socket = await ready();
+  socket.send({ type: "send", id: "g1", session: "s", agent: "main", messages: user("as main") });
+  assert.equal((await turnFrames(socket, "g1")).end.text, "Hello from the openai fake: as main");
+  socket.send({ type: "send", id: "g2", session: "s", agent: "elsewhere", messages: user("as another") });
+  const refused = await turnFrames(socket, "g2");
+  assert.equal(refused.end.type, "error");
+  assert.equal(refused.end.status, 400);
+  assert.match(refused.end.message, /main/);
+});
+
 describe("failover", () => {
   test("a fallback serves the turn: done says which model it stood in for", async () => {
     const own = await startWorld({
