@@ -22,6 +22,7 @@ import { listModels, modelIdFromPath, retrieveModel } from "./models-route.ts";
 import { statusDocument } from "./status-route.ts";
 import { tokenChecker } from "./token.ts";
 import type { ChatSockets } from "./ws/chat-sockets.ts";
+import { isWebSocketUpgrade, serveWithoutUpgrade } from "./ws/plain-upgrade.ts";
 
 /** How many connections, and how long a client may take before it is cut off. */
 export interface ConnectionLimits {
@@ -223,6 +224,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // GET /ws (docs/chat.md): its module and the ws package load on the first upgrade, never before.
   let chatSockets: Promise<ChatSockets | undefined> | undefined;
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!isWebSocketUpgrade(req)) return serveWithoutUpgrade(server, req, socket, head);
     if (closing) return void socket.destroy();
     chatSockets ??= import("./ws/chat-sockets.ts").then(
       (module) => module.chatSockets({ deps, token: options.token, version: options.version, maxConnections: limits.maxConnections, self: () => selfTarget(server), log: options.log }),

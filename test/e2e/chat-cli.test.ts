@@ -90,6 +90,19 @@ describe("openclaw chat, piped", () => {
     }
   });
 
+  test("slash commands go to the gateway and stay out of the conversation; /new clears it", async () => {
+    const mark = world.anthropic.requests.length;
+    const result = await chat(["--session", "cli-pick"], "/model anthropic/claude-opus-4-6\none\ntwo\n/new\nthree\n");
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stdout.split("\n");
+    assert.match(lines[0]!, /^Model set to anthropic\/claude-opus-4-6\./);
+    assert.ok(result.stdout.includes("Hello from the anthropic fake: one\nHello from the anthropic fake: two\n"), result.stdout);
+    assert.match(result.stdout, /New session started/);
+    assert.ok(result.stdout.endsWith("Hello from the anthropic fake: three\n"), result.stdout);
+    const sent = world.anthropic.requests.slice(mark).map((request) => request.body.messages.map((m: any) => (typeof m.content === "string" ? m.content : m.content[0].text)));
+    assert.deepEqual(sent, [["one"], ["one", "Hello from the anthropic fake: one", "two"], ["three"]]);
+  });
+
   test("a failing turn → its error and status on stderr, exit 1", async () => {
     world.openai.script(OPENAI_KEY, { status: 400, body: openaiError("Unsupported parameter: everything") }, {});
     const result = await chat([], "break\nfine\n");

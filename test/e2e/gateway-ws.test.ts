@@ -3,6 +3,7 @@
 // pipeline; status pushes follow the store; nothing secret is in any frame.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { request } from "node:http";
 import { readJson, writeJson } from "../helpers/cli.ts";
 import { GATEWAY_TOKEN, apiKeyProfile, startWorld, waitFor, watchForLeaks, type GatewayWorld } from "../helpers/gateway.ts";
 import { openaiError } from "../helpers/fake-upstream.ts";
@@ -86,6 +87,33 @@ describe("hello and the token", () => {
   test("an upgrade anywhere but /ws is refused with 404", async () => {
     await assert.rejects(openSocket(world.gateway.url, "/nope"), /404/);
   });
+
+  test("a plain request offering another protocol (curl --http2: Upgrade: h2c) is still served as HTTP/1.1", async () => {
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const body = JSON.stringify({ model: "openai/gpt-5.2", messages: user("over h2c offer") });
+      const req = request(`${world.gateway.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${GATEWAY_TOKEN}`,
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          connection: "Upgrade, HTTP2-Settings",
+          upgrade: "h2c",
+          "http2-settings": "AAMAAABkAAQCAAAAAAIAAAAA",
+        },
+      });
+      req.on("response", (res) => {
+        let text = "";
+        res.on("data", (chunk) => (text += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on("upgrade", () => reject(new Error("the gateway switched protocols")));
+      req.on("error", reject);
+      req.end(body);
+    });
+    assert.equal(answer.status, 200, answer.body);
+    assert.equal(JSON.parse(answer.body).choices[0].message.content, "Hello from the openai fake: over h2c offer");
+  });
 });
 
 describe("malformed frames: an error frame, never a crash", () => {
@@ -105,7 +133,7 @@ describe("malformed frames: an error frame, never a crash", () => {
       [{ type: "send", id: "b5", session: "s", messages: [null] }, /"role"/, "b5"],
       [{ type: "send", id: "b6", session: "s", model: 7, messages: user("hi") }, /"model"/, "b6"],
       [{ type: "send", session: "s", messages: user("hi") }, /"id"/],
-      [{ type: "cancel", id: "never-started" }, /No turn/, "never-started"],
+      [{ type: "cancel" }, /"id"/],
     ];
     for (const [frame, message, id] of bad) {
       const from = socket.frames.length;
@@ -180,6 +208,14 @@ describe("turns", () => {
     assert.equal(broken.end.status, 502);
     world.openai.script(OPENAI_KEY, {});
 
+    // An upstream that echoes the credential: the frame carries it masked, never whole.
+    world.openai.script(OPENAI_KEY, { status: 400, body: openaiError(`Invalid request for key ${OPENAI_KEY}`) }, {});
+    socket.send({ type: "send", id: "f4", session: "s", messages: user("echo") });
+    const echoed = await turnFrames(socket, "f4");
+    assert.equal(echoed.end.type, "error");
+    assert.match(echoed.end.message, /Invalid request for key sk-proj/);
+    assert.ok(!echoed.end.message.includes(OPENAI_KEY.slice(8, 32)), echoed.end.message);
+
     socket.send({ type: "send", id: "f3", session: "s", model: "nosuchprovider/model", messages: user("hi") });
     const unknown = await turnFrames(socket, "f3");
     assert.equal(unknown.end.type, "error");
@@ -242,12 +278,85 @@ describe("turns", () => {
     const refused = await socket.next((f) => f.id === "h5");
     assert.equal(refused.type, "error");
     assert.equal(refused.status, 429);
+    const before = socket.frames.length;
     socket.send({ type: "send", id: "h1", session: "s", messages: user("dup") });
-    const duplicate = await socket.next((f) => f.id === "h1" && f.type === "error");
-    assert.equal(duplicate.status, 409);
+    const duplicate = await socket.next((f) => f.type === "error" && f.status === 409, 5000, before);
+    assert.equal(duplicate.id, undefined, "not taken for the end of the running h1");
+    assert.match(duplicate.message, /"h1" is already running/);
     for (const n of [1, 2, 3, 4]) socket.send({ type: "cancel", id: `h${n}` });
-    for (const n of [2, 3, 4]) assert.equal((await turnFrames(socket, `h${n}`)).end.status, 499);
+    for (const n of [1, 2, 3, 4]) assert.equal((await turnFrames(socket, `h${n}`)).end.status, 499);
+    // A cancel for a turn that has ended, or never ran, is ignored: each turn ends with exactly one frame.
+    const settled = socket.frames.length;
+    socket.send({ type: "cancel", id: "h1" });
+    socket.send({ type: "cancel", id: "never-started" });
+    socket.send({ type: "watch-status" });
+    await socket.next((f) => f.type === "status", 5000, settled);
+    assert.deepEqual(socket.frames.slice(settled).map((f) => f.type), ["status"]);
+    for (const n of [1, 2, 3, 4]) assert.equal(socket.frames.filter((f) => f.id === `h${n}` && (f.type === "done" || f.type === "error")).length, 1);
     world.openai.script(OPENAI_KEY, {});
+  });
+});
+
+describe("sessions and chat commands over the socket (the pipeline's session step)", () => {
+  test("/model in one session is answered by the gateway and governs that session's turns only", async () => {
+    const socket = await ready();
+    const mark = { openai: world.openai.requests.length, anthropic: world.anthropic.requests.length };
+    socket.send({ type: "send", id: "p1", session: "pick-1", messages: user("/model anthropic/claude-opus-4-6") });
+    const picked = await turnFrames(socket, "p1");
+    assert.equal(picked.end.type, "done", JSON.stringify(picked.end));
+    assert.match(picked.end.text, /^Model set to anthropic\/claude-opus-4-6\./);
+    assert.equal(picked.deltas.join(""), picked.end.text);
+    assert.equal(world.openai.requests.length + world.anthropic.requests.length, mark.openai + mark.anthropic, "answered by the gateway itself");
+
+    socket.send({ type: "send", id: "p2", session: "pick-1", messages: user("who answers?") });
+    socket.send({ type: "send", id: "p3", session: "pick-2", messages: user("and here?") });
+    const [chosen, other] = [await turnFrames(socket, "p2"), await turnFrames(socket, "p3")];
+    assert.equal(chosen.end.text, "Hello from the anthropic fake: who answers?");
+    assert.equal(chosen.end.model, "anthropic/claude-opus-4-6");
+    assert.equal(other.end.text, "Hello from the openai fake: and here?");
+    assert.equal(other.end.model, "openai/gpt-5.2");
+
+    // /model status shows credentials masked (the leak check covers every frame).
+    socket.send({ type: "send", id: "p4", session: "pick-1", messages: user("/model status") });
+    const status = await turnFrames(socket, "p4");
+    assert.equal(status.end.type, "done");
+    assert.match(status.end.text, /anthropic:default=/);
+    assert.ok(!status.end.text.includes(ANTHROPIC_KEY.slice(8, 32)));
+  });
+});
+
+test("`agent` reaches the pipeline as x-openclaw-agent: this gateway's agent serves, another is a 400 that names it", async () => {
+  const socket = await ready();
+  socket.send({ type: "send", id: "g1", session: "s", agent: "main", messages: user("as main") });
+  assert.equal((await turnFrames(socket, "g1")).end.text, "Hello from the openai fake: as main");
+  socket.send({ type: "send", id: "g2", session: "s", agent: "elsewhere", messages: user("as another") });
+  const refused = await turnFrames(socket, "g2");
+  assert.equal(refused.end.type, "error");
+  assert.equal(refused.end.status, 400);
+  assert.match(refused.end.message, /main/);
+});
+
+describe("failover", () => {
+  test("a fallback serves the turn: done says which model it stood in for", async () => {
+    const own = await startWorld({
+      store: { version: 1, profiles: { "openai:default": apiKeyProfile("openai", OPENAI_KEY), "anthropic:default": apiKeyProfile("anthropic", ANTHROPIC_KEY) } },
+      config: { agents: { defaults: { model: { primary: "openai/gpt-5.2", fallbacks: ["anthropic/claude-opus-4-6"] } } } },
+    });
+    try {
+      own.openai.script(OPENAI_KEY, { status: 503, body: openaiError("overloaded", "server_error") });
+      const socket = await helloSocket(own.gateway.url, GATEWAY_TOKEN);
+      socket.send({ type: "send", id: "fb", session: "s", messages: user("stand in") });
+      const { deltas, end } = await turnFrames(socket, "fb");
+      leaks.clientVisible.push(...socket.raw);
+      socket.close();
+      assert.equal(end.type, "done", JSON.stringify(end));
+      assert.equal(deltas.join(""), "Hello from the anthropic fake: stand in");
+      assert.equal(end.model, "anthropic/claude-opus-4-6");
+      assert.equal(end.profile, "anthropic:default");
+      assert.equal(end.fallbackFor, "openai/gpt-5.2");
+    } finally {
+      await leaks.closeWorld(own);
+    }
   });
 });
 

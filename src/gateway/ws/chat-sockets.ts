@@ -150,13 +150,11 @@ class Connection {
         return this.fail(undefined, 400, "Already authenticated.");
       case "send":
         return this.startTurn(frame);
-      case "cancel": {
-        const id = typeof frame.id === "string" ? frame.id : undefined;
-        const turn = id === undefined ? undefined : this.turns.get(id);
-        if (!turn) return this.fail(id, 404, `No turn ${JSON.stringify(id ?? null).slice(0, 220)} is running.`);
-        turn.abort();
+      case "cancel":
+        if (typeof frame.id !== "string") return this.fail(undefined, 400, 'A cancel needs the "id" of the turn to stop.');
+        // A turn that already ended (a cancel racing its done) is left alone: no second frame for it.
+        this.turns.get(frame.id)?.abort();
         return;
-      }
       case "watch-status":
         return this.watchStatus();
       default:
@@ -169,7 +167,8 @@ class Connection {
     const problem = checkSend(frame);
     if (problem) return this.fail(id, 400, problem);
     if (this.hub.closing) return this.fail(id, 503, "The gateway is shutting down.");
-    if (this.turns.has(id!)) return this.fail(id, 409, `A turn with id "${id}" is already running.`);
+    // Without its id: an error carrying it would read as the end of the running turn of that id.
+    if (this.turns.has(id!)) return this.fail(undefined, 409, `A turn with id "${id}" is already running; this send was ignored.`);
     if (this.turns.size >= MAX_TURNS_PER_CONNECTION) return this.fail(id, 429, `At most ${MAX_TURNS_PER_CONNECTION} turns may run at once on one connection.`);
     const abort = new AbortController();
     this.turns.set(id!, abort);
@@ -201,8 +200,9 @@ class Connection {
   }
 
   private watchStatus(): void {
-    if (!this.unwatch) this.unwatch = this.hub.options.deps.state.onChange(() => this.scheduleStatus());
-    this.lastStatus = ""; // "now", even when nothing changed
+    this.lastStatus = ""; // sent even when nothing changed
+    if (this.unwatch) return this.scheduleStatus(); // asked again: within the same pace as pushes
+    this.unwatch = this.hub.options.deps.state.onChange(() => this.scheduleStatus());
     void this.pushStatus();
   }
 

@@ -36,6 +36,8 @@ export type TurnResult = { ok: true; text: string; servedBy: ServedBy } | { ok: 
 const MAX_ERROR_BODY = 64 * 1024;
 /** A single event-stream line from the gateway itself; its own limits keep lines far smaller. */
 const MAX_LINE = 8 * 1024 * 1024;
+/** The whole reply, kept for `done`: far beyond any model's output limit. */
+export const MAX_REPLY_CHARS = 16 * 1024 * 1024;
 
 function header(res: IncomingMessage, name: string): string | undefined {
   const value = res.headers[name];
@@ -145,6 +147,7 @@ export async function runTurn(input: TurnInput): Promise<TurnResult> {
       }
       const piece = contentOf(chunk.choices?.[0]?.delta?.content);
       if (piece) {
+        if (text.length + piece.length > MAX_REPLY_CHARS) return { ok: false, status: 502, message: `The reply grew over ${MAX_REPLY_CHARS} characters; stopped.` };
         text += piece;
         input.onDelta(piece);
       }

@@ -61,8 +61,18 @@ export class ChatClient {
     });
     const client = new ChatClient(ws);
     const ready = new Promise<void>((resolve, reject) => {
-      ws.once("close", (code, reason) => reject(new OpenClawError(closeReason(code, reason.toString()), code === 4401 ? { hint: TOKEN_HINT } : {})));
-      client.onReady = resolve;
+      const timer = setTimeout(() => {
+        reject(new OpenClawError(`${url} accepted the WebSocket but did not answer the hello within ${CONNECT_TIMEOUT_MS / 1000} s; is it an openclaw gateway?`));
+        ws.terminate();
+      }, CONNECT_TIMEOUT_MS);
+      ws.once("close", (code, reason) => {
+        clearTimeout(timer);
+        reject(new OpenClawError(closeReason(code, reason.toString()), code === 4401 ? { hint: TOKEN_HINT } : {}));
+      });
+      client.onReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
     });
     ws.send(JSON.stringify({ type: "hello", token }));
     await ready;
