@@ -266,6 +266,9 @@ export async function installGatewayService(options: InstallOptions): Promise<In
   const detail = outcome.detail ?? "unknown error";
   lines.push(outcome.manager === "unavailable" ? unavailableLine(platform, detail) : `The service manager refused to start it: ${detail}`);
   lines.push("Start it by hand:", ...manualFor().map((command) => `  ${command}`));
+  if (outcome.manager === "unavailable" && platform === "systemd") {
+    lines.push("(systemctl --user needs your systemd user session: run it logged in as this user, not through sudo/su or inside a container.)");
+  }
   return { platform, path, fileStatus, manager: outcome.manager, detail, manual: manualFor(), lines };
 }
 
@@ -358,7 +361,9 @@ export async function uninstallGatewayService(options: ServiceOptions): Promise<
         ? [`systemctl --user disable --now ${SYSTEMD_UNIT_NAME}`, "systemctl --user daemon-reload"]
         : [`launchctl bootout ${launchdTarget(options).target}`];
     lines.push(
-      manager === "unavailable" ? `${platform} is not available here (${detail}); a gateway it started may still run. Stop it with:` : `The service manager refused to stop it (${detail}). Stop it with:`,
+      manager === "unavailable"
+        ? `${platform} is not available here (${detail}), so it was not asked to stop the service. Where it is (your login session), stop it with:`
+        : `The service manager refused to stop it (${detail}). Stop it with:`,
       ...manual.map((command) => `  ${command}`),
     );
   }
