@@ -38,6 +38,19 @@ export interface DoctorRun {
 }
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+function hintOf(error: unknown): string | undefined {
+  const hint = (error as { hint?: unknown } | undefined)?.hint;
+  return typeof hint === "string" ? hint : undefined;
+}
+
+/**
+ * A failure to report as a finding, not a crash. Not `instanceof OpenClawError`:
+ * the SQLite backend is a bundle of its own (scripts/build.mjs), with its own
+ * copy of the class. Bugs (TypeError and the like) still crash, loudly.
+ */
+function isReportable(error: unknown): error is Error {
+  return error instanceof OpenClawError || (error instanceof Error && !(error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError || error instanceof SyntaxError));
+}
 
 export async function runDoctor(options: RunOptions): Promise<DoctorRun> {
   const { env, cwd, now } = options;
@@ -61,13 +74,13 @@ export async function runDoctor(options: RunOptions): Promise<DoctorRun> {
   try {
     ctx = await loadStateContext({ env, cwd, shellEnvKeys: { triggerKeys: SHELL_ENV_TRIGGER_KEYS, importKeys: SHELL_ENV_IMPORTED_KEYS } });
   } catch (error) {
-    if (!(error instanceof OpenClawError)) throw error;
+    if (!isReportable(error)) throw error;
     findings.push({
       id: "config.invalid",
       group: "Config",
       severity: "error",
       text: `${message(error)} (checks that need the config were skipped)`,
-      fix: error instanceof FileFormatError ? "fix the file by hand (doctor never rewrites a config it cannot read)" : (error.hint ?? "fix the config"),
+      fix: error instanceof FileFormatError || /config/i.test(error.message) ? "fix the file by hand (doctor never rewrites a config it cannot read)" : (hintOf(error) ?? "fix the config"),
     });
   }
 
@@ -96,18 +109,19 @@ export async function runDoctor(options: RunOptions): Promise<DoctorRun> {
       backend = await openCredentialBackend(ctx);
       inputs.backend = backend;
     } catch (error) {
-      if (!(error instanceof OpenClawError)) throw error;
-      findings.push({ id: "store.backend", group: "Auth store", severity: "error", text: message(error), ...(error.hint ? { fix: error.hint } : {}) });
+      if (!isReportable(error)) throw error;
+      const hint = hintOf(error);
+      findings.push({ id: "store.backend", group: "Auth store", severity: "error", text: message(error), ...(hint ? { fix: hint } : {}) });
     }
     if (backend) {
       for (const agent of inputs.agents) {
         try {
           inputs.views.set(agent.id, await backend.read(agent.id));
         } catch (error) {
-          if (!(error instanceof OpenClawError)) throw error;
+          if (!isReportable(error)) throw error;
           // The state check names a 2026.9 store waiting for its migration, with the fix.
           if (/requires legacy credential migration/.test(message(error))) continue;
-          findings.push({ id: `store.unreadable:${agent.id}`, group: "Auth store", severity: "error", text: message(error), fix: error.hint ?? "fix the store by hand" });
+          findings.push({ id: `store.unreadable:${agent.id}`, group: "Auth store", severity: "error", text: message(error), fix: hintOf(error) ?? "fix the store by hand" });
         }
       }
     }

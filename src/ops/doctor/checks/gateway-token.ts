@@ -60,6 +60,7 @@ export const gatewayTokenCheck: Check = {
         fix: "set a random one: remove gateway.auth.token and start `openclaw gateway` once to generate one",
       });
     }
+    if (findings.length === 0) findings.push({ id: "gateway-token.ok", group: GROUP, severity: "info", text: `Gateway token set (${token.source}).` });
     return findings;
   },
 };
