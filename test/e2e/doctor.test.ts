@@ -282,6 +282,25 @@ describe("openclaw doctor on a JSON-era (2026.2.26) home", () => {
     });
   });
 
+  test("OpenClaw's own lock files: a dead holder's is stale and removed by --fix, a live holder's is left alone", async () => {
+    await inTempHome(async (home) => {
+      writeJson(home.configPath, {});
+      writeJson(home.storePath, { version: 1, profiles: {} });
+      chmodSync(home.stateDir, 0o700);
+      // A pid no process has (above the kernel's pid_max), and this test's own pid (alive).
+      writeFileSync(`${home.configPath}.lock`, JSON.stringify({ pid: 2 ** 22 + 12345, createdAt: new Date().toISOString() }));
+      writeFileSync(`${home.storePath}.lock`, JSON.stringify({ pid: process.pid, createdAt: new Date().toISOString() }));
+      const { report } = await doctorJson(home, ["--fix"]);
+      const stale = finding(report, "locks.stale:~/.openclaw/openclaw.json.lock");
+      assert.equal(stale.fixed, true);
+      assert.match(stale.text, /pid 4206649, gone/);
+      assert.equal(existsSync(`${home.configPath}.lock`), false);
+      const held = finding(report, "locks.held:~/.openclaw/agents/main/agent/auth-profiles.json.lock");
+      assert.equal(held.severity, "info");
+      assert.equal(existsSync(`${home.storePath}.lock`), true);
+    });
+  });
+
   test("a running gateway's /health is read at the configured port; an unhealthy one is an error", async () => {
     let body = { ok: true, version: "9.9.9", problems: [] as unknown[] };
     const server = createServer((req, res) => {

@@ -8,7 +8,6 @@ import { runDoctor } from "../../ops/doctor/runner.ts";
 import type { Finding, GatewayTarget } from "../../ops/doctor/types.ts";
 import type { StateContext } from "../../state/context.ts";
 import { resolveHomeDir } from "../../state/paths.ts";
-import { CancelledError } from "../errors.ts";
 import { colorizer, printJson, printLine, type CliIO } from "../io.ts";
 import { connectHost, resolveHost, resolvePort } from "./gateway/address.ts";
 
@@ -28,11 +27,16 @@ function gatewayTarget(ctx: StateContext): GatewayTarget {
   return token ? { url, token: { value: token.token, source: `${describeTokenSource(token, ctx.display(ctx.configPath))}, ${maskSecret(token.token)}` } } : { url };
 }
 
-async function askEach(finding: Finding): Promise<boolean> {
-  const { confirm, isCancel } = await import("@clack/prompts");
-  const answer = await confirm({ message: `${finding.text}\n  Fix: ${finding.repair!.action}?`, initialValue: true });
-  if (isCancel(answer)) throw new CancelledError();
-  return answer === true;
+/** Asks before each repair; Ctrl-C declines this one and every one after it (repairs already made stay made, and are reported). */
+function askEach(): (finding: Finding) => Promise<boolean> {
+  let cancelled = false;
+  return async (finding) => {
+    if (cancelled) return false;
+    const { confirm, isCancel } = await import("@clack/prompts");
+    const answer = await confirm({ message: `${finding.text}\n  Fix: ${finding.repair!.action}?`, initialValue: true });
+    if (isCancel(answer)) cancelled = true;
+    return answer === true;
+  };
 }
 
 const SEVERITY_COLOR = { error: 31, warn: 33, info: 2 } as const;
@@ -43,7 +47,7 @@ export async function run(options: DoctorOptions, io: CliIO): Promise<number> {
   const doctor = await runDoctor({ env: io.env, cwd: io.cwd, now: io.now(), gatewayTarget });
   let outcomes: FixOutcome[] = [];
   try {
-    if (fix) outcomes = await applyRepairs(doctor.findings, interactive ? askEach : async () => true);
+    if (fix) outcomes = await applyRepairs(doctor.findings, interactive ? askEach() : async () => true);
   } finally {
     doctor.close();
   }
