@@ -256,6 +256,7 @@ describe("openclaw doctor on a JSON-era (2026.2.26) home", () => {
       const key = "sk-ant-api03-shared-0123456789abcdefghij";
       writeJson(home.configPath, {
         gateway: { auth: { token: key } },
+        models: { providers: { mistral: { baseUrl: "http://127.0.0.1:9", apiKey: "mistral-config-key-0123456789abcdef" } } },
         agents: { defaults: { model: { primary: "anthropic/claude-opus-4-6", fallbacks: ["openai/gpt-5-mini"] } } },
       });
       writeJson(home.storePath, {
@@ -273,7 +274,8 @@ describe("openclaw doctor on a JSON-era (2026.2.26) home", () => {
       const same = finding(report, "gateway-token.same-as-provider-key");
       assert.equal(same.severity, "error");
       assert.match(same.text, /profile anthropic:default/);
-      assertNoSecrets([JSON.stringify(report)], [key]);
+      assert.match(finding(report, "key-sources.config:mistral").text, /^mistral: \S+\.\.\.\S+ from config \(~\/\.openclaw\/openclaw\.json: models\.providers\.mistral\.apiKey\)\.$/);
+      assertNoSecrets([JSON.stringify(report)], [key, "mistral-config-key-0123456789abcdef"]);
 
       const env = { OPENCLAW_GATEWAY_TOKEN: "letmein" };
       const weak = await doctorJson(home, [], env);

@@ -44,6 +44,16 @@ export const keySourcesCheck: Check = {
         });
       }
     }
+    for (const [id, config] of Object.entries(ctx.config.models?.providers ?? {})) {
+      const key = config.apiKey?.trim();
+      if (!key) continue;
+      findings.push({
+        id: `key-sources.config:${id}`,
+        group: GROUP,
+        severity: "info",
+        text: `${id}: ${maskSecret(key)} from config (${ctx.display(ctx.configPath)}: models.providers.${id}.apiKey).`,
+      });
+    }
     return findings;
   },
 };
