@@ -194,6 +194,24 @@ describe("openclaw doctor on a JSON-era (2026.2.26) home", () => {
     });
   });
 
+  test("credentials/oauth.json is imported into the default agent's new store only, never copied into a sub-agent's", async () => {
+    await inTempHome(async (home) => {
+      writeJson(home.configPath, { agents: { list: [{ id: "main", default: true }, { id: "work" }] } });
+      const oauth = { "openai-codex": { access: "acc-doctor-0123456789abcdefghij", refresh: "ref-doctor-0123456789abcdefghij", expires: Date.now() + 48 * HOUR, accountId: "acct-1" } };
+      const oauthPath = join(home.stateDir, "credentials", "oauth.json");
+      writeJson(oauthPath, oauth);
+      const oauthBytes = readFileSync(oauthPath);
+      chmodSync(home.stateDir, 0o700);
+      const { report } = await doctorJson(home, ["--fix"]);
+      assert.equal(finding(report, "legacy.import:main").fixed, true);
+      assert.equal(report.findings.some((f) => f.id === "legacy.import:work"), false);
+      assert.deepEqual(readJson(home.storePath).profiles, { "openai-codex:default": { ...oauth["openai-codex"], type: "oauth", provider: "openai-codex" } });
+      assert.equal(existsSync(join(home.stateDir, "agents", "work", "agent", "auth-profiles.json")), false);
+      assert.deepEqual(readFileSync(oauthPath), oauthBytes);
+      assertNoSecrets([JSON.stringify(report)], [oauth["openai-codex"].access, oauth["openai-codex"].refresh]);
+    });
+  });
+
   test("a healthy home exits 0; warnings alone do not fail it", async () => {
     await inTempHome(async (home) => {
       writeJson(home.configPath, {

@@ -16,15 +16,21 @@ import { authStorePath, emptyStore, parseStoreText, serializeStore } from "../..
 import { withFileLock } from "../../../state/file-lock.ts";
 import { readTextIfExists, verifyJson, writeFileAtomic } from "../../../state/safe-file.ts";
 import { isTruthy } from "../../../state/shell-env.ts";
-import type { Check, DoctorInputs, Finding, Repair } from "../types.ts";
+import type { AgentRef, Check, DoctorInputs, Finding, Repair } from "../types.ts";
 
 const GROUP = "Legacy state";
 
-function oauthJsonPath(inputs: DoctorInputs): string {
-  return join(inputs.env.OPENCLAW_OAUTH_DIR?.trim() || join(inputs.stateDir, "credentials"), "oauth.json");
+/**
+ * oauth.json goes to the default agent only: written into a sub-agent's own
+ * store, its OAuth tokens would shadow the default agent's read-through copy
+ * and go stale there at the next refresh (docs/auth.md §7).
+ */
+function oauthJsonPath(inputs: DoctorInputs, agent: AgentRef): string | undefined {
+  return agent.isDefault ? join(inputs.env.OPENCLAW_OAUTH_DIR?.trim() || join(inputs.stateDir, "credentials"), "oauth.json") : undefined;
 }
 
-function importRepair(inputs: DoctorInputs, agentDir: string): Repair {
+function importRepair(inputs: DoctorInputs, agent: AgentRef): Repair {
+  const agentDir = agent.dir;
   const storePath = authStorePath(agentDir);
   const shown = inputs.display(storePath);
   return {
@@ -33,7 +39,7 @@ function importRepair(inputs: DoctorInputs, agentDir: string): Repair {
       withFileLock(storePath, async () => {
         // Looked at again under the lock: a store written meanwhile wins, and nothing is imported over it.
         if ((await readTextIfExists(storePath)) !== undefined) return "nothing to do";
-        const imported = await importLegacyStores(agentDir, oauthJsonPath(inputs), emptyStore());
+        const imported = await importLegacyStores(agentDir, oauthJsonPath(inputs, agent), emptyStore());
         if (!imported) return "nothing to do";
         const text = serializeStore(imported.store);
         await writeFileAtomic(storePath, text, { verify: (written) => parseStoreText(storePath, written).then(() => verifyJson(written)) });
@@ -79,7 +85,7 @@ export const legacyCheck: Check = {
       }
       let imported;
       try {
-        imported = await importLegacyStores(agent.dir, oauthJsonPath(inputs), emptyStore());
+        imported = await importLegacyStores(agent.dir, oauthJsonPath(inputs, agent), emptyStore());
       } catch (error) {
         findings.push({ id: `legacy.unreadable:${agent.id}`, group: GROUP, severity: "error", text: (error as Error).message, fix: "fix or move the file away" });
         continue;
@@ -92,7 +98,7 @@ export const legacyCheck: Check = {
         text: `${imported.sources.map(display).join(" and ")} not yet migrated to ${display(storePath)} (${Object.keys(imported.store.profiles).length} profile(s), imported in memory on every run).`,
         fix: readOnly ? "unset OPENCLAW_AUTH_STORE_READONLY, then openclaw doctor --fix" : "openclaw doctor --fix",
       };
-      if (!readOnly) finding.repair = importRepair(inputs, agent.dir);
+      if (!readOnly) finding.repair = importRepair(inputs, agent);
       findings.push(finding);
     }
     return findings;
