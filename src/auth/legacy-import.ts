@@ -60,8 +60,10 @@ export interface LegacyImport {
   authJsonPath?: string;
 }
 
-/** Builds the store an agent without auth-profiles.json starts from; undefined if nothing to import. */
-/** `oauthJsonPath` undefined: the agent's own auth.json only (doctor imports oauth.json into the default agent alone). */
+/**
+ * Builds the store an agent without auth-profiles.json starts from; undefined if nothing to import.
+ * `oauthJsonPath` undefined: the agent's own auth.json only (doctor imports oauth.json into the default agent alone).
+ */
 export async function importLegacyStores(agentDir: string, oauthJsonPath: string | undefined, base: AuthStore): Promise<LegacyImport | undefined> {
   const store: AuthStore = { ...base, profiles: { ...base.profiles } };
   const sources: string[] = [];

@@ -247,7 +247,7 @@ input (1 when a message failed, the gateway cannot be reached or refuses the tok
   program
     .command("doctor")
     .description("Check config, credentials, permissions and the gateway; --fix repairs what is safe (chmod, legacy imports, stale locks)")
-    .option("--fix", "apply the safe repairs (backs up first; never drops a credential)")
+    .option("--fix", "apply the safe repairs (never replaces a file's content or drops a credential)")
     .option("--repair", "same as --fix")
     .option("--yes", "do not ask before each repair")
     .option("--non-interactive", "never prompt (the default when not on a terminal)")
