@@ -60,8 +60,11 @@ export interface LegacyImport {
   authJsonPath?: string;
 }
 
-/** Builds the store an agent without auth-profiles.json starts from; undefined if nothing to import. */
-export async function importLegacyStores(agentDir: string, oauthJsonPath: string, base: AuthStore): Promise<LegacyImport | undefined> {
+/**
+ * Builds the store an agent without auth-profiles.json starts from; undefined if nothing to import.
+ * `oauthJsonPath` undefined: the agent's own auth.json only (doctor imports oauth.json into the default agent alone).
+ */
+export async function importLegacyStores(agentDir: string, oauthJsonPath: string | undefined, base: AuthStore): Promise<LegacyImport | undefined> {
   const store: AuthStore = { ...base, profiles: { ...base.profiles } };
   const sources: string[] = [];
   const authJsonPath = join(agentDir, LEGACY_AUTH_FILENAME);
@@ -79,17 +82,17 @@ export async function importLegacyStores(agentDir: string, oauthJsonPath: string
   }
   if (importedAuthJson) sources.push(authJsonPath);
 
-  const oauth = await readLegacyMap(oauthJsonPath);
+  const oauth = oauthJsonPath === undefined ? undefined : await readLegacyMap(oauthJsonPath);
   let importedOAuth = false;
   for (const [provider, raw] of Object.entries(oauth ?? {})) {
-    const id = legacyProfileId(provider, oauthJsonPath);
+    const id = legacyProfileId(provider, oauthJsonPath!);
     if (raw === null || typeof raw !== "object" || ownValue(store.profiles, id)) continue;
     const credential = { ...(raw as Record<string, unknown>), type: "oauth", provider: provider.trim() };
     if (!matchesSchema(CREDENTIAL_JSON_SCHEMA, credential)) continue;
     setOwnValue(store.profiles, id, credential as Credential);
     importedOAuth = true;
   }
-  if (importedOAuth) sources.push(oauthJsonPath);
+  if (importedOAuth) sources.push(oauthJsonPath!);
 
   if (sources.length === 0) return undefined;
   registerStoreSecrets(store);

@@ -244,6 +244,16 @@ input (1 when a message failed, the gateway cannot be reached or refuses the tok
     )
     .action((options) => later(async (io) => (await import("./commands/chat/run.ts")).run(options, io)));
 
+  program
+    .command("doctor")
+    .description("Check config, credentials, permissions and the gateway; --fix repairs what is safe (chmod, legacy imports, stale locks)")
+    .option("--fix", "apply the safe repairs (never replaces a file's content or drops a credential)")
+    .option("--repair", "same as --fix")
+    .option("--yes", "do not ask before each repair")
+    .option("--non-interactive", "never prompt (the default when not on a terminal)")
+    .option("--json", "print a machine-readable report")
+    .action((options) => later(async (io) => (await import("./commands/doctor.ts")).run(options, io)));
+
   gateway
     .command("token")
     .description("Print the gateway token clients send: whole when piped (TOKEN=$(openclaw gateway token)), masked on a terminal")

@@ -2,7 +2,7 @@
 // (DESIGN §4.4): `<file>.lock`, a directory made atomically by mkdir, kept
 // fresh by its holder and taken over once stale (proper-lockfile).
 import { readFileSync } from "node:fs";
-import { lstat, unlink } from "node:fs/promises";
+import { lstat, rmdir, unlink } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import { DiskFullError, OpenClawError, errnoCode, isDiskFullCode } from "./errors.ts";
 import { ensureDir } from "./safe-file.ts";
@@ -77,6 +77,61 @@ async function settleForeignLock(lockPath: string): Promise<void> {
       reportLockWait?.(`Waiting for ${basename(lockPath.slice(0, -".lock".length))}: OpenClaw${holder} is writing it…`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export interface LockState {
+  /** Ours (a proper-lockfile directory) or OpenClaw 2026.2.26's (a file with its pid). */
+  kind: "directory" | "openclaw-file";
+  /** Abandoned by the same rules withFileLock uses to take a lock over. */
+  stale: boolean;
+  /** `pid 123` for OpenClaw's lock files that name one. */
+  holder?: string;
+  ageMs: number;
+}
+
+/** What a `<file>.lock` is and whether it is abandoned (for `openclaw doctor`); undefined when there is none. */
+export async function inspectLock(lockPath: string, now = Date.now()): Promise<LockState | undefined> {
+  let stats;
+  try {
+    stats = await lstat(lockPath);
+  } catch {
+    return undefined;
+  }
+  if (stats.isDirectory()) {
+    // The holder touches it every LOCK_STALE_MS / 2; silent longer than LOCK_STALE_MS, its process is gone.
+    const ageMs = now - stats.mtimeMs;
+    return { kind: "directory", stale: ageMs > LOCK_STALE_MS, ageMs };
+  }
+  if (!stats.isFile()) return undefined;
+  let payload: { pid?: unknown; createdAt?: unknown } | undefined;
+  try {
+    payload = JSON.parse(readFileSync(lockPath, "utf8"));
+  } catch {
+    payload = undefined;
+  }
+  const created = typeof payload?.createdAt === "string" ? Date.parse(payload.createdAt) : Number.NaN;
+  const ageMs = now - (Number.isFinite(created) ? created : stats.mtimeMs);
+  const pid = typeof payload?.pid === "number" ? payload.pid : undefined;
+  const stale = (pid !== undefined && !processIsAlive(pid)) || ageMs > FOREIGN_LOCK_STALE_MS;
+  return { kind: "openclaw-file", stale, ageMs, ...(pid !== undefined ? { holder: `pid ${pid}` } : {}) };
+}
+
+/**
+ * Removes a lock only if it is still abandoned when looked at again: an empty
+ * lock directory (rmdir refuses a non-empty one) or OpenClaw's lock file.
+ * Resolves to false when it was taken back or is gone.
+ */
+export async function removeStaleLock(lockPath: string): Promise<boolean> {
+  const state = await inspectLock(lockPath);
+  if (!state?.stale) return false;
+  try {
+    if (state.kind === "directory") await rmdir(lockPath);
+    else await unlink(lockPath);
+    return true;
+  } catch (error) {
+    if (errnoCode(error) === "ENOENT") return false;
+    throw error;
   }
 }
 
