@@ -23,19 +23,22 @@ export interface Finding {
 export const findingKey = (finding: Pick<Finding, "provider" | "profileId" | "status">): string =>
   `${finding.provider}|${finding.profileId ?? "-"}|${finding.status}`;
 
-const agentFlag = (agentId: string | undefined) => (agentId ? ` --agent ${agentId}` : "");
+/** A value as one shell word: the fix is meant to be pasted into a shell, and a hand-written profile id may hold `$(…)`. */
+export const shellWord = (value: string) => (/^[A-Za-z0-9._:@/+=-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`);
+
+const agentFlag = (agentId: string | undefined) => (agentId ? ` --agent ${shellWord(agentId)}` : "");
 
 function fixFor(provider: string, profile: { profileId: string; type: string } | undefined, agentId: string | undefined): string {
   if (!profile) {
     // The same wording as `models status`'s "Missing auth" section, as a command.
     const hint = descriptorFor(provider)?.setupHints.missingAuth;
-    const command = /`(openclaw [^`]+)`/.exec(hint ?? "")?.[1] ?? `openclaw models auth paste-api-key --provider ${provider}`;
+    const command = /`(openclaw [^`]+)`/.exec(hint ?? "")?.[1] ?? `openclaw models auth paste-api-key --provider ${shellWord(provider)}`;
     return command + agentFlag(agentId);
   }
   // OAuth without a refresh token cannot renew itself; a fresh token (or `models auth add`) replaces it.
   if (profile.type === "oauth") return `openclaw models auth add${agentFlag(agentId)}`;
-  const profileFlag = profile.profileId === `${provider}:manual` ? "" : ` --profile-id ${profile.profileId}`;
-  return `openclaw models auth paste-token --provider ${provider}${profileFlag}${agentFlag(agentId)}`;
+  const profileFlag = profile.profileId === `${provider}:manual` ? "" : ` --profile-id ${shellWord(profile.profileId)}`;
+  return `openclaw models auth paste-token --provider ${shellWord(provider)}${profileFlag}${agentFlag(agentId)}`;
 }
 
 /**
