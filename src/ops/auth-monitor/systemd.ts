@@ -29,7 +29,7 @@ export function parseEvery(raw: string): string {
 /** One word of an ExecStart= or Environment= line: %-specifiers and $-expansion disarmed, quoted when needed. */
 export function systemdWord(word: string): string {
   const escaped = word.replaceAll("%", "%%").replaceAll("$", "$$$$");
-  if (/^[A-Za-z0-9_/.:=@+,-]+$/.test(escaped)) return escaped;
+  if (/^[A-Za-z0-9_/.:=@+,%-]+$/.test(escaped)) return escaped;
   return `"${escaped.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n")}"`;
 }
 
