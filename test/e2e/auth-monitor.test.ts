@@ -346,7 +346,10 @@ describe("auth-monitor install", () => {
       const timer = readFileSync(join(unitDir, "openclaw-auth-monitor.timer"), "utf8");
       const settingsFile = join(home.stateDir, "auth-monitor.json");
       assert.match(service, /^Type=oneshot$/m);
-      assert.match(service, new RegExp(`^ExecStart=\\S+node\\S* \\S+openclaw\\.cjs auth-monitor run --config ${settingsFile.replaceAll(".", "\\.")}$`, "m"));
+      const execStart = /^ExecStart=(.*)$/m.exec(service)![1]!.split(" ").map((word) => JSON.parse(word) as string);
+      assert.deepEqual(execStart.slice(2), ["auth-monitor", "run", "--config", settingsFile]);
+      assert.match(execStart[1]!, /\/dist\/openclaw\.cjs$/);
+      assert.equal(statSync(join(unitDir, "openclaw-auth-monitor.service")).mode & 0o777, 0o644);
       assert.match(service, /^SuccessExitStatus=1 2$/m);
       assert.match(timer, /^OnBootSec=5min$/m);
       assert.match(timer, /^OnUnitActiveSec=15min$/m);
@@ -361,7 +364,6 @@ describe("auth-monitor install", () => {
 
       // What the service runs works: the settings file drives the run (ntfy is not reachable here, so exit 3).
       tokenStore(home, HOUR);
-      const execStart = /^ExecStart=(.*)$/m.exec(service)![1]!.split(" ");
       // Not spawnSync: the fake webhook answers from this process's event loop.
       const ran = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
         const child = spawn(execStart[0]!, execStart.slice(1).concat(["--ntfy-server", "http://127.0.0.1:9"]), {
@@ -392,7 +394,7 @@ describe("auth-monitor install", () => {
       assert.match(result.stdout, /systemctl --user daemon-reload && systemctl --user enable --now openclaw-auth-monitor\.timer/);
       const service = readFileSync(join(home.home, ".config", "systemd", "user", "openclaw-auth-monitor.service"), "utf8");
       assert.match(service, /^Environment="OPENCLAW_STATE_DIR=.*\/my state"$/m);
-      assert.match(service, /--config ".*\/my state\/auth-monitor\.json"$/m);
+      assert.match(service, /"--config" ".*\/my state\/auth-monitor\.json"$/m);
       assert.match(readFileSync(join(home.home, ".config", "systemd", "user", "openclaw-auth-monitor.timer"), "utf8"), /^OnUnitActiveSec=30min$/m);
     } finally {
       home.cleanup();

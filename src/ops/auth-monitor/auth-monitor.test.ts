@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { channelAfter, planChannel } from "./monitor.ts";
 import { alertMessage, findingKey, shellWord, type Finding } from "./findings.ts";
-import { parseEvery, renderService, systemdWord } from "./systemd.ts";
+import { execWord, parseEvery, renderService } from "./systemd.ts";
 import { loadState } from "./state.ts";
 
 const HOUR = 3_600_000;
@@ -53,15 +53,16 @@ test("messages: the worst status decides priority and title; fixes are shell-saf
   assert.equal(shellWord("a'b $(x)"), `'a'\\''b $(x)'`);
 });
 
-test("systemd words: %-specifiers and $ are disarmed, spaces and quotes quoted", () => {
-  assert.equal(systemdWord("/usr/bin/node"), "/usr/bin/node");
-  assert.equal(systemdWord("/home/a b/x"), '"/home/a b/x"');
-  assert.equal(systemdWord("100%"), "100%%");
-  assert.equal(systemdWord("$HOME"), '"$$HOME"');
-  assert.equal(systemdWord('say "hi"'), '"say \\"hi\\""');
-  const unit = renderService({ execStart: ["/n", "/o.cjs", "auth-monitor", "run"], environment: { OPENCLAW_STATE_DIR: "/s" }, every: "30min" });
-  assert.match(unit, /^ExecStart=\/n \/o\.cjs auth-monitor run$/m);
-  assert.match(unit, /^Environment=OPENCLAW_STATE_DIR=\/s$/m);
+test("ExecStart words are quoted with %-specifiers and $-expansion disarmed; Environment= keeps $ as it is", () => {
+  assert.equal(execWord("/usr/bin/node"), '"/usr/bin/node"');
+  assert.equal(execWord("/home/a b/x"), '"/home/a b/x"');
+  assert.equal(execWord("100%"), '"100%%"');
+  assert.equal(execWord("$HOME"), '"$$HOME"');
+  assert.equal(execWord('say "hi"'), '"say \\"hi\\""');
+  const unit = renderService({ execStart: ["/n", "/o.cjs", "auth-monitor", "run"], environment: { OPENCLAW_STATE_DIR: "/s/$x" } });
+  assert.match(unit, /^ExecStart="\/n" "\/o\.cjs" "auth-monitor" "run"$/m);
+  assert.match(unit, /^Environment="OPENCLAW_STATE_DIR=\/s\/\$x"$/m);
+  assert.match(unit, /^SuccessExitStatus=1 2$/m);
 });
 
 test("--every: systemd spellings, a bare number is minutes, nonsense is refused", () => {

@@ -1,24 +1,23 @@
 // The auth monitor as a systemd user timer (spec §7: OpenClaw's
-// scripts/systemd/openclaw-auth-monitor.{service,timer}): unit rendering,
-// `systemctl --user`, and telling "no user systemd here" from other failures.
-// (Written here because the gateway-service branch had no shared systemd
-// helpers yet when this was built.)
-import { execFile } from "node:child_process";
-import { join } from "node:path";
-import { resolveHomeDir, type Env } from "../../state/paths.ts";
+// scripts/systemd/openclaw-auth-monitor.{service,timer}). Quoting, running
+// systemctl, "no user systemd here" and where unit files go are the gateway
+// service's helpers (ops/service/); what is here is the timer's own part.
+import { dirname } from "node:path";
+import { systemdQuote } from "../service/render.ts";
+import { firstLine, spawnRunner } from "../service/runner.ts";
+import { serviceFilePath, systemdUnavailable } from "../service/index.ts";
+import type { Env } from "../../state/paths.ts";
 
 export const UNIT_NAME = "openclaw-auth-monitor";
 export const SERVICE_FILE = `${UNIT_NAME}.service`;
 export const TIMER_FILE = `${UNIT_NAME}.timer`;
 
-export function userUnitDir(env: Env): string {
-  const config = env.XDG_CONFIG_HOME?.trim() ? env.XDG_CONFIG_HOME : join(resolveHomeDir(env), ".config");
-  return join(config!, "systemd", "user");
-}
+/** ~/.config/systemd/user (or $XDG_CONFIG_HOME/systemd/user), as for the gateway's unit. */
+export const userUnitDir = (env: Env): string => dirname(serviceFilePath(env, "systemd"));
 
 const UNITS: Record<string, string> = { s: "s", sec: "s", m: "min", min: "min", h: "h", hr: "h", hour: "h", hours: "h", d: "d", day: "d", days: "d" };
 
-/** `--every`: `30min`, `30m`, `1h`, `90s`, `1d` → systemd's spelling (`30min`). */
+/** `--every`: `30min`, `30m`, `1h`, `90s`, `1d` (a bare number is minutes) → systemd's spelling (`30min`). */
 export function parseEvery(raw: string): string {
   const match = /^(\d+)\s*([a-z]+)?$/i.exec(raw.trim());
   const unit = match ? UNITS[(match[2] ?? "min").toLowerCase()] : undefined;
@@ -26,32 +25,28 @@ export function parseEvery(raw: string): string {
   return `${Number(match[1])}${unit}`;
 }
 
-/** One word of an ExecStart= or Environment= line: %-specifiers and $-expansion disarmed, quoted when needed. */
-export function systemdWord(word: string): string {
-  const escaped = word.replaceAll("%", "%%").replaceAll("$", "$$$$");
-  if (/^[A-Za-z0-9_/.:=@+,%-]+$/.test(escaped)) return escaped;
-  return `"${escaped.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n")}"`;
-}
+/** One ExecStart= word: quoted (systemdQuote: `\`, `"`, `%`), and `$` doubled, since ExecStart= expands $VARS. */
+export const execWord = (word: string): string => systemdQuote(word.replaceAll("$", () => "$$"));
 
 export interface UnitInputs {
   /** The program and its arguments: [node, openclaw.cjs, "auth-monitor", "run", …]. */
   execStart: string[];
   /** Variables the service needs to find the same state (paths only, never a secret). */
   environment: Record<string, string>;
-  every: string;
 }
 
 export function renderService(inputs: UnitInputs): string {
-  const env = Object.entries(inputs.environment).map(([key, value]) => `Environment=${systemdWord(`${key}=${value}`)}`);
   return [
+    "# Written by `openclaw auth-monitor install`. No secrets here: the ntfy topic and",
+    "# webhook URL are in the 0600 settings file that --config names.",
     "[Unit]",
     "Description=OpenClaw auth monitor: notify when model credentials expire",
-    "Documentation=man:systemd.timer(5)",
     "",
     "[Service]",
     "Type=oneshot",
-    `ExecStart=${inputs.execStart.map(systemdWord).join(" ")}`,
-    ...env,
+    `ExecStart=${inputs.execStart.map(execWord).join(" ")}`,
+    // Environment= does not expand $, so only systemdQuote's escaping applies.
+    ...Object.entries(inputs.environment).map(([key, value]) => `Environment=${systemdQuote(`${key}=${value}`)}`),
     // 1 (expired/missing) and 2 (expiring) are findings the run notified about,
     // not a broken monitor; 3 (a channel failed to deliver) and crashes stay failures.
     "SuccessExitStatus=1 2",
@@ -64,6 +59,7 @@ export function renderService(inputs: UnitInputs): string {
 
 export function renderTimer(every: string): string {
   return [
+    "# Written by `openclaw auth-monitor install`.",
     "[Unit]",
     `Description=Run the OpenClaw auth monitor every ${every}`,
     "",
@@ -87,16 +83,8 @@ export interface SystemctlResult {
   detail: string;
 }
 
-const NO_USER_MANAGER = /Failed to connect to (user scope )?bus|No medium found|System has not been booted with systemd|XDG_RUNTIME_DIR|DBUS_SESSION_BUS_ADDRESS/i;
-
-export function systemctlUser(args: string[], env: Env, timeoutMs = 30_000): Promise<SystemctlResult> {
-  return new Promise((resolve) => {
-    execFile("systemctl", ["--user", ...args], { env: env as NodeJS.ProcessEnv, timeout: timeoutMs, encoding: "utf8" }, (error, stdout, stderr) => {
-      if (!error) return resolve({ ok: true, noUserSystemd: false, detail: stdout.trim() });
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === "ENOENT") return resolve({ ok: false, noUserSystemd: true, detail: "systemctl is not installed" });
-      const detail = (stderr || error.message).trim().split("\n")[0] ?? "";
-      resolve({ ok: false, noUserSystemd: NO_USER_MANAGER.test(stderr), detail });
-    });
-  });
+export async function systemctlUser(args: string[], env: Env): Promise<SystemctlResult> {
+  const result = await spawnRunner(env)("systemctl", ["--user", ...args]);
+  if (result.code === 0) return { ok: true, noUserSystemd: false, detail: result.stdout.trim() };
+  return { ok: false, noUserSystemd: systemdUnavailable(result), detail: firstLine(result) };
 }

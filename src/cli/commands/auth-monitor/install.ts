@@ -3,13 +3,14 @@
 // The run flags go to <state>/auth-monitor.json (0600), which the service
 // reads with --config: the unit files, readable by anyone on the machine,
 // hold paths only, never an ntfy topic or a webhook URL.
-import { realpathSync } from "node:fs";
 import { join } from "node:path";
 import { settingsFromFlags, settingsPath, SettingsError, writeSettingsFile, type MonitorFlags } from "../../../ops/auth-monitor/settings.ts";
 import { parseEvery, renderService, renderTimer, SERVICE_FILE, systemctlUser, TIMER_FILE, userUnitDir } from "../../../ops/auth-monitor/systemd.ts";
-import { resolveStateDir, shortenHome } from "../../../state/paths.ts";
+import { SERVICE_FILE_MODE, serviceSpec } from "../../../ops/service/index.ts";
+import { shortenHome } from "../../../state/paths.ts";
 import { verifyJson, writeFileAtomic } from "../../../state/safe-file.ts";
 import { OpenClawError } from "../../../state/errors.ts";
+import { shellWord } from "../../../ops/auth-monitor/findings.ts";
 import { UsageError } from "../../errors.ts";
 import { printLine, type CliIO } from "../../io.ts";
 
@@ -18,9 +19,6 @@ export interface InstallOptions extends MonitorFlags {
   /** commander's --no-start: false when given. */
   start?: boolean;
 }
-
-/** The variables that decide which state the service checks: paths, never secrets. */
-const PASSED_THROUGH = ["OPENCLAW_STATE_DIR", "OPENCLAW_CONFIG_PATH", "OPENCLAW_AGENT_DIR", "OPENCLAW_HOME"];
 
 export async function run(options: InstallOptions, io: CliIO): Promise<number> {
   const { every: everyRaw = "30min", start = true, ...flags } = options;
@@ -33,18 +31,21 @@ export async function run(options: InstallOptions, io: CliIO): Promise<number> {
     throw error;
   }
   const display = (path: string) => shortenHome(path, io.env);
-  const stateDir = resolveStateDir(io.env);
+  // The gateway service's notion of this installation and its state: node, dist/openclaw.cjs, the state dir and the
+  // variables that locate it (absolute). OPENCLAW_AGENT_DIR too: it moves the store the check reads.
+  const spec = serviceSpec({ env: io.env }, "systemd");
+  const environment = { ...spec.environment, ...(io.env.OPENCLAW_AGENT_DIR?.trim() ? { OPENCLAW_AGENT_DIR: io.env.OPENCLAW_AGENT_DIR.trim() } : {}) };
+  const stateDir = spec.stateDir;
   const settingsFile = settingsPath(stateDir);
   await writeSettingsFile(settingsFile, flags);
 
-  const environment: Record<string, string> = {};
-  for (const key of PASSED_THROUGH) if (io.env[key]) environment[key] = io.env[key]!;
-  const cli = realpathSync(process.argv[1]!);
+  const cli = spec.cliPath;
   const unitDir = userUnitDir(io.env);
-  const service = renderService({ execStart: [process.execPath, cli, "auth-monitor", "run", "--config", settingsFile], environment, every });
-  // Unit files hold no secret; 0600 like every file we write is still fine for the user's own manager.
-  await writeFileAtomic(join(unitDir, SERVICE_FILE), service, { verify: () => undefined });
-  await writeFileAtomic(join(unitDir, TIMER_FILE), renderTimer(every), { verify: () => undefined });
+  const service = renderService({ execStart: [spec.nodePath, cli, "auth-monitor", "run", "--config", settingsFile], environment });
+  // Unit files hold no secret: 0644 like any unit (the settings file stays 0600).
+  for (const [name, text] of [[SERVICE_FILE, service], [TIMER_FILE, renderTimer(every)]] as const) {
+    await writeFileAtomic(join(unitDir, name), text, { verify: (written) => written === text, mode: SERVICE_FILE_MODE });
+  }
   printLine(io, `Wrote ${display(settingsFile)} (0600: the run flags, so no topic or URL is in the unit)`);
   printLine(io, `Wrote ${display(join(unitDir, SERVICE_FILE))} and ${TIMER_FILE} (every ${every})`);
 
@@ -56,7 +57,7 @@ export async function run(options: InstallOptions, io: CliIO): Promise<number> {
   for (const args of [["daemon-reload"], ["enable", "--now", TIMER_FILE]]) {
     const result = await systemctlUser(args, io.env);
     if (result.ok) continue;
-    const cron = `*/30 * * * * ${[process.execPath, cli].join(" ")} auth-monitor run --config ${settingsFile}`;
+    const cron = `*/30 * * * * ${[spec.nodePath, cli, "auth-monitor", "run", "--config", settingsFile].map(shellWord).join(" ")}`;
     if (result.noUserSystemd) {
       throw new OpenClawError(`No user systemd here (${result.detail}); the units are written but not started.`, {
         hint: `Where a user manager runs (a login session, or after \`loginctl enable-linger $USER\`): ${manual}\nOr with cron (crontab -e): ${cron}`,
