@@ -241,6 +241,27 @@ describe("auth-monitor run", () => {
     }
   });
 
+  test("a webhook URL with user:password@ is sent as Basic auth; a failing URL is never quoted in the error", async () => {
+    reset();
+    const home = makeHome();
+    try {
+      tokenStore(home, HOUR);
+      const withUser = hook.url.replace("http://", "http://monitor:s3cret-pass@") + "/hook";
+      const refused = "http://127.0.0.1:9/hook/very-secret-path?token=abc123";
+      const result = await monitor(home, NOW, ["--webhook", withUser, "--ntfy", TOPIC, "--ntfy-server", refused]);
+      assert.equal(result.code, 3);
+      assert.equal(hook.requests.length, 1);
+      assert.equal(hook.requests[0]!.url, "/hook");
+      assert.equal(hook.requests[0]!.headers["authorization"], `Basic ${Buffer.from("monitor:s3cret-pass").toString("base64")}`);
+      assert.match(result.stderr, /Error: delivery failed: ntfy \(127\.0\.0\.1:9\): /);
+      for (const text of [result.stdout, result.stderr]) {
+        for (const secret of ["s3cret-pass", "very-secret-path", "abc123", TOPIC]) assert.ok(!text.includes(secret), `${secret} appeared`);
+      }
+    } finally {
+      home.cleanup();
+    }
+  });
+
   test("--command gets the message on stdin and the fields in variables, never through the shell", async () => {
     const home = makeHome();
     try {

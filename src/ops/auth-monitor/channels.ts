@@ -50,12 +50,22 @@ export function hostOf(url: string): string {
 
 async function post(channel: ChannelName, url: string, init: { headers: Record<string, string>; body: string }, timeoutMs: number): Promise<void> {
   const where = hostOf(url);
+  // fetch refuses a URL with user:password@; send them as Basic auth instead (ntfy and most webhooks accept it).
+  const target = new URL(url);
+  const headers = { ...init.headers };
+  if (target.username || target.password) {
+    headers.Authorization = `Basic ${Buffer.from(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`).toString("base64")}`;
+    target.username = "";
+    target.password = "";
+  }
   let response: Response;
   try {
-    response = await fetch(url, { method: "POST", ...init, signal: AbortSignal.timeout(timeoutMs), redirect: "error" });
+    response = await fetch(target, { method: "POST", headers, body: init.body, signal: AbortSignal.timeout(timeoutMs), redirect: "error" });
   } catch (error) {
     const name = (error as Error).name;
-    const reason = name === "TimeoutError" || name === "AbortError" ? `no answer within ${timeoutMs} ms` : ((error as Error & { cause?: Error }).cause?.message ?? (error as Error).message);
+    const raw = name === "TimeoutError" || name === "AbortError" ? `no answer within ${timeoutMs} ms` : ((error as Error & { cause?: Error }).cause?.message ?? (error as Error).message);
+    // The URL (path, query, topic) is a secret of sorts: never in a message, even when an error quotes it.
+    const reason = [url, target.href, target.pathname].filter((part) => part.length > 1).reduce((text, part) => text.split(part).join("<url>"), raw);
     throw new ChannelError(channel, `${channel} (${where}): ${reason}`);
   }
   // The body is not read into the message: an error page may echo the request (the topic, the URL).

@@ -4,7 +4,7 @@
 // reads with --config: the unit files, readable by anyone on the machine,
 // hold paths only, never an ntfy topic or a webhook URL.
 import { join } from "node:path";
-import { settingsFromFlags, settingsPath, SettingsError, writeSettingsFile, type MonitorFlags } from "../../../ops/auth-monitor/settings.ts";
+import { settingsFromFlags, settingsPath, writeSettingsFile, type MonitorFlags } from "../../../ops/auth-monitor/settings.ts";
 import { parseEvery, renderService, renderTimer, SERVICE_FILE, systemctlUser, TIMER_FILE, userUnitDir } from "../../../ops/auth-monitor/systemd.ts";
 import { SERVICE_FILE_MODE, serviceSpec } from "../../../ops/service/index.ts";
 import { shortenHome } from "../../../state/paths.ts";
@@ -27,8 +27,8 @@ export async function run(options: InstallOptions, io: CliIO): Promise<number> {
     every = parseEvery(everyRaw);
     settingsFromFlags(flags); // refuse what `run` would refuse, before anything is written
   } catch (error) {
-    if (error instanceof SettingsError || error instanceof Error) throw new UsageError(error.message);
-    throw error;
+    // parseEvery's and settingsFromFlags' messages name the flag and never echo a topic or URL.
+    throw new UsageError((error as Error).message);
   }
   const display = (path: string) => shortenHome(path, io.env);
   // The gateway service's notion of this installation and its state: node, dist/openclaw.cjs, the state dir and the
