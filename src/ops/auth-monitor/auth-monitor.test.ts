@@ -6,7 +6,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { channelAfter, planChannel } from "./monitor.ts";
-import { alertMessage, findingKey, shellWord, type Finding } from "./findings.ts";
+import { alertMessage, findingKey, findingsFromReport, shellWord, type Finding } from "./findings.ts";
+import type { StatusReport } from "../status-report.ts";
 import { execWord, parseEvery, renderService } from "./systemd.ts";
 import { loadState } from "./state.ts";
 
@@ -89,4 +90,12 @@ test("the state file: OpenClaw's epoch seconds and broken JSON are replaced with
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test("findings: none when the check is OK; a non-zero check with no finding in the report still alerts, pointing at models status", () => {
+  const report = { auth: { missingProvidersInUse: [], oauth: { profiles: [{ profileId: "anthropic:manual", provider: "anthropic", type: "token", status: "expiring", expiresAt: 7, source: "store", label: "anthropic:manual" }] } } } as unknown as StatusReport;
+  assert.deepEqual(findingsFromReport(report, 0), []);
+  assert.deepEqual(findingsFromReport(report, 2, "work"), [{ provider: "anthropic", profileId: "anthropic:manual", status: "expiring", expiresAt: 7, fix: "openclaw models auth paste-token --provider anthropic --agent work" }]);
+  const empty = { auth: { missingProvidersInUse: [], oauth: { profiles: [] } } } as unknown as StatusReport;
+  assert.deepEqual(findingsFromReport(empty, 1), [{ provider: "unknown", profileId: null, status: "expired", expiresAt: null, fix: "openclaw models status" }]);
 });

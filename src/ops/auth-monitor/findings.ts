@@ -66,6 +66,8 @@ export function findingsFromReport(report: StatusReport, exitCode: number, agent
       fix: fixFor(profile.provider, profile, agentId),
     });
   }
+  // --check's answer always comes with its reason in the report; should a rule ever differ, still alert, pointing at the full view.
+  if (findings.length === 0) findings.push({ provider: "unknown", profileId: null, status: exitCode === 2 ? "expiring" : "expired", expiresAt: null, fix: `openclaw models status${agentFlag(agentId)}` });
   return findings;
 }
 
