@@ -263,6 +263,10 @@ input (1 when a message failed, the gateway cannot be reached or refuses the tok
     .option("--no-start", "write the units, do not enable or start the timer")
     .action((options) => later(async (io) => (await import("./commands/auth-monitor/install.ts")).run(options, io)));
   authMonitor
+    .command("uninstall")
+    .description("Stop and disable the timer; remove its units and settings file")
+    .action(() => later(async (io) => (await import("./commands/auth-monitor/uninstall.ts")).run({}, io)));
+  authMonitor
     .command("termux-script")
     .description("Print a Termux:Widget script that checks this host over SSH and shows a notification")
     .addOption(required(new Option("--host <ssh-host>", "the gateway host as ssh knows it (name, user@host or ssh-config alias)")))

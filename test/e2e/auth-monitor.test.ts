@@ -438,6 +438,32 @@ describe("auth-monitor install", () => {
     }
   });
 
+  test("uninstall disables the timer and removes the units and the settings file; the state file stays", async () => {
+    const home = makeHome();
+    try {
+      const env = fakeSystemctl(home, "exit 0");
+      assert.equal((await runCli(["auth-monitor", "install", "--ntfy", TOPIC], { home: home.home, env })).code, 0);
+      writeFileSync(join(home.stateDir, "auth-monitor-state"), '{"version":1,"channels":{}}');
+      const result = await runCli(["auth-monitor", "uninstall"], { home: home.home, env });
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(systemctlCalls(home).slice(2), ["--user disable --now openclaw-auth-monitor.timer", "--user daemon-reload"]);
+      const unitDir = join(home.home, ".config", "systemd", "user");
+      for (const gone of [join(unitDir, "openclaw-auth-monitor.timer"), join(unitDir, "openclaw-auth-monitor.service"), join(home.stateDir, "auth-monitor.json")]) assert.ok(!existsSync(gone), gone);
+      assert.ok(existsSync(join(home.stateDir, "auth-monitor-state")));
+      assert.match(result.stdout, /Stopped and disabled openclaw-auth-monitor\.timer/);
+
+      // Without a user systemd the files still go, and the command says what to run where it is.
+      const noBus = fakeSystemctl(home, 'echo "Failed to connect to bus: No medium found" >&2; exit 1');
+      await runCli(["auth-monitor", "install", "--no-start"], { home: home.home, env: noBus });
+      const orphan = await runCli(["auth-monitor", "uninstall"], { home: home.home, env: noBus });
+      assert.equal(orphan.code, 1);
+      assert.match(orphan.stderr, /^Error: No user systemd here \(Failed to connect to bus: No medium found\), so the timer was not asked to stop\.\nWhere your user manager runs: systemctl --user disable --now openclaw-auth-monitor\.timer/);
+      assert.ok(!existsSync(join(unitDir, "openclaw-auth-monitor.timer")));
+    } finally {
+      home.cleanup();
+    }
+  });
+
   test("a bad --every is refused before anything is written", async () => {
     const home = makeHome();
     try {
