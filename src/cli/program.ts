@@ -254,6 +254,35 @@ input (1 when a message failed, the gateway cannot be reached or refuses the tok
     .option("--json", "print a machine-readable report")
     .action((options) => later(async (io) => (await import("./commands/doctor.ts")).run(options, io)));
 
+  const authMonitor = program.command("auth-monitor").description("Notify (ntfy, webhook, a command) when model credentials expire; systemd timer and Termux helpers");
+  const monitorFlags = (command: Command) =>
+    command
+      .option("--warn-hours <h>", "a credential expiring within this many hours is a finding (default 24, as --check)")
+      .option("--ntfy <topic>", "send to this ntfy topic (treat it as a password: anyone who knows it can read it)")
+      .option("--ntfy-server <url>", "the ntfy server (default https://ntfy.sh)")
+      .option("--webhook <url>", "POST a JSON document of the findings to this URL")
+      .option("--command <cmd>", "run this with sh -c: the message on stdin, the fields in OPENCLAW_AUTH_* variables")
+      .option("--timeout <seconds>", "timeout of each delivery (default 10)")
+      .addOption(agentOption());
+  monitorFlags(authMonitor.command("run").description("Run the `models status --check` check and notify; exit 0/1/2 as --check, 3 when a channel failed to deliver"))
+    .option("--config <file>", "read the flags from this settings file (what `auth-monitor install` writes); flags given here win")
+    .option("--json", "print JSON")
+    .action((options) => later(async (io) => (await import("./commands/auth-monitor/run.ts")).run(options, io)));
+  monitorFlags(authMonitor.command("install").description("Install a systemd user timer running `auth-monitor run` with these flags"))
+    .option("--every <interval>", "how often: 30min (default), 1h, 15m, …")
+    .option("--no-start", "write the units, do not enable or start the timer")
+    .action((options) => later(async (io) => (await import("./commands/auth-monitor/install.ts")).run(options, io)));
+  authMonitor
+    .command("uninstall")
+    .description("Stop and disable the timer; remove its units and settings file")
+    .action(() => later(async (io) => (await import("./commands/auth-monitor/uninstall.ts")).run({}, io)));
+  authMonitor
+    .command("termux-script")
+    .description("Print a Termux:Widget script that checks this host over SSH and shows a notification")
+    .addOption(required(new Option("--host <ssh-host>", "the gateway host as ssh knows it (name, user@host or ssh-config alias)")))
+    .option("--openclaw <path>", "the openclaw command on that host (default: openclaw)")
+    .action((options) => later(async (io) => (await import("./commands/auth-monitor/termux-script.ts")).run(options, io)));
+
   gateway
     .command("token")
     .description("Print the gateway token clients send: whole when piped (TOKEN=$(openclaw gateway token)), masked on a terminal")

@@ -89,6 +89,8 @@ export interface StatusInputs {
   /** `--agent` was given: the report names the agent and where its models come from. */
   explicitAgent: boolean;
   now: number;
+  /** What counts as expiring; default 24 h (`--check`). `auth-monitor run --warn-hours` sets its own. */
+  warnMs?: number;
 }
 
 function configuredProviderKey(ctx: StateContext, provider: string): { key: string; path: string } | undefined {
@@ -145,10 +147,10 @@ function providerOverview(inputs: StatusInputs, provider: string, profiles: read
 }
 
 function profileStatuses(inputs: StatusInputs, listed: readonly string[], groups: Map<string, ProfileEntry[]>): ProfileStatus[] {
-  const { view, now } = inputs;
+  const { view, now, warnMs = DEFAULT_WARN_MS } = inputs;
   const out: ProfileStatus[] = [];
   for (const [profileId, credential] of listed.flatMap((provider) => groups.get(provider) ?? [])) {
-    const health = profileHealth(profileId, credential, now, DEFAULT_WARN_MS);
+    const health = profileHealth(profileId, credential, now, warnMs);
     const label = credential.email ? `${profileId} (${credential.email})` : profileId;
     const entry: ProfileStatus = { ...health, source: "store", label };
     if (view.isInherited(profileId)) entry.inherited = true;
@@ -227,7 +229,7 @@ export function buildStatusReport(inputs: StatusInputs): StatusReport {
       missingProvidersInUse,
       providers: overviews,
       unusableProfiles,
-      oauth: { warnAfterMs: DEFAULT_WARN_MS, profiles, providers: providerStatuses(profiles, now) },
+      oauth: { warnAfterMs: inputs.warnMs ?? DEFAULT_WARN_MS, profiles, providers: providerStatuses(profiles, now) },
     },
   };
 }
@@ -249,7 +251,7 @@ export function checkExitCode(report: StatusReport, inputs: StatusInputs): 0 | 1
 }
 
 /** 2026.9's rule (its `models status` checkStatus): the profile each route would select decides. */
-function routeCheckExitCode({ ctx, agent, view, explicitAgent, now }: StatusInputs): 0 | 1 | 2 {
+function routeCheckExitCode({ ctx, agent, view, explicitAgent, now, warnMs = DEFAULT_WARN_MS }: StatusInputs): 0 | 1 | 2 {
   const settings = resolveModelSettings(ctx.config, explicitAgent ? agent.entry : undefined);
   let expiring = false;
   for (const provider of providersInUse(settings)) {
@@ -259,7 +261,7 @@ function routeCheckExitCode({ ctx, agent, view, explicitAgent, now }: StatusInpu
       if (!resolveEnvCredential(provider, ctx.env) && !configuredProviderKey(ctx, provider)) return 1;
       continue;
     }
-    const health = profileHealth(selected, view.merged.profiles[selected]!, now, DEFAULT_WARN_MS);
+    const health = profileHealth(selected, view.merged.profiles[selected]!, now, warnMs);
     if (health.status === "expired" || health.status === "missing") return 1;
     if (health.status === "expiring") expiring = true;
   }

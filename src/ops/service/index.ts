@@ -190,7 +190,7 @@ async function writeServiceFile(path: string, content: string): Promise<FileStat
 const NO_USER_MANAGER = /Failed to connect to bus|No medium found|not been booted with systemd|Failed to get D-Bus|DBUS_SESSION_BUS_ADDRESS|XDG_RUNTIME_DIR|Connection refused|No such file or directory/i;
 
 /** Whether a failed systemctl --user means "no systemd user manager here" rather than a refusal. */
-function systemdUnavailable(result: CommandResult): boolean {
+export function systemdUnavailable(result: CommandResult): boolean {
   return result.code === null || (result.code !== 0 && NO_USER_MANAGER.test(result.stderr));
 }
 
