@@ -273,6 +273,25 @@ input (1 when a message failed, the gateway cannot be reached or refuses the tok
     .command("token")
     .description("Print the gateway token clients send: whole when piped (TOKEN=$(openclaw gateway token)), masked on a terminal")
     .action(() => later(async (io) => (await import("./commands/gateway/token.ts")).run(io)));
+  gateway
+    .command("install")
+    .description("Install the gateway as a service (systemd user unit on Linux, LaunchAgent on macOS) and start it")
+    .option("--no-start", "write the service file only; do not enable or start it")
+    .action((options: { start?: boolean }) => later(async (io) => (await import("./commands/gateway/service.ts")).install(options, io)));
+  gateway
+    .command("uninstall")
+    .description("Stop and remove the gateway service (never touches .env or the state)")
+    .action(() => later(async (io) => (await import("./commands/gateway/service.ts")).uninstall(io)));
+  for (const action of ["start", "stop", "restart"] as const) {
+    gateway
+      .command(action)
+      .description(`${action[0]!.toUpperCase()}${action.slice(1)} the installed gateway service`)
+      .action(() => later(async (io) => (await import("./commands/gateway/service.ts")).control(action, io)));
+  }
+  gateway
+    .command("status")
+    .description("Is the service installed, enabled, running, and does the gateway answer /health? (exit 0 only when running and healthy)")
+    .action(() => later(async (io) => (await import("./commands/gateway/service.ts")).status(io)));
   return program;
 }
 

@@ -93,6 +93,8 @@ export interface WriteOptions {
   reportAs?: string;
   /** Whose owner the new file keeps when root writes it (defaults to the path written). */
   sameOwnerAs?: string;
+  /** The file's mode; FILE_MODE (0600) unless a file that holds no secret must be readable by others (a service unit). */
+  mode?: number;
 }
 
 export const verifyJson = (text: string): unknown => JSON.parse(text);
@@ -166,7 +168,7 @@ async function ownerToKeep(ops: FileOps, path: string): Promise<{ uid: number; g
  * the temp is gone and the error is a DiskFullError or FileWriteError.
  */
 export async function prepareFile(path: string, content: string | Uint8Array, options: WriteOptions): Promise<PreparedFile> {
-  const { verify, ops = nodeFileOps, reportAs = path, sameOwnerAs = path } = options;
+  const { verify, ops = nodeFileOps, reportAs = path, sameOwnerAs = path, mode = FILE_MODE } = options;
   const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
   const tempPath = tempPathFor(path);
   let fd: number | undefined;
@@ -175,10 +177,10 @@ export async function prepareFile(path: string, content: string | Uint8Array, op
   try {
     await ensureDir(dirname(path));
     const owner = await ownerToKeep(ops, sameOwnerAs);
-    fd = await ops.open(tempPath, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, FILE_MODE);
+    fd = await ops.open(tempPath, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, mode);
     created = true;
     await writeAll(ops, fd, bytes, reportAs);
-    await ops.fchmod(fd, FILE_MODE); // the umask may have taken bits off
+    await ops.fchmod(fd, mode); // the umask may have taken bits off
     if (owner) await ops.fchown(fd, owner.uid, owner.gid);
     await ops.fsync(fd);
     const stats = await ops.fstat(fd);
