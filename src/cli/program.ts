@@ -265,7 +265,7 @@ input (1 when a message failed, the gateway cannot be reached or refuses the tok
     .option("--secret-input-mode <mode>", "plaintext (default) or ref: store an env reference (keyRef) instead of the key")
     .option("--gateway-port <port>", "store gateway.port")
     .option("--gateway-token <token>", "store gateway.auth.token")
-    .option("--install-daemon", "install the gateway as a service (not available yet in this build)")
+    .option("--install-daemon", "install and start the gateway as a service (what `openclaw gateway install` does), after the other steps")
     .addOption(agentOption())
     .action((options) => later(async (io) => (await import("./commands/onboard/run.ts")).run(options, io)));
 

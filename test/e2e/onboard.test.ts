@@ -312,7 +312,6 @@ describe("onboard --non-interactive: skip, gateway settings, refused choices", (
     { name: "an unknown choice", args: ["--auth-choice", "bogus"], error: 'Unknown --auth-choice "bogus".', hint: "Use one of: apiKey, token, openai-api-key, openrouter-api-key, custom-api-key, skip." },
     { name: "no choice and no key", args: [], error: "Missing --auth-choice.", hint: undefined },
     { name: "a bad port", args: ["--auth-choice", "skip", "--gateway-port", "70000"], error: 'Invalid --gateway-port "70000": Expected a port number from 1 to 65535.', hint: undefined },
-    { name: "--install-daemon", args: ["--auth-choice", "skip", "--install-daemon"], error: "--install-daemon: Installing the gateway service is not available yet: `openclaw gateway install` is not part of this build.", hint: undefined },
   ]) {
     test(`refused: ${name}, nothing written`, () =>
       inTempHome(async (home) => {
@@ -324,6 +323,37 @@ describe("onboard --non-interactive: skip, gateway settings, refused choices", (
         assertNothingWritten(home);
       }));
   }
+
+  test("--install-daemon: after the auth step, installs and starts the service the way `gateway install` does", () =>
+    inTempHome(async (home) => {
+      const bin = join(home.home, "bin");
+      const log = join(home.home, "systemctl.log");
+      mkdirSync(bin);
+      writeFileSync(join(bin, "systemctl"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexit 0\n`, { mode: 0o755 });
+      const key = anthropicKey();
+      const result = await runCli([...ONBOARD, "--anthropic-api-key", key, "--install-daemon"], { home: home.home, env: { PATH: bin, OPENCLAW_SERVICE_PLATFORM: "systemd" } });
+      assert.equal(result.code, 0, result.stderr);
+      const unit = join(home.home, ".config", "systemd", "user", "openclaw-gateway.service");
+      assert.ok(existsSync(unit), "the systemd unit was not written");
+      assert.ok(!readFileSync(unit, "utf8").includes(key), "the unit holds no secret");
+      assert.match(readFileSync(log, "utf8"), /^--user enable --now openclaw-gateway\.service$/m);
+      assert.ok(result.stdout.indexOf("Auth profile: anthropic:default") < result.stdout.indexOf("Enabled and started"), result.stdout);
+      assert.equal(readJson(home.storePath).profiles["anthropic:default"].key, key);
+      assertNoSecrets(outputs(result), [key]);
+    }));
+
+  test("--install-daemon without a service manager: the other steps are saved, exit 1 with what to run by hand", () =>
+    inTempHome(async (home) => {
+      const bin = join(home.home, "bin");
+      mkdirSync(bin);
+      const key = anthropicKey();
+      const result = await runCli([...ONBOARD, "--anthropic-api-key", key, "--install-daemon"], { home: home.home, env: { PATH: bin, OPENCLAW_SERVICE_PLATFORM: "systemd" } });
+      assert.equal(result.code, 1);
+      assert.match(result.stdout, /Start it by hand:/);
+      assert.equal(result.stderr, "Error: --install-daemon: the gateway service is not running (see above); the other steps are saved.\n");
+      assert.equal(readJson(home.storePath).profiles["anthropic:default"].key, key);
+      assertNoSecrets(outputs(result), [key]);
+    }));
 
   test("--non-interactive without --accept-risk, and no terminal without --non-interactive", () =>
     inTempHome(async (home) => {
@@ -366,6 +396,9 @@ test("wizard: Anthropic API key + OpenAI key from env + custom keyless endpoint,
     const { oldKey } = seed(h);
     const aKey = anthropicKey();
     const oKey = openaiKey();
+    // A systemctl that says yes, so the service step can finish here.
+    const log = join(h.home, "systemctl.log");
+    writeFileSync(join(h.home, "bin", "systemctl"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexit 0\n`, { mode: 0o755 });
     const session = start({ OPENAI_API_KEY: oKey });
     await expect(session, /Which providers do you want to set up\?/);
     await session.press(" "); // Anthropic
@@ -422,7 +455,9 @@ test("wizard: Anthropic API key + OpenAI key from env + custom keyless endpoint,
     await session.send("y"); // clack's confirm takes y/n at once
     const result = await session.exit(15_000);
     assert.equal(result.code, 0, result.text);
-    assert.match(result.text, /not available yet/);
+    assert.match(result.text, /Enabled and started openclaw-gateway\.service/);
+    assert.match(readFileSync(log, "utf8"), /^--user enable --now openclaw-gateway\.service$/m);
+    assert.match(result.text, /Saved: anthropic API key; openai API key; custom provider custom-127-0-0-1-8080; default model custom-127-0-0-1-8080\/local-model; gateway port 19002 and a new token; gateway service\./);
     assert.match(result.text, /Check it with: openclaw models status/);
 
     const store = readJson(h.storePath);

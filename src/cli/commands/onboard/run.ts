@@ -6,10 +6,10 @@ import { providerEnvVars } from "../../../auth/env-keys.ts";
 import { updateConfigFile } from "../../../state/config.ts";
 import { loadCommandContext, type CommandContext } from "../../command-context.ts";
 import { UsageError } from "../../errors.ts";
-import { printLine, type CliIO } from "../../io.ts";
+import { printErrorLine, printLine, type CliIO } from "../../io.ts";
 import { parseSecretInputMode, resolveApiKey, storeApiKey, existingApiKeyProfile, keyFromFlag, type KeySource, type SecretInputMode } from "./api-key.ts";
 import { applyCustomProvider, planCustom, type CustomPlan } from "./custom.ts";
-import { daemonUnavailable } from "./daemon.ts";
+import { installDaemon } from "./daemon.ts";
 import { applyGatewaySettings, describeToken, parseGatewayToken, parsePort } from "./gateway.ts";
 import { parseAuthChoice, type OnboardOptions } from "./options.ts";
 import { planToken, storeToken } from "./token.ts";
@@ -51,7 +51,6 @@ async function runNonInteractive(options: OnboardOptions, io: CliIO): Promise<nu
   const customPlan = choice.kind === "custom" ? planCustom(options) : undefined;
   const port = parsePort(options.gatewayPort);
   const gatewayToken = parseGatewayToken(options.gatewayToken);
-  if (options.installDaemon) throw daemonUnavailable();
 
   const cc = await loadCommandContext(io, options.agent);
   if (choice.kind === "api-key") {
@@ -82,6 +81,15 @@ async function runNonInteractive(options: OnboardOptions, io: CliIO): Promise<nu
     if (result.changed) printLine(io, `Updated ${cc.ctx.display(cc.ctx.configPath)}`);
     if (port !== undefined) printLine(io, `Gateway port: ${port}`);
     if (gatewayToken !== undefined) printLine(io, `Gateway token: ${describeToken(gatewayToken)}`);
+  }
+  // Last, so the service starts with everything above in place.
+  if (options.installDaemon) {
+    const daemon = await installDaemon(io);
+    for (const line of daemon.lines) printLine(io, line);
+    if (!daemon.ok) {
+      printErrorLine(io, "Error: --install-daemon: the gateway service is not running (see above); the other steps are saved.");
+      return 1;
+    }
   }
   printLine(io, "Onboarding done. Check it with: openclaw models status");
   return 0;

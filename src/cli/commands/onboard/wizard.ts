@@ -18,7 +18,7 @@ import { resolveProfileId, saveCredential } from "../auth/save-credential.ts";
 import { validateAnthropicSetupToken } from "../auth/setup-token.ts";
 import { storeApiKey, type KeySource, type SecretInputMode } from "./api-key.ts";
 import { applyCustomProvider, baseUrlProblem, defaultCustomProviderId, providerIdProblem, type CustomPlan } from "./custom.ts";
-import { DAEMON_HINT, DAEMON_UNAVAILABLE } from "./daemon.ts";
+import { installDaemon } from "./daemon.ts";
 import { dotenvPath } from "./env-file.ts";
 import { applyGatewaySettings, describeToken, generateGatewayToken, portProblem } from "./gateway.ts";
 import type { OnboardOptions } from "./options.ts";
@@ -68,7 +68,7 @@ export async function runWizard(options: OnboardOptions, io: CliIO): Promise<num
       if (error instanceof WizardCancelled) throw error;
       failed.push(name);
       clack.log.error(`${name}: ${(error as Error).message}`);
-      clack.log.warn("That step was not saved; the others go on.");
+      clack.log.warn("That step did not finish; the others go on.");
     }
   };
 
@@ -119,7 +119,13 @@ export async function runWizard(options: OnboardOptions, io: CliIO): Promise<num
     await gatewayStep(clack, cc, ask, step);
 
     const install = ask(await clack.confirm({ message: "Install the gateway as a service (starts at login)?", initialValue: false }));
-    if (install) clack.log.warn(`${DAEMON_UNAVAILABLE} ${DAEMON_HINT}`);
+    if (install) {
+      await step("gateway service", async () => {
+        const daemon = await installDaemon(io);
+        for (const line of daemon.lines) (daemon.ok ? clack.log.info : clack.log.warn)(line);
+        if (!daemon.ok) throw new OpenClawError("not running (see above)");
+      });
+    }
   } catch (error) {
     if (!(error instanceof WizardCancelled)) throw error;
     clack.cancel("Onboarding stopped.");
