@@ -528,3 +528,50 @@ test("wizard: setup-token and keys in ~/.openclaw/.env; Ctrl-C at the next promp
     assertNoSecrets([result.raw, result.text], [token]);
   });
 });
+
+test("wizard: a step that fails (a broken auth store) is reported, the later steps are still saved, exit 1", { timeout: 40_000 }, async (t) => {
+  await withTty(t, async (h, start) => {
+    const broken = '{ "version": 1, "profiles": ';
+    mkdirSync(h.agentDir, { recursive: true });
+    writeFileSync(h.storePath, broken, { mode: 0o600 });
+    const key = openaiKey();
+    const session = start();
+    await expect(session, /Which providers do you want to set up\?/);
+    await session.press(KEY.down);
+    await session.press(" "); // OpenAI
+    let mark = session.text.length;
+    await session.press(KEY.enter);
+    await session.waitFor(/Where should API keys be kept\?/, 8_000, mark);
+    mark = session.text.length;
+    await session.press(KEY.enter);
+    await session.waitFor(/Enter openai API key/, 8_000, mark);
+    await session.send(key);
+    mark = session.text.length;
+    await session.press(KEY.enter);
+    await session.waitFor(/openai API key: /, 8_000, mark);
+    await session.waitFor(/That step did not finish; the others go on\./, 8_000, mark);
+    await session.waitFor(/Default model/, 8_000, mark);
+    mark = session.text.length;
+    await session.press(KEY.enter); // leave it
+    await session.waitFor(/Gateway port/, 8_000, mark);
+    await session.send(KEY.backspace.repeat(5) + "19003", 5);
+    mark = session.text.length;
+    await session.press(KEY.enter);
+    await session.waitFor(/Gateway token/, 8_000, mark);
+    await session.press(KEY.down);
+    mark = session.text.length;
+    await session.press(KEY.enter); // later
+    await session.waitFor(/Install the gateway as a service/, 8_000, mark);
+    await session.send("n");
+    const result = await session.exit(15_000);
+    assert.equal(result.code, 1, result.text);
+    assert.match(result.text, /Saved: gateway port 19003\./);
+    assert.match(result.text, /Not saved: openai API key\. Run `openclaw onboard` again for those\./);
+    assert.equal(readFileSync(h.storePath, "utf8"), broken, "the broken store was left as it was");
+    const config = readJson(h.configPath);
+    assert.equal(config.gateway.port, 19003);
+    assert.equal(config.gateway.auth, undefined);
+    assert.equal(config.auth?.profiles?.["openai:default"], undefined, "no config metadata for a credential that was not stored");
+    assertNoSecrets([result.raw, result.text], [key]);
+  });
+});
