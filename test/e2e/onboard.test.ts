@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { assertNoSecrets, cliEnv, inTempHome, makeHome, readJson, runCli, writeJson, type CliResult, type TempHome } from "../helpers/cli.ts";
+import { copyFixture2026 } from "../helpers/fixture-2026-9.ts";
 import { KEY, ptyUnavailableReason, spawnCliPty, type PtySession } from "../helpers/pty.ts";
 
 const rand = (n: number) => randomBytes(n).toString("base64url").replace(/[-_]/g, "x").slice(0, n);
@@ -172,6 +173,25 @@ describe("onboard --non-interactive: API-key choices", () => {
       assert.equal(result.stderr, 'Error: Invalid --secret-input-mode. Use "plaintext" or "ref".\n');
       assertNothingWritten(home);
     }));
+});
+
+test("on an OpenClaw 2026.9 state: the key goes to its SQLite store, the other profiles stay, the config gets no meta stamp", async () => {
+  const fx = copyFixture2026();
+  try {
+    const key = openrouterKey();
+    const result = await runCli([...ONBOARD, "--auth-choice", "openrouter-api-key", "--openrouter-api-key", key, "--gateway-port", "19004"], { home: fx.home });
+    assert.equal(result.code, 0, result.stderr);
+    const store = fx.sharedStore();
+    assert.deepEqual(store.profiles["openrouter:default"], { type: "api_key", provider: "openrouter", key });
+    for (const id of ["anthropic:default", "openrouter:manual", "anthropic:work", "openai:manual"]) assert.ok(store.profiles[id], `${id} was lost`);
+    const config = fx.config();
+    assert.equal(config.gateway.port, 19004);
+    assert.equal(config.meta?.lastTouchedAt, undefined);
+    assert.equal(existsSync(join(fx.agentDir, "auth-profiles.json")), false, "no JSON store in this era");
+    assertNoSecrets(outputs(result), [key, ...fx.secrets]);
+  } finally {
+    fx.cleanup();
+  }
 });
 
 describe("onboard --non-interactive: token (Anthropic setup-token)", () => {

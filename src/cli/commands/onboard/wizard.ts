@@ -4,6 +4,7 @@
 // a step that fails is reported and the wizard goes on, and Ctrl-C stops it
 // with the steps already finished kept. A save is never interrupted half-way:
 // Ctrl-C while one runs takes effect after it.
+import { providerEnvVars } from "../../../auth/env-keys.ts";
 import { maskSecret } from "../../../auth/mask.ts";
 import { registerSecret } from "../../../auth/redact.ts";
 import { buildCatalog } from "../../../providers/catalog.ts";
@@ -219,7 +220,7 @@ async function customStep(clack: Clack, cc: CommandContext, ask: Ask, step: Step
   });
   if (key?.trim()) {
     const clean = cleanSecret(key, "API key");
-    const envVar = `${providerId.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}_API_KEY`;
+    const envVar = providerEnvVars(providerId)[0]!;
     await step(`${providerId} API key`, () => storeApiKey(cc, providerId, `${providerId}:default`, { kind: "flag", value: clean }, mode, envVar));
   }
 }
