@@ -36,18 +36,23 @@ const PROVIDERS = [
   { value: "custom", label: "Custom OpenAI- or Anthropic-compatible endpoint", envVar: "" },
 ] as const;
 
-/** Runs a save with Ctrl-C (SIGINT) held back until it is done: nothing is left half-written. */
-async function uninterrupted<T>(fn: () => Promise<T>): Promise<T> {
+/**
+ * Runs a save with Ctrl-C (SIGINT) held back until it is done, so nothing is
+ * left half-written; says whether Ctrl-C came meanwhile.
+ */
+async function uninterrupted(fn: () => Promise<void>): Promise<{ interrupted: boolean; error?: unknown }> {
   let interrupted = false;
   const hold = () => {
     interrupted = true;
   };
   process.on("SIGINT", hold);
   try {
-    return await fn();
+    await fn();
+    return { interrupted };
+  } catch (error) {
+    return { interrupted, error };
   } finally {
     process.removeListener("SIGINT", hold);
-    if (interrupted) throw new WizardCancelled();
   }
 }
 
@@ -62,15 +67,15 @@ export async function runWizard(options: OnboardOptions, io: CliIO): Promise<num
   };
   /** One step: saved at once; a failure is reported and the wizard goes on. */
   const step = async (name: string, fn: () => Promise<void>) => {
-    try {
-      await uninterrupted(fn);
-      done.push(name);
-    } catch (error) {
-      if (error instanceof WizardCancelled) throw error;
+    const { interrupted, error } = await uninterrupted(fn);
+    if (error === undefined) done.push(name);
+    else {
       failed.push(name);
       clack.log.error(`${name}: ${(error as Error).message}`);
-      clack.log.warn("That step did not finish; the others go on.");
+      if (!interrupted) clack.log.warn("That step did not finish; the others go on.");
     }
+    // Ctrl-C during the save: stop now that it is complete (it is listed as saved or not).
+    if (interrupted) throw new WizardCancelled();
   };
 
   clack.intro("openclaw onboard");
