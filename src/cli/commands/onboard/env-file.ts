@@ -11,9 +11,16 @@ export function dotenvPath(env: Env): string {
   return join(resolveDotenvDir(env), ".env");
 }
 
-/** Quotes a value only when dotenv would otherwise read it differently. */
+/**
+ * Quotes a value only when dotenv would otherwise read it differently. dotenv
+ * takes single- and back-quoted values literally (double quotes expand `\n`).
+ */
 function formatValue(value: string): string {
-  return /^[A-Za-z0-9_./:@+,=-]*$/.test(value) ? value : JSON.stringify(value);
+  if (/^[A-Za-z0-9_./:@+,=-]*$/.test(value)) return value;
+  if (/[\r\n]/.test(value)) throw new Error("A value for .env cannot span lines.");
+  if (!value.includes("'")) return `'${value}'`;
+  if (!value.includes("`")) return `\`${value}\``;
+  throw new Error("A value with both ' and ` cannot be written to .env.");
 }
 
 /** The file's text with `name` set to `value`: its own line replaced (all of them, if repeated), else appended. */
