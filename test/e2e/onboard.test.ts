@@ -595,3 +595,48 @@ test("wizard: a step that fails (a broken auth store) is reported, the later ste
     assertNoSecrets([result.raw, result.text], [key]);
   });
 });
+
+test("wizard: keys kept in ~/.openclaw/.env: a key reused from the shell is copied there (0600, merged) and the store holds a keyRef", { timeout: 40_000 }, async (t) => {
+  await withTty(t, async (h, start) => {
+    const key = openaiKey();
+    const envPath = join(h.stateDir, ".env");
+    mkdirSync(h.stateDir, { recursive: true });
+    writeFileSync(envPath, "# mine\nFOO=bar\n", { mode: 0o600 });
+    const session = start({ OPENAI_API_KEY: key });
+    await expect(session, /Which providers do you want to set up\?/);
+    await session.press(KEY.down);
+    await session.press(" "); // OpenAI
+    let mark = session.text.length;
+    await session.press(KEY.enter);
+    await session.waitFor(/Where should API keys be kept\?/, 8_000, mark);
+    await session.press(KEY.down);
+    mark = session.text.length;
+    await session.press(KEY.enter); // ~/.openclaw/.env
+    await session.waitFor(/Use existing OPENAI_API_KEY \(env, /, 8_000, mark);
+    mark = session.text.length;
+    await session.press(KEY.enter); // yes
+    await session.waitFor(/Default model/, 8_000, mark);
+    mark = session.text.length;
+    await session.press(KEY.enter); // leave it
+    await session.waitFor(/Gateway port/, 8_000, mark);
+    mark = session.text.length;
+    await session.press(KEY.enter); // 18789
+    await session.waitFor(/Gateway token/, 8_000, mark);
+    await session.press(KEY.down);
+    mark = session.text.length;
+    await session.press(KEY.enter); // later
+    await session.waitFor(/Install the gateway as a service/, 8_000, mark);
+    await session.send("n");
+    const result = await session.exit(15_000);
+    assert.equal(result.code, 0, result.text);
+    assert.equal(readFileSync(envPath, "utf8"), `# mine\nFOO=bar\nOPENAI_API_KEY=${key}\n`);
+    assert.equal(mode(envPath), 0o600);
+    assert.deepEqual(readJson(h.storePath).profiles["openai:default"], {
+      type: "api_key",
+      provider: "openai",
+      keyRef: { source: "env", provider: "default", id: "OPENAI_API_KEY" },
+    });
+    assert.equal(readJson(h.configPath).gateway.port, 18789);
+    assertNoSecrets([result.raw, result.text], [key]);
+  });
+});

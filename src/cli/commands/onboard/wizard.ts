@@ -166,13 +166,17 @@ function cleanSecret(value: string, noun: string): string {
 }
 
 async function apiKeyStep(clack: Clack, cc: CommandContext, ask: Ask, step: Step, provider: string, envVar: string, mode: SecretInputMode): Promise<void> {
+  const io = cc.io;
   const fromEnv = cc.ctx.env.get(envVar);
   let source: KeySource | undefined;
   if (fromEnv?.value.trim()) {
     registerSecret(fromEnv.value.trim());
     const origin = fromEnv.source.replace(/: .*$/, "");
     const reuse = ask(await clack.confirm({ message: `Use existing ${envVar} (${origin}, ${maskSecret(fromEnv.value.trim())})?`, initialValue: true }));
-    if (reuse) source = { kind: "env", envVar, value: fromEnv.value.trim(), label: fromEnv.source, fromProcess: fromEnv.origin === "process" };
+    // Keys kept in ~/.openclaw/.env: one that is not there yet is copied there, so the daemon has it too.
+    const inDaemonEnv = fromEnv.source.startsWith(`${cc.ctx.display(dotenvPath(io.env))}:`);
+    if (reuse && mode === "ref" && !inDaemonEnv) source = { kind: "flag", value: fromEnv.value.trim() };
+    else if (reuse) source = { kind: "env", envVar, value: fromEnv.value.trim(), label: fromEnv.source, fromProcess: fromEnv.origin === "process" };
   }
   if (!source) {
     const key = ask(await clack.password({ message: `Enter ${provider} API key`, validate: secretValidator(provider, "API key") }));
