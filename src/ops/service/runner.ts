@@ -21,17 +21,26 @@ export function spawnRunner(env: Env): CommandRunner {
     new Promise((resolve) => {
       let stdout = "";
       let stderr = "";
+      // Our own timer, not spawn's `timeout`: that one is cleared only on exit, so a program
+      // that is not found (no exit event) kept the CLI alive for the whole timeout.
+      let timer: NodeJS.Timeout | undefined;
+      const finish = (result: CommandResult) => {
+        clearTimeout(timer);
+        resolve(result);
+      };
       let child;
       try {
-        child = spawn(program, [...args], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"], timeout: TIMEOUT_MS });
+        child = spawn(program, [...args], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
       } catch (error) {
-        resolve({ code: null, stdout, stderr, error: (error as Error).message });
+        finish({ code: null, stdout, stderr, error: (error as Error).message });
         return;
       }
+      timer = setTimeout(() => child.kill("SIGKILL"), TIMEOUT_MS);
+      timer.unref();
       child.stdout.on("data", (chunk) => (stdout += chunk));
       child.stderr.on("data", (chunk) => (stderr += chunk));
-      child.on("error", (error: NodeJS.ErrnoException) => resolve({ code: null, stdout, stderr, error: error.code === "ENOENT" ? `${program} not found` : error.message }));
-      child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+      child.on("error", (error: NodeJS.ErrnoException) => finish({ code: null, stdout, stderr, error: error.code === "ENOENT" ? `${program} not found` : error.message }));
+      child.on("close", (code, signal) => finish({ code: code ?? (signal ? 128 : 1), stdout, stderr, ...(signal === "SIGKILL" ? { error: `${program} did not answer within ${TIMEOUT_MS / 1000} s` } : {}) }));
     });
 }
 
