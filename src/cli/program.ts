@@ -283,6 +283,31 @@ input (1 when a message failed, the gateway cannot be reached or refuses the tok
     .option("--openclaw <path>", "the openclaw command on that host (default: openclaw)")
     .action((options) => later(async (io) => (await import("./commands/auth-monitor/termux-script.ts")).run(options, io)));
 
+  program
+    .command("onboard")
+    .description("Set up credentials, the default model and the gateway (a wizard on a terminal; --non-interactive --accept-risk for scripts)")
+    .option("--non-interactive", "no prompts: take everything from the flags and the environment")
+    .option("--accept-risk", "acknowledge that --non-interactive stores credentials and edits openclaw.json without asking")
+    .option("--auth-choice <choice>", "apiKey|token|openai-api-key|openrouter-api-key|custom-api-key|skip")
+    .option("--anthropic-api-key <key>", "Anthropic API key (else ANTHROPIC_API_KEY, else an existing anthropic API-key profile)")
+    .option("--openai-api-key <key>", "OpenAI API key (else OPENAI_API_KEY, else an existing openai API-key profile)")
+    .option("--openrouter-api-key <key>", "OpenRouter API key (else OPENROUTER_API_KEY, else an existing openrouter API-key profile)")
+    .option("--token-provider <id>", "provider of --token (only anthropic)")
+    .option("--token <token>", "Anthropic setup-token (sk-ant-oat01-…) for --auth-choice token")
+    .option("--token-profile-id <id>", "profile id for --token (default: anthropic:default)")
+    .option("--token-expires-in <duration>", "when the token expires, e.g. 365d, 12h (a bare number means days)")
+    .option("--custom-base-url <url>", "base URL of an OpenAI- or Anthropic-compatible endpoint")
+    .option("--custom-api-key <key>", "its API key (else <ID>_API_KEY, else an existing profile; none = keyless)")
+    .option("--custom-model-id <id>", "a model it serves; becomes the default model")
+    .option("--custom-provider-id <id>", "provider id under models.providers (default: custom-<host>-<port>)")
+    .option("--custom-compatibility <api>", "openai (default) or anthropic")
+    .option("--secret-input-mode <mode>", "plaintext (default) or ref: store an env reference (keyRef) instead of the key")
+    .option("--gateway-port <port>", "store gateway.port")
+    .option("--gateway-token <token>", "store gateway.auth.token")
+    .option("--install-daemon", "install and start the gateway as a service (what `openclaw gateway install` does), after the other steps")
+    .addOption(agentOption())
+    .action((options) => later(async (io) => (await import("./commands/onboard/run.ts")).run(options, io)));
+
   gateway
     .command("token")
     .description("Print the gateway token clients send: whole when piped (TOKEN=$(openclaw gateway token)), masked on a terminal")
