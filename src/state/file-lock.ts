@@ -50,31 +50,16 @@ async function settleForeignLock(lockPath: string): Promise<void> {
   const deadline = Date.now() + FOREIGN_LOCK_WAIT_MS;
   let said = false;
   for (;;) {
-    let stats;
-    try {
-      stats = await lstat(lockPath);
-    } catch {
-      return;
-    }
-    if (stats.isDirectory()) return;
-    let payload: { pid?: unknown; createdAt?: unknown } | undefined;
-    try {
-      payload = JSON.parse(readFileSync(lockPath, "utf8"));
-    } catch {
-      payload = undefined;
-    }
-    const created = typeof payload?.createdAt === "string" ? Date.parse(payload.createdAt) : Number.NaN;
-    const age = Date.now() - (Number.isFinite(created) ? created : stats.mtimeMs);
-    const holderGone = typeof payload?.pid === "number" && !processIsAlive(payload.pid);
-    if (holderGone || age > FOREIGN_LOCK_STALE_MS) {
+    const lock = await inspectLock(lockPath);
+    if (!lock || lock.kind === "directory") return;
+    if (lock.stale) {
       await unlink(lockPath).catch(() => undefined);
       return;
     }
     if (Date.now() > deadline) return;
     if (!said) {
       said = true;
-      const holder = typeof payload?.pid === "number" ? ` (pid ${payload.pid})` : "";
-      reportLockWait?.(`Waiting for ${basename(lockPath.slice(0, -".lock".length))}: OpenClaw${holder} is writing it…`);
+      reportLockWait?.(`Waiting for ${basename(lockPath.slice(0, -".lock".length))}: OpenClaw${lock.holder ? ` (${lock.holder})` : ""} is writing it…`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
