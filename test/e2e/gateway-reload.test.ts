@@ -317,7 +317,8 @@ describe("SIGTERM", () => {
     const { done, stopped, exitedAt } = await slowStreamThenSigterm(world, "openai-sdk");
     assert.equal(done.out, "Hello from the anthropic fake: slow stream");
     assert.equal(stopped.code, 0, stopped.stderr);
-    assert.ok(exitedAt - done.at < 1500, `the process took ${exitedAt - done.at} ms to exit after its last response was complete`);
+    // Held by the idle connection it would be 5 s (keep-alive) or 10 s (grace); a loaded machine may take a second or two.
+    assert.ok(exitedAt - done.at < 4000, `the process took ${exitedAt - done.at} ms to exit after its last response was complete`);
   });
 });
 

@@ -36,11 +36,12 @@ after(async () => {
 
 test("--probe --json reports each credential's real answer, honouring the timeout", async () => {
   const started = Date.now();
-  const result = await runCli(["models", "status", "--json", "--probe", "--probe-timeout", "400"], { home: home.home, env: { OPENAI_API_KEY: OPENAI_ENV_KEY } });
+  const result = await runCli(["models", "status", "--json", "--probe", "--probe-timeout", "2000"], { home: home.home, env: { OPENAI_API_KEY: OPENAI_ENV_KEY } });
   assert.equal(result.code, 0, result.stderr);
-  assert.ok(Date.now() - started < 5_000, "the hanging upstream did not hold the command beyond its timeout");
+  // 2 s, not less: on a loaded machine the healthy probes themselves can take a few hundred ms.
+  assert.ok(Date.now() - started < 10_000, "the hanging upstream did not hold the command beyond its timeout");
   const probes = JSON.parse(result.stdout).auth.probes;
-  assert.deepEqual(probes.options, { profileIds: [], timeoutMs: 400, concurrency: 2, maxTokens: 8 });
+  assert.deepEqual(probes.options, { profileIds: [], timeoutMs: 2000, concurrency: 2, maxTokens: 8 });
   const byLabel = Object.fromEntries(probes.results.map((r: { label: string }) => [r.label, r]));
   assert.equal(byLabel["anthropic:ok"].status, "ok");
   assert.equal(byLabel["anthropic:ok"].model, "anthropic/claude-opus-4-6");
