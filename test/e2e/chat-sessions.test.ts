@@ -72,6 +72,10 @@ describe("the commands, answered by the gateway in each client's API", () => {
     assert.match(models, /^Models \(openai\):\n  • openai\/gpt-5\.2 \(gpt\)/);
     const list = (await client.responses.create({ model: "default", input: "/model list" })).output_text;
     assert.equal(list, providers);
+    const streamed = await client.responses.stream({ model: "default", input: "/models" }).finalResponse();
+    assert.equal(streamed.output_text, providers, "streamed as the Responses event sequence");
+    const anthropicWhole = await anthropic().messages.create({ model: "default", max_tokens: 64, messages: [{ role: "user", content: "/models" }] });
+    assert.equal(anthropicWhole.content[0]!.type === "text" && anthropicWhole.content[0]!.text, providers);
   });
 
   test("validation replies: unknown profile, another provider's profile, unrecognized and not allowed models, numbers", async () => {
