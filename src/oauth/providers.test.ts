@@ -31,7 +31,7 @@ test("openai-codex is spec §4.2: endpoints, client id, scopes, localhost:1455 c
     state: "ST",
     id_token_add_organizations: "true",
     codex_cli_simplified_flow: "true",
-    originator: "pi",
+    originator: "openclaw",
   });
 });
 

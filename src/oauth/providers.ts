@@ -54,7 +54,7 @@ export function openAICodexProvider(overrides: OpenAICodexOverrides = {}): OAuth
     clientId: OPENAI_CODEX_CLIENT_ID,
     scopes: ["openid", "profile", "email", "offline_access"],
     callback: { listenHost: "127.0.0.1", redirectHost: "localhost", port: checkPort("openai-codex", overrides.callbackPort ?? 1455), path: "/auth/callback" },
-    extraAuthorizeParams: { id_token_add_organizations: "true", codex_cli_simplified_flow: "true", originator: "pi" },
+    extraAuthorizeParams: { id_token_add_organizations: "true", codex_cli_simplified_flow: "true", originator: "openclaw" },
     tokenRequestFormat: "form",
   };
 }
