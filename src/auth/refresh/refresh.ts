@@ -13,7 +13,7 @@
 //
 // The token request itself is injected (`refresh`): the protocol engine lives in src/oauth/.
 import { createHash } from "node:crypto";
-import { join } from "node:path";
+import { join, resolve as resolvePath } from "node:path";
 import { OpenClawError } from "../../state/errors.ts";
 import { LOCK_STALE_MS, withFileLock } from "../../state/file-lock.ts";
 import { ownValue } from "../../state/own-keys.ts";
@@ -123,7 +123,7 @@ const inFlight = new Map<string, Promise<RefreshResult>>();
 /** `<state>/locks/oauth-refresh/<sha256(provider \0 profileId)>`: per credential, not per agent dir. */
 export function refreshLockPath(stateDir: string, provider: string, profileId: string): string {
   const digest = createHash("sha256").update(`${provider}\0${profileId}`).digest("hex");
-  return join(stateDir, "locks", "oauth-refresh", digest);
+  return join(resolvePath(stateDir), "locks", "oauth-refresh", digest);
 }
 
 export function isRefreshDue(credential: Pick<OAuthCredential, "expires">, now: number): boolean {
@@ -187,7 +187,7 @@ export async function refreshCredential(options: RefreshOptions): Promise<Refres
     }
     ownerAgentId = options.defaultAgentId;
   }
-  const key = `${options.stateDir}\0${seen.provider}\0${options.profileId}`;
+  const key = `${resolvePath(options.stateDir)}\0${seen.provider}\0${options.profileId}`;
   const running = inFlight.get(key);
   if (running) return running;
   const started = refreshUnderLock({ ...options, now }, ownerAgentId, seen).finally(() => inFlight.delete(key));
