@@ -413,3 +413,16 @@ test("the lock holder killed mid-refresh: the next process takes the lock over o
     }
   });
 });
+
+test("a profile another agent reads through from the default agent is refreshed in the default agent's store", async () => {
+  await inWorld(oauth(0, Date.now() - 1), async (w) => {
+    const refresh: RefreshCall = async () => ({ access: accessToken(1), refresh: refreshToken(1), expires: Date.now() + 60 * MINUTE });
+    const base = { backend: w.backend, agentId: "work", profileId: ID, stateDir: w.stateDir, now, refresh };
+    assert.ok((await w.backend.read("work")).isInherited(ID), "the test's premise: agent work reads main's profile through");
+    await assert.rejects(refreshCredential(base), /default agent's profile/);
+    assert.equal(profile(await w.read()).access, accessToken(0));
+    const result = await refreshCredential({ ...base, defaultAgentId: "main" });
+    assert.equal(result.outcome, "refreshed");
+    assert.equal(profile(await w.read()).access, accessToken(1));
+  });
+});
