@@ -8,7 +8,7 @@ import { DiskFullError, OpenClawError, errnoCode, isDiskFullCode } from "./error
 import { ensureDir } from "./safe-file.ts";
 
 /** A holder refreshes its lock every half of this; silent this long, it counts as dead. */
-const LOCK_STALE_MS = 10_000;
+export const LOCK_STALE_MS = 10_000;
 
 export class FileLockBusyError extends OpenClawError {
   readonly path: string;

@@ -1,0 +1,298 @@
+// One OAuth refresh per credential at a time, across every process on the host
+// (DESIGN §4.4; peers-and-user-pain §3.1: refresh_token_reused storms and
+// bricked token families come from two refreshes with the same refresh token).
+//
+// - In this process, callers of the same credential share one promise.
+// - Across processes, a lock at `<state>/locks/oauth-refresh/<sha256(provider\0profileId)>`
+//   (withFileLock adds `.lock`); inside it the store is read again and a token
+//   another process already obtained is adopted instead of refreshing.
+// - A successful refresh is always written: a rotated refresh token is valid once.
+// - invalid_grant / refresh_token_reused: adopt a newer token from the store if
+//   there is one, else the profile is disabled (`auth_permanent`) and the error
+//   names the re-login command. Anything else is transient: nothing is written.
+//
+// The token request itself is injected (`refresh`): the protocol engine lives in src/oauth/.
+import { createHash } from "node:crypto";
+import { join, resolve as resolvePath } from "node:path";
+import { OpenClawError } from "../../state/errors.ts";
+import { LOCK_STALE_MS, withFileLock } from "../../state/file-lock.ts";
+import { ownValue } from "../../state/own-keys.ts";
+import type { CredentialBackend } from "../backend.ts";
+import { recordFailure, type CooldownConfig } from "../cooldown.ts";
+import { redactSecrets, registerSecret } from "../redact.ts";
+import type { AuthStore, OAuthCredential } from "../store-schema.ts";
+
+/** Refresh when the access token has this little left (or less). */
+export const REFRESH_MARGIN_MS = 5 * 60_000;
+/** The token request's default time limit: well under the lock's staleness, so a live holder never looks dead. */
+export const DEFAULT_REFRESH_TIMEOUT_MS = 8_000;
+/** After a timeout, how long the aborted request may still take to settle while the lock is kept. */
+const ABORT_GRACE_MS = 1_000;
+
+/** What the token endpoint gave back. Fields left out keep their stored value (a provider that does not rotate omits `refresh`). */
+export interface NewTokens {
+  access: string;
+  refresh?: string;
+  /** Absolute expiry, ms since the epoch. */
+  expires: number;
+  email?: string;
+  accountId?: string;
+  /** Other provider fields to store on the credential (projectId, …). */
+  extra?: Record<string, unknown>;
+}
+
+/** The token request, given the credential as stored (its `refresh` is what to send). Should honour `signal`. */
+export type RefreshCall = (credential: Readonly<OAuthCredential>, signal: AbortSignal) => Promise<NewTokens>;
+
+/** OAuth error codes that mean "this refresh token will never work again". */
+export const PERMANENT_REFRESH_ERRORS: ReadonlySet<string> = new Set(["invalid_grant", "refresh_token_reused"]);
+
+export interface RefreshOptions {
+  backend: CredentialBackend;
+  /** The agent asking; its view decides which store holds the profile. */
+  agentId: string;
+  /** The default agent, needed only when `agentId` reads this profile through from the default agent's store. */
+  defaultAgentId?: string;
+  profileId: string;
+  stateDir: string;
+  refresh: RefreshCall;
+  now?: () => number;
+  /** Refresh whatever the stored expiry says (an upstream answered 401). */
+  force?: boolean;
+  /** With `force`: the access token the upstream rejected. If the store already holds another, that one is used. */
+  rejectedAccess?: string;
+  timeoutMs?: number;
+  cooldowns?: CooldownConfig;
+}
+
+export type RefreshOutcome =
+  /** The stored token was not due: nothing was done. */
+  | "fresh"
+  /** This call (or one it joined in this process) refreshed it. */
+  | "refreshed"
+  /** Another process had already refreshed it (or re-logged in): its token was used. */
+  | "adopted";
+
+export interface RefreshResult {
+  outcome: RefreshOutcome;
+  access: string;
+  expires: number | undefined;
+  credential: OAuthCredential;
+}
+
+/** The refresh token was refused for good: the user has to log in again (the profile is disabled, `auth_permanent`). */
+export class OAuthReloginRequiredError extends OpenClawError {
+  readonly profileId: string;
+  readonly provider: string;
+  /** The exact command that fixes it. */
+  readonly command: string;
+  readonly oauthError: string;
+  constructor(profileId: string, provider: string, oauthError: string) {
+    // `openclaw models auth login` is not implemented yet (issue 11, a later piece); this is the command it will be.
+    const command = `openclaw models auth login --provider ${provider}`;
+    super(`OAuth login for ${profileId} is no longer valid (${oauthError}). Log in again: ${command}`, { hint: command });
+    this.name = "OAuthReloginRequiredError";
+    this.profileId = profileId;
+    this.provider = provider;
+    this.command = command;
+    this.oauthError = oauthError;
+  }
+}
+
+/** A refresh that failed for now (network, timeout, server error, lock busy): nothing was stored or marked; retry later. */
+export class OAuthRefreshTransientError extends OpenClawError {
+  readonly profileId: string;
+  constructor(profileId: string, detail: string) {
+    super(`OAuth refresh for ${profileId} failed for now: ${redactSecrets(detail)}`, { hint: "Retry shortly; nothing was changed." });
+    this.name = "OAuthRefreshTransientError";
+    this.profileId = profileId;
+  }
+}
+
+/** The profile is missing or not an OAuth credential with a refresh token. */
+export class OAuthRefreshUnavailableError extends OpenClawError {
+  constructor(message: string, hint?: string) {
+    super(message, hint === undefined ? {} : { hint });
+    this.name = "OAuthRefreshUnavailableError";
+  }
+}
+
+/** Refreshes in flight in this process, by state dir, provider and profile. */
+const inFlight = new Map<string, Promise<RefreshResult>>();
+
+/** `<state>/locks/oauth-refresh/<sha256(provider \0 profileId)>`: per credential, not per agent dir. */
+export function refreshLockPath(stateDir: string, provider: string, profileId: string): string {
+  const digest = createHash("sha256").update(`${provider}\0${profileId}`).digest("hex");
+  return join(resolvePath(stateDir), "locks", "oauth-refresh", digest);
+}
+
+export function isRefreshDue(credential: Pick<OAuthCredential, "expires">, now: number): boolean {
+  // No expiry recorded: nothing says it is still good, so a refresh is due.
+  return typeof credential.expires !== "number" || !Number.isFinite(credential.expires) || credential.expires - now <= REFRESH_MARGIN_MS;
+}
+
+/** The OAuth `error` code of a failed token request, from `code`, `oauthError` or `error` on the thrown value. */
+export function oauthErrorCode(error: unknown): string | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  for (const key of ["oauthError", "code", "error"] as const) {
+    const value = (error as Record<string, unknown>)[key];
+    if (typeof value === "string" && PERMANENT_REFRESH_ERRORS.has(value)) return value;
+  }
+  return undefined;
+}
+
+function register(credential: OAuthCredential | NewTokens): void {
+  registerSecret(credential.access);
+  registerSecret(credential.refresh);
+}
+
+function oauthProfile(store: AuthStore, profileId: string): OAuthCredential | undefined {
+  const credential = ownValue(store.profiles, profileId);
+  return credential?.type === "oauth" ? credential : undefined;
+}
+
+function sameAccount(a: OAuthCredential, b: OAuthCredential): boolean {
+  if (a.provider !== b.provider) return false;
+  if (a.accountId && b.accountId) return a.accountId === b.accountId;
+  if (a.email && b.email) return a.email.toLowerCase() === b.email.toLowerCase();
+  return true;
+}
+
+function result(outcome: RefreshOutcome, credential: OAuthCredential): RefreshResult {
+  return { outcome, access: credential.access ?? "", expires: credential.expires, credential };
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The credential's access token, refreshed first when due (or forced), with
+ * exactly one token request per credential at a time on this host.
+ */
+export async function refreshCredential(options: RefreshOptions): Promise<RefreshResult> {
+  const now = options.now ?? Date.now;
+  const view = await options.backend.read(options.agentId);
+  const seen = oauthProfile(view.merged, options.profileId);
+  if (!seen) throw new OAuthRefreshUnavailableError(`No OAuth profile ${options.profileId} for agent ${options.agentId}.`);
+  register(seen);
+  if (!options.force && !isRefreshDue(seen, now()) && seen.access) return result("fresh", seen);
+  if (options.force && options.rejectedAccess !== undefined && seen.access && seen.access !== options.rejectedAccess && !isRefreshDue(seen, now())) {
+    return result("adopted", seen);
+  }
+  let ownerAgentId = options.agentId;
+  if (view.isInherited(options.profileId)) {
+    if (options.defaultAgentId === undefined) {
+      throw new OAuthRefreshUnavailableError(`${options.profileId} is the default agent's profile; refresh it through the default agent.`);
+    }
+    ownerAgentId = options.defaultAgentId;
+  }
+  const key = `${resolvePath(options.stateDir)}\0${seen.provider}\0${options.profileId}`;
+  const running = inFlight.get(key);
+  if (running) return running;
+  const started = refreshUnderLock({ ...options, now }, ownerAgentId, seen).finally(() => inFlight.delete(key));
+  inFlight.set(key, started);
+  return started;
+}
+
+type Resolved = RefreshOptions & { now: () => number };
+
+async function refreshUnderLock(options: Resolved, ownerAgentId: string, seen: OAuthCredential): Promise<RefreshResult> {
+  const { backend, profileId, now } = options;
+  const timeoutMs = Math.min(options.timeoutMs ?? DEFAULT_REFRESH_TIMEOUT_MS, LOCK_STALE_MS - 1_000 - ABORT_GRACE_MS);
+  const lockPath = refreshLockPath(options.stateDir, seen.provider, profileId);
+  try {
+    return await withFileLock(lockPath, async () => {
+      const current = oauthProfile((await backend.read(ownerAgentId)).own.store, profileId);
+      if (!current) throw new OAuthRefreshUnavailableError(`OAuth profile ${profileId} was removed.`);
+      register(current);
+      const changed = current.access !== seen.access || current.expires !== seen.expires;
+      // Another process refreshed (or the user logged in again) since we looked: use its token.
+      if (changed && current.access && (options.force || !isRefreshDue(current, now()))) return result("adopted", current);
+      if (!options.force && !isRefreshDue(current, now()) && current.access) return result("fresh", current);
+      if (!current.refresh) {
+        throw new OAuthRefreshUnavailableError(`OAuth profile ${profileId} has no refresh token.`, `openclaw models auth login --provider ${current.provider}`);
+      }
+      return await callAndStore(options, ownerAgentId, current, timeoutMs);
+    });
+  } catch (error) {
+    if (error instanceof OpenClawError && !(error.name === "FileLockBusyError")) throw error;
+    throw new OAuthRefreshTransientError(profileId, message(error));
+  }
+}
+
+/** Writes the new tokens into that one profile, keeping every field they do not mention. */
+async function persist(backend: CredentialBackend, agentId: string, profileId: string, sent: OAuthCredential, tokens: NewTokens, onlyIfUnchanged: boolean): Promise<OAuthCredential | undefined> {
+  return backend.update(agentId, (store) => {
+    const stored = oauthProfile(store, profileId);
+    // Late results (after a timeout) must not overwrite a token obtained after ours.
+    if (onlyIfUnchanged && stored && stored.refresh !== sent.refresh) return undefined;
+    const base: OAuthCredential = stored ?? sent;
+    const next: OAuthCredential = {
+      ...base,
+      ...tokens.extra,
+      type: "oauth",
+      provider: base.provider,
+      access: tokens.access,
+      refresh: tokens.refresh ?? base.refresh,
+      expires: tokens.expires,
+      ...(tokens.email !== undefined ? { email: tokens.email } : {}),
+      ...(tokens.accountId !== undefined ? { accountId: tokens.accountId } : {}),
+    };
+    store.profiles[profileId] = next;
+    return next;
+  });
+}
+
+async function callAndStore(options: Resolved, ownerAgentId: string, current: OAuthCredential, timeoutMs: number): Promise<RefreshResult> {
+  const { backend, profileId, now } = options;
+  const controller = new AbortController();
+  const call = Promise.resolve().then(() => options.refresh(current, controller.signal));
+  // Whatever happens to this function, a token that comes back is kept.
+  const settled = call.then(
+    (tokens) => ({ ok: true as const, tokens }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), timeoutMs);
+  });
+  let outcome = await Promise.race([settled, timedOut]);
+  clearTimeout(timer);
+  if (outcome === "timeout") {
+    controller.abort(new Error(`timed out after ${timeoutMs} ms`));
+    const grace = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), ABORT_GRACE_MS);
+    });
+    outcome = await Promise.race([settled, grace]);
+    clearTimeout(timer);
+    if (outcome === "timeout") {
+      // Not settled even after abort: keep its tokens if they ever come, unless a newer token is stored by then.
+      void settled.then(async (late) => {
+        if (!late.ok) return;
+        register(late.tokens);
+        await persist(backend, ownerAgentId, profileId, current, late.tokens, true).catch(() => undefined);
+      });
+      throw new OAuthRefreshTransientError(profileId, `the token request timed out after ${timeoutMs} ms`);
+    }
+  }
+  if (outcome.ok) {
+    register(outcome.tokens);
+    const stored = await persist(backend, ownerAgentId, profileId, current, outcome.tokens, false);
+    return result("refreshed", stored!);
+  }
+  const code = oauthErrorCode(outcome.error);
+  if (code === undefined) {
+    throw new OAuthRefreshTransientError(profileId, controller.signal.aborted ? `the token request timed out after ${timeoutMs} ms` : message(outcome.error));
+  }
+  // Refused for good, unless someone else rotated it meanwhile (their token is the one to use).
+  const again = oauthProfile((await backend.read(ownerAgentId)).own.store, profileId);
+  if (again && again.access && again.refresh !== current.refresh && sameAccount(again, current) && (again.expires ?? 0) > now()) {
+    register(again);
+    return result("adopted", again);
+  }
+  await backend.update(ownerAgentId, (store) => {
+    recordFailure(store, { profileId, provider: current.provider, reason: "auth_permanent", now: now(), ...(options.cooldowns ? { cooldowns: options.cooldowns } : {}) });
+  });
+  throw new OAuthReloginRequiredError(profileId, current.provider, code);
+}
