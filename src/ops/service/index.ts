@@ -22,6 +22,7 @@ import {
   type ServiceSpec,
 } from "./render.ts";
 import { firstLine, spawnRunner, type CommandResult, type CommandRunner } from "./runner.ts";
+import { HEALTH_TIMEOUT_MS, getGatewayHealth } from "../gateway-health.ts";
 
 export { LAUNCHD_LABEL, SYSTEMD_UNIT_NAME, renderLaunchdPlist, renderSystemdUnit, type ServicePlatform, type ServiceSpec } from "./render.ts";
 export type { CommandResult, CommandRunner } from "./runner.ts";
@@ -441,14 +442,8 @@ export async function gatewayServiceStatus(options: ServiceOptions): Promise<Ser
 }
 
 /** GET /health with a short timeout: whether a gateway answers there. Never throws. */
-export async function probeGatewayHealth(url: string, timeoutMs = 1500): Promise<{ healthy: boolean; detail: string }> {
-  try {
-    const response = await fetch(new URL("/health", url), { signal: AbortSignal.timeout(timeoutMs) });
-    await response.arrayBuffer();
-    return response.ok ? { healthy: true, detail: `HTTP ${response.status}` } : { healthy: false, detail: `HTTP ${response.status}` };
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    const name = (error as Error).name;
-    return { healthy: false, detail: name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : cause === "ECONNREFUSED" ? "connection refused" : (cause ?? (error as Error).message) };
-  }
+export async function probeGatewayHealth(url: string, timeoutMs = HEALTH_TIMEOUT_MS): Promise<{ healthy: boolean; detail: string }> {
+  const probe = await getGatewayHealth(url, timeoutMs);
+  if (probe.kind === "down") return { healthy: false, detail: probe.reason === "ECONNREFUSED" ? "connection refused" : probe.reason };
+  return { healthy: probe.status >= 200 && probe.status < 300, detail: `HTTP ${probe.status}` };
 }

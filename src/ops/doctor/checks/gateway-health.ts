@@ -1,36 +1,16 @@
 // A running gateway's health: `GET /health` at the configured address, with a
 // short timeout. Not running is information, not an error.
-import { request } from "node:http";
+import { getGatewayHealth } from "../../gateway-health.ts";
 import type { Check, Finding } from "../types.ts";
 
 const GROUP = "Gateway";
-const TIMEOUT_MS = 1_500;
-
-type Probe = { kind: "down"; reason: string } | { kind: "answer"; status: number; body: string };
-
-function getHealth(url: string): Promise<Probe> {
-  return new Promise((resolve) => {
-    const req = request(new URL("/health", url), { method: "GET", timeout: TIMEOUT_MS }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
-        if (body.length < 64_000) body += chunk;
-      });
-      res.on("end", () => resolve({ kind: "answer", status: res.statusCode ?? 0, body }));
-      res.on("error", (error) => resolve({ kind: "down", reason: error.message }));
-    });
-    req.on("timeout", () => req.destroy(new Error(`no answer within ${TIMEOUT_MS} ms`)));
-    req.on("error", (error: NodeJS.ErrnoException) => resolve({ kind: "down", reason: error.code ?? error.message }));
-    req.end();
-  });
-}
 
 export const gatewayHealthCheck: Check = {
   name: "gateway-health",
   async run(inputs) {
     if (!inputs.gateway) return [];
     const { url } = inputs.gateway;
-    const probe = await getHealth(url);
+    const probe = await getGatewayHealth(url);
     if (probe.kind === "down") {
       const text = probe.reason === "ECONNREFUSED" ? `Gateway not running (${url}).` : `Gateway not reachable at ${url}: ${probe.reason}.`;
       return [{ id: "gateway.not-running", group: GROUP, severity: "info", text, fix: "openclaw gateway" }];
