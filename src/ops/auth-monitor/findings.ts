@@ -2,6 +2,7 @@
 // finds expired, missing or expiring, each with the command that fixes it.
 // Built from the status report, so the monitor and `--check` never disagree.
 // A finding holds ids, statuses and times only: never a secret.
+import { shellWord } from "../shell-word.ts";
 import { formatRemainingShort } from "../../auth/health.ts";
 import { descriptorFor } from "../../providers/descriptors/index.ts";
 import type { StatusReport } from "../status-report.ts";
@@ -24,7 +25,6 @@ export const findingKey = (finding: Pick<Finding, "provider" | "profileId" | "st
   `${finding.provider}|${finding.profileId ?? "-"}|${finding.status}`;
 
 /** A value as one shell word: the fix is meant to be pasted into a shell, and a hand-written profile id may hold `$(…)`. */
-export const shellWord = (value: string) => (/^[A-Za-z0-9._:@/+=-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`);
 
 const agentFlag = (agentId: string | undefined) => (agentId ? ` --agent ${shellWord(agentId)}` : "");
 

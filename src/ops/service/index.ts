@@ -23,6 +23,7 @@ import {
 } from "./render.ts";
 import { firstLine, spawnRunner, type CommandResult, type CommandRunner } from "./runner.ts";
 import { HEALTH_TIMEOUT_MS, getGatewayHealth } from "../gateway-health.ts";
+import { shellWord } from "../shell-word.ts";
 
 export { LAUNCHD_LABEL, SYSTEMD_UNIT_NAME, renderLaunchdPlist, renderSystemdUnit, type ServicePlatform, type ServiceSpec } from "./render.ts";
 export type { CommandResult, CommandRunner } from "./runner.ts";
@@ -218,11 +219,10 @@ function launchdManual(options: ServiceOptions, path: string, spec: ServiceSpec 
 }
 
 function foregroundCommand(spec: ServiceSpec): string {
-  const vars = Object.entries(spec.environment).map(([name, value]) => `${name}=${shellQuote(value)} `);
-  return `${vars.join("")}${shellQuote(spec.nodePath)} ${shellQuote(spec.cliPath)} gateway`;
+  const vars = Object.entries(spec.environment).map(([name, value]) => `${name}=${shellWord(value)} `);
+  return `${vars.join("")}${shellWord(spec.nodePath)} ${shellWord(spec.cliPath)} gateway`;
 }
 
-const shellQuote = (value: string) => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`);
 
 function unavailableLine(platform: ServicePlatform, detail: string): string {
   return platform === "systemd"

@@ -10,7 +10,7 @@ import { SERVICE_FILE_MODE, serviceSpec } from "../../../ops/service/index.ts";
 import { shortenHome } from "../../../state/paths.ts";
 import { verifyJson, writeFileAtomic } from "../../../state/safe-file.ts";
 import { OpenClawError } from "../../../state/errors.ts";
-import { shellWord } from "../../../ops/auth-monitor/findings.ts";
+import { shellWord } from "../../../ops/shell-word.ts";
 import { UsageError } from "../../errors.ts";
 import { printLine, type CliIO } from "../../io.ts";
 
