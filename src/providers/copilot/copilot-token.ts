@@ -67,7 +67,7 @@ export async function copilotRuntimeToken(githubToken: string, options: CopilotR
   const now = options.now ?? Date.now;
   const fingerprint = githubTokenFingerprint(value);
   const key = `${resolve(options.stateDir)}\0${fingerprint}`;
-  const fresh = (token: CopilotToken | undefined) => token !== undefined && token.expiresAt - now() > COPILOT_TOKEN_MARGIN_MS;
+  const fresh: Freshness = (token): token is CopilotToken => token !== undefined && token.expiresAt - now() > COPILOT_TOKEN_MARGIN_MS;
 
   let token = remembered.get(key);
   if (!fresh(token)) {
@@ -79,13 +79,15 @@ export async function copilotRuntimeToken(githubToken: string, options: CopilotR
     token = await waitFor(flight, options.signal);
     remembered.set(key, token);
   }
-  return { token: token!.token, expiresAt: token!.expiresAt, baseUrl: copilotBaseUrl(token!.token) };
+  return { token: token.token, expiresAt: token.expiresAt, baseUrl: copilotBaseUrl(token.token) };
 }
 
+type Freshness = (token: CopilotToken | undefined) => token is CopilotToken;
+
 /** The cache file if it holds a fresh token of this login, else one exchange, then the cache written. */
-async function obtain(githubToken: string, fingerprint: string, options: CopilotRuntimeOptions, fresh: (token: CopilotToken | undefined) => boolean): Promise<CopilotToken> {
+async function obtain(githubToken: string, fingerprint: string, options: CopilotRuntimeOptions, fresh: Freshness): Promise<CopilotToken> {
   const cached = await readCachedCopilotToken(options.stateDir, fingerprint);
-  if (cached && fresh(cached)) {
+  if (fresh(cached)) {
     registerSecret(cached.token);
     return cached;
   }
