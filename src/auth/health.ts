@@ -1,5 +1,12 @@
 // How healthy a stored credential is (spec §3.1 "Health status per profile"),
 // computed from the file alone: no network, no refresh.
+//
+// `status` is OpenClaw's value, and means "does this need you": an OAuth
+// credential with a refresh token renews itself, so it is `ok` however its
+// access token stands (the roll-up, `--check`, doctor, the auth monitor, the
+// Control UI and the JSON all read `status` that way, as tools written for
+// OpenClaw do). The access token's own state is kept beside it in `expiry`,
+// so the human views can say `expiring (refreshable)` / `expired (refreshable)`.
 import type { Credential, CredentialType } from "./store-schema.ts";
 
 export type HealthStatus = "ok" | "expiring" | "expired" | "missing" | "static";
@@ -15,9 +22,13 @@ export interface ProfileHealth {
   remainingMs?: number;
   /** OAuth with a refresh token: it renews itself, so it never warns. */
   refreshable?: boolean;
+  /** On refreshable profiles with an expiry: the access token's own state (`status` says `ok` for all three). */
+  expiry?: ExpiryState;
 }
 
-function statusFor(remainingMs: number, warnMs: number): HealthStatus {
+export type ExpiryState = "ok" | "expiring" | "expired";
+
+function statusFor(remainingMs: number, warnMs: number): ExpiryState {
   if (remainingMs <= 0) return "expired";
   if (remainingMs <= warnMs) return "expiring";
   return "ok";
@@ -38,13 +49,13 @@ export function profileHealth(profileId: string, credential: Credential, now: nu
   const refreshable = Boolean(credential.refresh?.trim());
   if (!validExpiry(credential.expires)) return { ...base, status: "missing", ...(refreshable ? { refreshable } : {}) };
   const remainingMs = credential.expires - now;
-  const status = statusFor(remainingMs, warnMs);
+  const expiry = statusFor(remainingMs, warnMs);
   return {
     ...base,
-    status: refreshable && (status === "expired" || status === "expiring") ? "ok" : status,
+    status: refreshable ? "ok" : expiry,
     expiresAt: credential.expires,
     remainingMs,
-    ...(refreshable ? { refreshable } : {}),
+    ...(refreshable ? { refreshable, expiry } : {}),
   };
 }
 
@@ -80,19 +91,24 @@ export function formatRemainingShort(ms: number | undefined): string {
 }
 
 export interface ExpiryPhrase {
-  /** The status word: ok, expiring, expired, expired (refreshable), unknown, static. */
+  /** The status word: ok, expiring, expired, expiring (refreshable), expired (refreshable), unknown, static. */
   word: string;
   /** What follows it: `expires in 3h`, `2h ago`, `(no expiry recorded)`, or nothing. */
   detail: string;
 }
 
-/** How status and list describe a profile's expiry (OpenClaw prints `expired expires in 0m`; we say when). */
+/**
+ * How status and list describe a profile's expiry. OpenClaw prints `ok expires in 0m`
+ * for an expired refreshable OAuth token and `expired expires in 0m` for an expired
+ * token; we print the access token's real state, and say when.
+ */
 export function expiryPhrase(health: ProfileHealth): ExpiryPhrase {
   const remaining = health.remainingMs;
   if (health.status === "static") return { word: "static", detail: "" };
   if (health.status === "missing") return { word: "unknown", detail: "(no expiry recorded)" };
-  if (remaining !== undefined && remaining <= 0) {
-    return { word: health.refreshable ? "expired (refreshable)" : "expired", detail: `${formatRemainingShort(-remaining)} ago` };
-  }
-  return { word: health.status, detail: `expires in ${formatRemainingShort(remaining)}` };
+  const state = health.expiry ?? health.status;
+  // "(refreshable)" where the state would otherwise call for action: it renews itself when next used.
+  const word = health.refreshable && state !== "ok" ? `${state} (refreshable)` : state;
+  if (remaining !== undefined && remaining <= 0) return { word, detail: `${formatRemainingShort(-remaining)} ago` };
+  return { word, detail: `expires in ${formatRemainingShort(remaining)}` };
 }

@@ -67,7 +67,7 @@ describe("models status on OpenClaw's own files", () => {
         if (value === null || typeof value !== "object") return value;
         const out: Record<string, unknown> = {};
         for (const [key, item] of Object.entries(value)) {
-          if (key === "remainingMs" || key === "expiresAt" || key === "until" || key === "refreshable") continue;
+          if (key === "remainingMs" || key === "expiresAt" || key === "until" || key === "refreshable" || key === "expiry") continue;
           out[key] = strip(item, `${path}.${key}`);
         }
         return out;
@@ -79,7 +79,12 @@ describe("models status on OpenClaw's own files", () => {
         assert.ok(delta < 60_000, `${id} remainingMs off by ${delta}`);
       }
       assert.ok(Math.abs(doc.auth.unusableProfiles[0].remainingMs - theirs.auth.unusableProfiles[0].remainingMs) < 60_000);
-      assert.equal(doc.auth.oauth.profiles.find((p: { profileId: string }) => p.profileId === "openai-codex:default").refreshable, true);
+      // OpenClaw's status value stays (a tool reads `ok`: nothing to do); our fields say why it is ok.
+      const codex = doc.auth.oauth.profiles.find((p: { profileId: string }) => p.profileId === "openai-codex:default");
+      assert.deepEqual([codex.status, codex.refreshable, codex.expiry], ["ok", true, "expired"]);
+      assert.equal(doc.auth.oauth.providers.find((p: { provider: string }) => p.provider === "openai-codex").status, "ok");
+      const old = doc.auth.oauth.profiles.find((p: { profileId: string }) => p.profileId === "anthropic:old");
+      assert.deepEqual([old.status, old.refreshable, old.expiry], ["expired", undefined, undefined], "only refreshable profiles carry the extra fields");
       assertNoSecrets([ours.stdout], aliceSecrets());
     } finally {
       home.cleanup();
@@ -160,16 +165,48 @@ describe("models status --check exit codes", () => {
     assert.equal(result.code, 1);
   });
 
-  test("expired OAuth with a refresh token renews itself: 0; without one: 1", async () => {
-    const oauth = (refresh?: string) => ({
+  describe("OAuth: ok, expiring, expired (refreshable), expired", () => {
+    const access = "eyJ" + "a".repeat(60);
+    const refresh = "rt_" + "r".repeat(40);
+    const oauth = (expires: number, withRefresh: boolean) => ({
       version: 1,
       profiles: {
         "anthropic:default": { type: "api_key", provider: "anthropic", key: "sk-ant-api03-" + "k".repeat(80) },
-        "openai-codex:default": { type: "oauth", provider: "openai-codex", access: "eyJ" + "a".repeat(60), ...(refresh ? { refresh } : {}), expires: now - HOUR },
+        "openai-codex:default": { type: "oauth", provider: "openai-codex", access, ...(withRefresh ? { refresh } : {}), expires },
       },
     });
-    assert.equal((await check(oauth("rt_" + "r".repeat(40)))).code, 0);
-    assert.equal((await check(oauth())).code, 1);
+    const codexLine = (stdout: string) => stdout.split("\n").find((line) => line.startsWith("  - openai-codex:default "));
+
+    test("expired with a refresh token: says expired (refreshable), renews itself, 0", async () => {
+      const result = await check(oauth(now - 5 * 60_000, true));
+      assert.equal(codexLine(result.stdout), "  - openai-codex:default expired (refreshable) 5m ago");
+      assert.equal(result.code, 0);
+      assertNoSecrets([result.stdout, result.stderr], [access, refresh]);
+    });
+
+    test("expired without one: expired, 1", async () => {
+      const result = await check(oauth(now - 5 * 60_000, false));
+      assert.equal(codexLine(result.stdout), "  - openai-codex:default expired 5m ago");
+      assert.equal(result.code, 1);
+    });
+
+    test("expiring with a refresh token: says expiring (refreshable), never warns, 0", async () => {
+      const result = await check(oauth(now + 2 * HOUR, true));
+      assert.equal(codexLine(result.stdout), "  - openai-codex:default expiring (refreshable) expires in 2h");
+      assert.equal(result.code, 0);
+    });
+
+    test("expiring without one: expiring, 2", async () => {
+      const result = await check(oauth(now + 2 * HOUR, false));
+      assert.equal(codexLine(result.stdout), "  - openai-codex:default expiring expires in 2h");
+      assert.equal(result.code, 2);
+    });
+
+    test("valid for days: ok, 0", async () => {
+      const result = await check(oauth(now + 3 * 24 * HOUR, true));
+      assert.equal(codexLine(result.stdout), "  - openai-codex:default ok expires in 3d");
+      assert.equal(result.code, 0);
+    });
   });
 
   test("a configured fallback whose provider has no auth at all: 1", async () => {

@@ -36,7 +36,7 @@ function missingAuthHint(provider: string): string {
   return envVar ? `${paste} or set ${envVar}.` : `${paste}.`;
 }
 
-const STATUS_COLOR: Record<string, number> = { ok: 32, expiring: 33, "expired (refreshable)": 33, expired: 31, unknown: 31 };
+const STATUS_COLOR: Record<string, number> = { ok: 32, expiring: 33, "expiring (refreshable)": 33, "expired (refreshable)": 33, expired: 31, unknown: 31 };
 
 function describeExpiry(profile: ProfileStatus, paint: (code: number, text: string) => string): string {
   const { word, detail } = expiryPhrase(profile);
