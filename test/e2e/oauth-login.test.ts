@@ -175,3 +175,186 @@ for (const [name, answer] of [
     });
   });
 }
+
+test("device code, custom provider: Visit/Code shown, authorization_pending waited out, token stored", async () => {
+  const f = await fake({ deviceSteps: ["authorization_pending", "ok"], deviceInterval: 1, deviceErrorStatus: 400 });
+  await withHome(async (h) => {
+    writeJson(h.configPath, customConfig(f));
+    const cli = spawnLogin(["models", "auth", "login", "--provider", "acme", "--device-code"], h, {});
+    cli.child.stdin.end();
+    const result = await cli.done;
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^Visit: http:\/\/127\.0\.0\.1:\d+\/device$/m);
+    assert.match(result.stdout, /^Code: ABCD-1234$/m);
+    assert.match(result.stdout, /^Waiting for approval… \d+:\d\d left$/m);
+    // The fake's device token has no refresh token and no email: a plain token at <provider>:default.
+    const profile = readJson(h.storePath).profiles["acme:default"];
+    assert.equal(profile.type, "token");
+    assert.match(profile.token, /^gho_/);
+    assert.equal(readJson(h.configPath).auth.profiles["acme:default"].mode, "token");
+    assert.equal(f.requests.filter((r) => r.path === "/token").length, 2, "one pending poll, one success");
+    assertNoSecrets([result.stdout, result.stderr], storedSecrets(h));
+  });
+});
+
+test("login-github-copilot: GitHub token stored as a token profile without expiry; a re-run notes the overwrite", async () => {
+  const f = await fake({ clientId: GITHUB_COPILOT_CLIENT_ID, deviceSteps: ["authorization_pending", "ok"], deviceInterval: 1, deviceErrorStatus: 200 });
+  await withHome(async (h) => {
+    const config = { models: { providers: { "github-copilot": { oauth: { deviceCodeUrl: f.url("/device/code"), tokenUrl: f.url("/token") } } } } };
+    writeJson(h.configPath, config);
+    const first = spawnLogin(["models", "auth", "login-github-copilot"], h, {});
+    first.child.stdin.end();
+    const result = await first.done;
+    assert.equal(result.code, 0, result.stderr);
+    const profile = readJson(h.storePath).profiles["github-copilot:github"];
+    assert.deepEqual(Object.keys(profile).sort(), ["provider", "token", "type"]);
+    assert.equal(profile.type, "token");
+    assert.match(result.stdout, /Auth profile: github-copilot:github \(github-copilot\/token\)/);
+    assert.match(result.stdout, /Default model available: github-copilot\/gpt-4\.1/);
+    assert.equal(f.requests.find((r) => r.path === "/device/code")!.params["scope"], "read:user");
+    assertNoSecrets([result.stdout, result.stderr], storedSecrets(h));
+
+    const again = spawnLogin(["models", "auth", "login", "--provider", "github-copilot", "--force"], h, {});
+    again.child.stdin.end();
+    const second = await again.done;
+    assert.equal(second.code, 0, second.stderr);
+    assert.notEqual(readJson(h.storePath).profiles["github-copilot:github"].token, profile.token);
+
+    const noted = spawnLogin(["models", "auth", "login-github-copilot"], h, {});
+    noted.child.stdin.end();
+    const third = await noted.done;
+    assert.equal(third.code, 0, third.stderr);
+    assert.match(third.stdout, /Re-running will overwrite it\./);
+  });
+});
+
+test("device code: access_denied and expired_token end with clear messages and write nothing", async () => {
+  for (const [step, message] of [
+    ["access_denied", /acme login cancelled/],
+    ["expired_token", /acme device code expired; run login again/],
+  ] as const) {
+    const f = await fake({ deviceSteps: [step], deviceInterval: 1 });
+    await withHome(async (h) => {
+      writeJson(h.configPath, customConfig(f));
+      const cli = spawnLogin(["models", "auth", "login", "--provider", "acme", "--method", "device-code"], h, {});
+      cli.child.stdin.end();
+      const result = await cli.done;
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, message);
+      assert.equal(existsSync(h.storePath), false);
+    });
+  }
+});
+
+/** Runs a paste login on a remote host, answering with what `answer` makes of the browser's redirect. */
+async function pasteLogin(h: TempHome, args: string[], answer: (redirect: URL) => string | Promise<string>, env: Record<string, string> = REMOTE): Promise<CliResult> {
+  const cli = spawnLogin(["models", "auth", "login", ...args], h, env);
+  const [, url] = await cli.waitFor(AUTHORIZE_URL);
+  cli.child.stdin.end(`${await answer(new URL(await authorize(url!)))}\n`);
+  return cli.done;
+}
+
+test("errors: state mismatch and access_denied in a pasted URL, and a denied browser callback; nothing written", async () => {
+  const f = await fake();
+  await withHome(async (h) => {
+    writeJson(h.configPath, customConfig(f));
+    const before = readJson(h.configPath);
+    const mismatch = await pasteLogin(h, ["--provider", "acme"], (r) => {
+      r.searchParams.set("state", "not-the-state");
+      return r.toString();
+    });
+    assert.equal(mismatch.code, 1);
+    assert.match(mismatch.stderr, /State mismatch/);
+    const denied = await pasteLogin(h, ["--provider", "acme"], (r) => `${r.origin}${r.pathname}?error=access_denied&state=${r.searchParams.get("state")}`);
+    assert.equal(denied.code, 1);
+    assert.match(denied.stderr, /acme login cancelled/);
+    // The browser comes back to the loopback callback with an error.
+    const cli = spawnLogin(["models", "auth", "login", "--provider", "acme"], h, LOCAL);
+    const [, url] = await cli.waitFor(AUTHORIZE_URL);
+    const redirect = new URL(await authorize(url!));
+    const page = await fetch(`${redirect.origin}${redirect.pathname}?error=access_denied&state=${redirect.searchParams.get("state")}`);
+    assert.equal(page.status, 400);
+    const viaCallback = await cli.done;
+    cli.child.stdin.end();
+    assert.equal(viaCallback.code, 1);
+    assert.match(viaCallback.stderr, /acme login cancelled/);
+    assert.equal(existsSync(h.storePath), false);
+    assert.deepEqual(readJson(h.configPath), before);
+  });
+});
+
+test("errors: unknown provider lists the OAuth providers; no TTY and nothing piped; bad --method", async () => {
+  const f = await fake();
+  await withHome(async (h) => {
+    writeJson(h.configPath, customConfig(f));
+    const unknown = spawnLogin(["models", "auth", "login", "--provider", "nope"], h, {});
+    unknown.child.stdin.end();
+    const u = await unknown.done;
+    assert.equal(u.code, 1);
+    assert.match(u.stderr, /No OAuth login for provider "nope"\. Providers with OAuth: openai-codex, github-copilot, acme\./);
+    const empty = spawnLogin(["models", "auth", "login", "--provider", "acme"], h, REMOTE);
+    empty.child.stdin.end();
+    const e = await empty.done;
+    assert.equal(e.code, 1);
+    assert.match(e.stderr, /models auth login requires an interactive TTY \(or pipe the redirect URL \/ code on stdin\)\./);
+    const method = spawnLogin(["models", "auth", "login", "--provider", "acme", "--method", "magic"], h, {});
+    method.child.stdin.end();
+    const m = await method.done;
+    assert.equal(m.code, 1);
+    assert.match(m.stderr, /Unknown auth method "magic"/);
+    assert.equal(existsSync(h.storePath), false);
+  });
+});
+
+test("an existing profile is not replaced without --force when there is no terminal", async () => {
+  const f = await fake();
+  await withHome(async (h) => {
+    writeJson(h.configPath, customConfig(f));
+    const first = await pasteLogin(h, ["--provider", "acme"], (r) => r.toString());
+    assert.equal(first.code, 0, first.stderr);
+    const stored = readJson(h.storePath);
+    const refused = await pasteLogin(h, ["--provider", "acme"], (r) => r.toString());
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /Auth profile acme:user@example\.com already exists; nothing was stored\./);
+    assert.match(refused.stderr, /--force/);
+    assert.deepEqual(readJson(h.storePath), stored);
+    const forced = await pasteLogin(h, ["--provider", "acme", "--force"], (r) => r.toString());
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.notEqual(readJson(h.storePath).profiles["acme:user@example.com"].access, stored.profiles["acme:user@example.com"].access);
+  });
+});
+
+test("openai-codex: a token without an account id is refused and nothing is written", async () => {
+  const f = await fake({ clientId: OPENAI_CODEX_CLIENT_ID, accessClaims: { sub: "someone" } });
+  await withHome(async (h) => {
+    writeJson(h.configPath, codexConfig(f));
+    const before = readJson(h.configPath);
+    const result = await pasteLogin(h, ["--provider", "openai-codex"], (r) => r.toString());
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /Failed to extract accountId from token/);
+    assert.equal(existsSync(h.storePath), false);
+    assert.deepEqual(readJson(h.configPath), before);
+  });
+});
+
+test("--agent stores the login in that agent's store; --profile-id names it; no email → <provider>:default", async () => {
+  const f = await fake({ idTokenEmail: null });
+  await withHome(async (h) => {
+    writeJson(h.configPath, { ...customConfig(f), agents: { list: [{ id: "main", default: true }, { id: "work" }] } });
+    const named = await pasteLogin(h, ["--provider", "acme", "--agent", "work", "--profile-id", "acme:team"], (r) => r.toString());
+    assert.equal(named.code, 0, named.stderr);
+    const workStore = join(h.stateDir, "agents", "work", "agent", "auth-profiles.json");
+    assert.equal(readJson(workStore).profiles["acme:team"].type, "oauth");
+    assert.equal(existsSync(h.storePath), false, "the main agent's store is untouched");
+    assert.equal(statSync(workStore).mode & 0o777, 0o600);
+    const plain = await pasteLogin(h, ["--provider", "acme"], (r) => r.toString());
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.ok(readJson(h.storePath).profiles["acme:default"]);
+    const wrongId = spawnLogin(["models", "auth", "login", "--provider", "acme", "--profile-id", "openai:x"], h, REMOTE);
+    wrongId.child.stdin.end();
+    const w = await wrongId.done;
+    assert.equal(w.code, 1);
+    assert.match(w.stderr, /is for openai, not acme/);
+    assert.doesNotMatch(w.stdout, /authorize/, "a bad profile id fails before the browser step");
+  });
+});
