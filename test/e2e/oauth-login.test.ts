@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { OPENAI_CODEX_CLIENT_ID, GITHUB_COPILOT_CLIENT_ID } from "../../src/oauth/providers.ts";
 import { assertNoSecrets, CLI, cliEnv, makeHome, readJson, writeJson, type CliResult, type TempHome } from "../helpers/cli.ts";
 import { startFakeOAuthServer, type FakeOAuthOptions } from "../helpers/fake-oauth-server.ts";
+import { inFixture2026 } from "../helpers/fixture-2026-9.ts";
 
 const LOCAL = { DISPLAY: ":0" };
 const REMOTE = { SSH_CONNECTION: "10.0.0.1 5555 10.0.0.2 22" };
@@ -356,5 +357,24 @@ test("--agent stores the login in that agent's store; --profile-id names it; no 
     assert.equal(w.code, 1);
     assert.match(w.stderr, /is for openai, not acme/);
     assert.doesNotMatch(w.stdout, /authorize/, "a bad profile id fails before the browser step");
+  });
+});
+
+test("OpenClaw 2026.9 state (SQLite): the login lands in the shared store, the other profiles stay", async () => {
+  const f = await fake();
+  await inFixture2026(async (fx) => {
+    const config = fx.config();
+    config.models = { ...config.models, providers: { ...config.models?.providers, ...customConfig(f).models.providers } };
+    writeJson(fx.configPath, config);
+    const before = fx.sharedStore();
+    const result = await pasteLogin(fx, ["--provider", "acme"], (r) => r.toString());
+    assert.equal(result.code, 0, result.stderr);
+    const store = fx.sharedStore();
+    assert.equal(store.profiles["acme:user@example.com"].type, "oauth");
+    for (const id of Object.keys(before.profiles)) assert.deepEqual(store.profiles[id], before.profiles[id]);
+    assert.equal(fx.config().auth.profiles["acme:user@example.com"].mode, "oauth");
+    assert.match(result.stdout, /Stored in .*openclaw\.sqlite/);
+    const secrets = [store.profiles["acme:user@example.com"].access, store.profiles["acme:user@example.com"].refresh];
+    assertNoSecrets([result.stdout, result.stderr], [...secrets, ...fx.secrets]);
   });
 });
