@@ -157,7 +157,7 @@ for (const [name, answer] of [
   test(`remote host: ${name} piped on stdin logs in (custom provider)`, async () => {
     const f = await fake();
     await withHome(async (h) => {
-      writeJson(h.configPath, customConfig(f));
+      writeJson(h.configPath, { ...customConfig(f), agents: { defaults: { model: { primary: "openai/gpt-5", fallbacks: ["anthropic/claude-opus-4-6"] } } } });
       const cli = spawnLogin(["models", "auth", "login", "--provider", "acme", "--set-default"], h, REMOTE);
       const [, url] = await cli.waitFor(AUTHORIZE_URL);
       assert.match(cli.output().stdout, /^Open this URL in your LOCAL browser:/m);
@@ -170,6 +170,8 @@ for (const [name, answer] of [
       assert.equal(profile.provider, "acme");
       const config = readJson(h.configPath);
       assert.equal(config.agents.defaults.model.primary, "acme/acme-large");
+      assert.deepEqual(config.agents.defaults.model.fallbacks, ["anthropic/claude-opus-4-6"], "fallbacks are kept");
+      assert.equal(result.stdout.match(/^Updated /gm)?.length, 1, "one config write for the profile and the default model");
       assert.ok("acme/acme-large" in config.agents.defaults.models);
       assert.match(result.stdout, /Default model set to acme\/acme-large/);
       assertNoSecrets([result.stdout, result.stderr], [...storedSecrets(h), redirect.searchParams.get("code")!]);
