@@ -380,3 +380,25 @@ test("OpenClaw 2026.9 state (SQLite): the login lands in the shared store, the o
     assertNoSecrets([result.stdout, result.stderr], [...secrets, ...fx.secrets]);
   });
 });
+
+test("a callback port in use: the login says so and goes on with the paste", async () => {
+  const f = await fake();
+  const { createServer } = await import("node:net");
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+  const port = (blocker.address() as { port: number }).port;
+  try {
+    await withHome(async (h) => {
+      writeJson(h.configPath, customConfig(f, "acme", { callbackPort: port }));
+      const result = await pasteLogin(h, ["--provider", "acme"], (r) => {
+        assert.equal(r.port, String(port), "the redirect still names the configured port");
+        return r.toString();
+      }, LOCAL);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, new RegExp(`Could not listen on http://127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\); paste the redirect URL instead\\.`));
+      assert.ok(readJson(h.storePath).profiles["acme:user@example.com"]);
+    });
+  } finally {
+    blocker.close();
+  }
+});

@@ -23,7 +23,7 @@ async function tryCallbackServer(io: CliIO, provider: OAuthProvider, state: stri
     return await startCallbackServer({ host: callback.listenHost, port: callback.port, path: callback.path, expectedState: state, signal });
   } catch (error) {
     if (!(error instanceof OAuthError) || error.code !== "callback_bind_failed") throw error;
-    printErrorLine(io, `[${provider.id}] ${error.message}. Falling back to manual paste.`);
+    printErrorLine(io, `[${provider.id}] ${error.message}.`);
     return undefined;
   }
 }

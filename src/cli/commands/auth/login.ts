@@ -2,6 +2,7 @@
 // (spec §3.2): run the provider's OAuth flow, store the result as a profile
 // of the agent, record it in the config, and offer (or set) a default model.
 // Nothing is written until the flow has succeeded; Ctrl-C exits 130.
+import { OpenClawError } from "../../../state/errors.ts";
 import { hasOwnKey } from "../../../state/own-keys.ts";
 import { normalizeProviderId } from "../../../auth/provider-id.ts";
 import { registerSecret } from "../../../auth/redact.ts";
@@ -52,9 +53,9 @@ async function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>): Promi
 function explain(error: unknown, target: LoginTarget): unknown {
   if (!(error instanceof OAuthError)) return error;
   if (error.code === "aborted") return new CancelledError();
-  if (error.code === "expired_token") return new UsageError(`${target.label} device code expired; run login again.`);
-  if (error.code === "access_denied") return new UsageError(`${target.label} login cancelled (access was denied).`, "Nothing was stored.");
-  return new UsageError(error.message, "Nothing was stored.");
+  if (error.code === "expired_token") return new OpenClawError(`${target.label} device code expired; run login again.`);
+  if (error.code === "access_denied") return new OpenClawError(`${target.label} login cancelled (access was denied).`, { hint: "Nothing was stored." });
+  return new OpenClawError(error.message, { hint: "Nothing was stored." });
 }
 
 async function runFlow(io: CliIO, target: LoginTarget): Promise<TokenSet> {
