@@ -37,16 +37,23 @@ export interface GitHubCopilotLoginOptions {
 /** Exit status after Ctrl-C, as a shell reports a SIGINT death. */
 export const CANCELLED_EXIT = 130;
 
-/** Ctrl-C aborts the flow (server closed, prompt closed) instead of killing the process mid-way. */
-async function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+/**
+ * Ctrl-C aborts the flow (server closed, prompt closed) instead of killing
+ * the process mid-way; while the credential is written it is held back, so
+ * the store and the config are never left half-done.
+ */
+function interruptHandling(): { signal: AbortSignal; writing(): void; dispose(): void } {
   const controller = new AbortController();
-  const onSigint = (): void => controller.abort(new CancelledError());
+  let holding = false;
+  const onSigint = (): void => {
+    if (!holding) controller.abort(new CancelledError());
+  };
   process.on("SIGINT", onSigint);
-  try {
-    return await run(controller.signal);
-  } finally {
-    process.removeListener("SIGINT", onSigint);
-  }
+  return {
+    signal: controller.signal,
+    writing: () => (holding = true),
+    dispose: () => process.removeListener("SIGINT", onSigint),
+  };
 }
 
 /** The engine's errors in the words of spec §4.4 where it has some. */
@@ -58,9 +65,9 @@ function explain(error: unknown, target: LoginTarget): unknown {
   return new OpenClawError(error.message, { hint: "Nothing was stored." });
 }
 
-async function runFlow(io: CliIO, target: LoginTarget): Promise<TokenSet> {
+async function runFlow(io: CliIO, target: LoginTarget, signal: AbortSignal): Promise<TokenSet> {
   try {
-    return await withInterrupt((signal) => (target.flow === "device-code" ? deviceLogin(io, target.provider, signal) : authorizationCodeLogin(io, target.provider, signal)));
+    return await (target.flow === "device-code" ? deviceLogin(io, target.provider, signal) : authorizationCodeLogin(io, target.provider, signal));
   } catch (error) {
     throw explain(error, target);
   }
@@ -90,6 +97,15 @@ interface Plan {
 }
 
 async function login(cc: CommandContext, plan: Plan): Promise<number> {
+  const interrupt = interruptHandling();
+  try {
+    return await loginInterruptible(cc, plan, interrupt);
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+async function loginInterruptible(cc: CommandContext, plan: Plan, interrupt: ReturnType<typeof interruptHandling>): Promise<number> {
   const { io } = cc;
   const { target } = plan;
   const id = target.provider.id;
@@ -98,7 +114,7 @@ async function login(cc: CommandContext, plan: Plan): Promise<number> {
   if (plan.noteOverwrite && plan.requestedProfileId !== undefined) {
     if (hasOwnKey((await loadAuthView(cc)).own.store.profiles, plan.requestedProfileId)) printLine(io, `Auth profile ${plan.requestedProfileId} exists. Re-running will overwrite it.`);
   }
-  const tokens = await runFlow(io, target);
+  const tokens = await runFlow(io, target, interrupt.signal);
   for (const secret of [tokens.access, tokens.refresh, tokens.idToken]) if (secret) registerSecret(secret);
   const result = credentialFromTokens(target, tokens);
   const profileId = resolveProfileId(id, plan.requestedProfileId, defaultProfileName(target, result.email));
@@ -107,6 +123,9 @@ async function login(cc: CommandContext, plan: Plan): Promise<number> {
     return 0;
   }
   const model = target.defaultModel;
+  // A Ctrl-C after the flow but before the write still means "store nothing".
+  if (interrupt.signal.aborted) throw new CancelledError();
+  interrupt.writing();
   await saveCredential(cc, profileId, result.credential, result.mode, {
     ...(result.email ? { email: result.email } : {}),
     ...(plan.setDefault && model
