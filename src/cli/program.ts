@@ -161,6 +161,24 @@ function buildProgram(): Command {
     .addOption(agentOption())
     .action((options) => later(async (io) => (await import("./commands/auth/setup-token.ts")).run(options, io)));
   auth
+    .command("login")
+    .description("Log in with OAuth (browser or device code) and store the result as an auth profile")
+    .addOption(required(new Option("--provider <id>", "openai-codex, github-copilot, or a provider with models.providers.<id>.auth \"oauth\" and an oauth block")))
+    .option("--method <method>", "oauth (browser, authorization code + PKCE; the default) or device-code (github-copilot always; custom providers with oauth.deviceCodeUrl)")
+    .option("--device-code", "same as --method device-code")
+    .option("--profile-id <id>", "profile id (default: <provider>:<email> when the login yields an email, else <provider>:default; github-copilot:github)")
+    .option("--set-default", "also make the provider's default model the default model (agents.defaults.model.primary)")
+    .option("--force", "replace an existing profile with the same id without asking (needed without a terminal)")
+    .addOption(agentOption())
+    .action((options) => later(async (io) => (await import("./commands/auth/login.ts")).run(options, io)));
+  auth
+    .command("login-github-copilot")
+    .description("Log in to GitHub Copilot with GitHub's device code flow (same as login --provider github-copilot)")
+    .option("--profile-id <id>", "profile id (default: github-copilot:github)")
+    .option("--yes", "do not note that an existing profile is replaced")
+    .addOption(agentOption())
+    .action((options) => later(async (io) => (await import("./commands/auth/login.ts")).runGitHubCopilot(options, io)));
+  auth
     .command("paste-token")
     .description("Store a bearer token for any provider (hidden prompt, or stdin when piped)")
     .addOption(required(new Option("--provider <name>", "provider id, e.g. anthropic or openrouter (any id; one that looks like a typo of a known one needs --force)")))

@@ -20,6 +20,10 @@ export interface FakeOAuthOptions {
   deviceErrorStatus?: 200 | 400;
   deviceInterval?: number;
   expiresIn?: number;
+  /** Claims of issued access tokens (default: an OpenAI account id, as Codex tokens carry). */
+  accessClaims?: Record<string, unknown>;
+  /** The email in the issued id_token; null = no id_token at all. */
+  idTokenEmail?: string | null;
 }
 
 export interface TokenRequestRecord {
@@ -49,11 +53,12 @@ export async function startFakeOAuthServer(options: FakeOAuthOptions = {}) {
     issued++;
     const refresh = `rt-${issued}-${randomBytes(16).toString("hex")}`;
     liveRefresh.add(refresh);
+    const email = options.idTokenEmail === undefined ? "user@example.com" : options.idTokenEmail;
     return {
-      access_token: fakeJwt({ n: issued, "https://api.openai.com/auth": { chatgpt_account_id: "acct-123" } }),
+      access_token: fakeJwt({ n: issued, ...(options.accessClaims ?? { "https://api.openai.com/auth": { chatgpt_account_id: "acct-123" } }) }),
       refresh_token: refresh,
       expires_in: options.expiresIn ?? 3600,
-      id_token: fakeJwt({ email: "user@example.com" }),
+      ...(email === null ? {} : { id_token: fakeJwt({ email }) }),
       token_type: "Bearer",
     };
   };

@@ -4,7 +4,7 @@ import { applyAuthProfileConfig } from "../../../auth/config-metadata.ts";
 import { normalizeProviderId, providerOfProfileId } from "../../../auth/provider-id.ts";
 import { registerSecret } from "../../../auth/redact.ts";
 import type { Credential } from "../../../auth/store-schema.ts";
-import { updateConfigFile } from "../../../state/config.ts";
+import { updateConfigFile, type ConfigDocument } from "../../../state/config.ts";
 import type { AuthMode } from "../../../state/config-schema.ts";
 import { hasOwnKey, setOwnValue } from "../../../state/own-keys.ts";
 import { descriptorFor } from "../../../providers/descriptors/index.ts";
@@ -44,7 +44,14 @@ export function resolveProfileId(provider: string, requested: string | undefined
   return profileId;
 }
 
-export async function saveCredential(cc: CommandContext, profileId: string, credential: Credential, mode: AuthMode): Promise<void> {
+export interface SaveOptions {
+  /** Recorded in the config metadata (`auth.profiles.<id>.email`), as OpenClaw does for OAuth logins. */
+  email?: string;
+  /** More config changes made in the same write (e.g. the default model), so `Updated …` prints once. */
+  editConfig?: (doc: ConfigDocument) => void;
+}
+
+export async function saveCredential(cc: CommandContext, profileId: string, credential: Credential, mode: AuthMode, options: SaveOptions = {}): Promise<void> {
   const { io, ctx } = cc;
   registerSecret(credential.type === "api_key" ? credential.key : credential.type === "token" ? credential.token : credential.access);
   const replaced = await cc.backend.update(cc.agent.id, (store) => {
@@ -54,7 +61,10 @@ export async function saveCredential(cc: CommandContext, profileId: string, cred
     if (store.usageStats && hasOwnKey(store.usageStats, profileId)) delete store.usageStats[profileId];
     return existed;
   });
-  const config = await updateConfigFile(ctx, (doc) => applyAuthProfileConfig(doc, { profileId, provider: credential.provider, mode }));
+  const config = await updateConfigFile(ctx, (doc) => {
+    applyAuthProfileConfig(doc, { profileId, provider: credential.provider, mode, ...(options.email ? { email: options.email } : {}) });
+    options.editConfig?.(doc);
+  });
   if (config.changed) printLine(io, `Updated ${ctx.display(ctx.configPath)}`);
   printLine(io, `Auth profile: ${profileId} (${credential.provider}/${mode})${replaced ? " (replaced the previous credential)" : ""}`);
   // Where this profile went: on OpenClaw 2026.9 that is the shared store, which need not be the agent's `Auth store`.
