@@ -101,7 +101,7 @@ export function createRedisBackend({ url, agents }: RedisBackendOptions): Creden
 
     update(agentId, change, options) {
       const previous = queues.get(agentId) ?? Promise.resolve();
-      const next = previous.catch(() => undefined).then(() => lockedUpdate(agentId, change, options?.onCommitted));
+      const next = previous.catch(() => undefined).then(() => connection.busy(() => lockedUpdate(agentId, change, options?.onCommitted)));
       const tail = next.catch(() => undefined);
       queues.set(agentId, tail);
       void tail.then(() => {

@@ -36,6 +36,11 @@ const pool = new Map<string, Entry>();
 
 export interface RedisConnection {
   readonly url: StateUrl;
+  /**
+   * Keeps the process alive while `work` runs (the sockets are unref'd while idle, so a CLI
+   * command exits when it is done, not when Redis closes the connection).
+   */
+  busy<T>(work: () => Promise<T>): Promise<T>;
   /** Runs `op` on the connected command client; a failure becomes an OpenClawError naming the URL (password masked). */
   run<T>(op: (client: Client) => Promise<T>): Promise<T>;
   /**
@@ -86,7 +91,7 @@ function connectCommandClient(entry: Entry): Promise<Client> {
   client.on("end", () => {
     if (entry.client === client) entry.client = undefined;
   });
-  client.unref();
+  // Ref'd while connecting: the command waiting for it keeps the process alive (busy() unrefs it when idle).
   const connecting = client.connect().then(
     () => {
       entry.client = client;
@@ -155,19 +160,26 @@ export function acquireConnection(url: StateUrl): RedisConnection {
   let released = false;
   return {
     url,
-    async run(op) {
-      if (released) throw new OpenClawError(`The connection to ${url.display} was closed.`);
+    async busy(work) {
       shared.inFlight++;
-      let client: Client | undefined;
+      shared.client?.ref();
       try {
-        client = await commandClient(shared);
-        client.ref(); // a command in flight keeps the process alive until it is answered
-        return await op(client);
-      } catch (error) {
-        throw explainRedisError(url, error);
+        return await work();
       } finally {
-        if (--shared.inFlight === 0) client?.unref();
+        if (--shared.inFlight === 0) shared.client?.unref();
       }
+    },
+    run(op) {
+      if (released) return Promise.reject(new OpenClawError(`The connection to ${url.display} was closed.`));
+      return this.busy(async () => {
+        try {
+          const client = await commandClient(shared);
+          client.ref();
+          return await op(client);
+        } catch (error) {
+          throw explainRedisError(url, error);
+        }
+      });
     },
     subscribe(channel, listener, onReady) {
       const subscriber = (shared.subscriber ??= startSubscriber(shared));
