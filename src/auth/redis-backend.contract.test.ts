@@ -4,6 +4,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { createClient } from "redis";
 import { backendContract, MAIN, WORK, type BackendState } from "./backend-contract.ts";
 import { createRedisBackend } from "./redis-backend.ts";
@@ -132,6 +133,45 @@ describe("redis backend", { skip }, () => {
       teamA.close();
       teamB.close();
       await removePrefix(a);
+    }
+  });
+
+  test("redis: a watch hears changes again after Redis restarted and lost its data (the counters start over)", async () => {
+    const prefix = freshPrefix();
+    const [writer, watcher] = [openOn(prefix), openOn(prefix)];
+    let count = 0;
+    const watch = watcher.watch(MAIN, () => count++);
+    const waitFor = async (expected: number) => {
+      const deadline = Date.now() + 10_000;
+      while (count < expected && Date.now() < deadline) await sleep(10);
+      assert.equal(count, expected);
+    };
+    /** A write right after a restart may meet a connection still coming back: the caller retries, as a user would. */
+    const write = async (id: string) => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await writer.update(MAIN, (store) => {
+            store.profiles[id] = { type: "api_key", provider: "openai", key: KEY };
+          });
+        } catch (error) {
+          if (attempt >= 20) throw error;
+          await sleep(100);
+        }
+      }
+    };
+    try {
+      await write("openai:a");
+      await write("openai:b");
+      await waitFor(2);
+      await server.restart();
+      await admin.ping().catch(() => undefined); // the admin connection comes back by itself
+      await write("openai:c"); // counter 1 again, of a new epoch
+      await waitFor(3);
+      assert.deepEqual(Object.keys((await watcher.read(MAIN)).own.store.profiles), ["openai:c"]);
+    } finally {
+      watch.close();
+      writer.close();
+      watcher.close();
     }
   });
 

@@ -61,13 +61,13 @@ export function createRedisBackend({ url, agents }: RedisBackendOptions): Creden
   }
 
   async function revisions(agentIds: string[]): Promise<Map<string, Revision>> {
-    const replies = await connection.run((client) => Promise.all(agentIds.map((agentId) => client.sendCommand(["HMGET", keysOf(agentId).rev, "n", "writer"]) as Promise<(string | null)[]>)));
-    return new Map(agentIds.map((agentId, i) => [agentId, { n: Number(replies[i]?.[0] ?? 0), writer: replies[i]?.[1] ?? "" }]));
+    const replies = await connection.run((client) => Promise.all(agentIds.map((agentId) => client.sendCommand(["HMGET", keysOf(agentId).rev, "n", "writer", "epoch"]) as Promise<(string | null)[]>)));
+    return new Map(agentIds.map((agentId, i) => [agentId, { n: Number(replies[i]?.[0] ?? 0), writer: replies[i]?.[1] ?? "", epoch: replies[i]?.[2] ?? "" }]));
   }
 
   async function commit(agentId: string, token: string, changes: FieldChanges[]): Promise<void> {
     const keys = keysOf(agentId);
-    await connection.run((client) => runScript(client, COMMIT, [keys.lock, keys.profiles, keys.usage, keys.doc, keys.rev], [token, writerId, channel, agentId, ...changeArgs(changes)]));
+    await connection.run((client) => runScript(client, COMMIT, [keys.lock, keys.profiles, keys.usage, keys.doc, keys.rev], [token, writerId, channel, agentId, randomBytes(9).toString("base64url"), ...changeArgs(changes)]), { writes: true });
   }
 
   async function lockedUpdate<T>(agentId: string, change: (store: AuthStore) => T | Promise<T>, onCommitted?: (store: AuthStore) => void): Promise<T> {

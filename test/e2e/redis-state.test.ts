@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { assertNoSecrets, makeHome, runCli, writeJson, type CliResult, type TempHome } from "../helpers/cli.ts";
+import { postJson, startWorld, waitFor } from "../helpers/gateway.ts";
 import { redisSkipReason, startRedisServer, type RedisServer } from "../helpers/redis-server.ts";
 
 const skip = redisSkipReason("test/e2e/redis-state.test.ts");
@@ -59,6 +60,29 @@ describe("shared state on Redis (OPENCLAW_STATE_URL)", { skip }, () => {
     assert.equal(openai?.profiles.count, 1);
     assert.equal(openai?.profiles.apiKey, 1);
     assert.equal(existsSync(hostB.storePath), false);
+  });
+
+  test("a running gateway on one host serves with a key pasted later through another host's CLI, without a restart", async () => {
+    const env = { OPENCLAW_STATE_URL: `${server.url}?prefix=e2e-gw:` };
+    const world = await startWorld({ env });
+    try {
+      const before = await postJson(world, "/v1/chat/completions", { model: "openai/gpt-5.2", messages: [{ role: "user", content: "hi" }] });
+      outputs.push(before.text);
+      assert.equal(before.status, 401, "no openai credential yet: the honest 4xx");
+
+      const saved = await run(["models", "auth", "paste-api-key", "--provider", "openai"], home(), env, OPENAI_KEY);
+      assert.equal(saved.code, 0, saved.stderr);
+      const served = await waitFor("the gateway to serve with the key from the other host", async () => {
+        const answer = await postJson(world, "/v1/chat/completions", { model: "openai/gpt-5.2", messages: [{ role: "user", content: "hi" }] });
+        outputs.push(answer.text);
+        return answer.status === 200 && answer;
+      }, 5_000);
+      assert.equal(served.headers.get("x-openclaw-profile"), "openai:default");
+      assert.equal(world.openai.requests.at(-1)?.credential, OPENAI_KEY);
+    } finally {
+      const { stdout, stderr } = await world.close();
+      outputs.push(stdout, stderr);
+    }
   });
 
   test("config state.url (our key) works like the variable, with ${VAR} for the password", async () => {

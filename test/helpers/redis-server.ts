@@ -41,6 +41,8 @@ export interface RedisServer {
   url: string;
   /** The server's log so far (for a failing test's message). */
   log(): string;
+  /** Stops the server and starts it again on the same port, empty (no persistence): a Redis that lost its data. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -86,34 +88,61 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
-async function startOnce(binary: string, options: RedisServerOptions): Promise<RedisServer | undefined> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), "openclaw-redis-"));
+interface Started {
+  child: ChildProcess;
+  log(): string;
+}
+
+/** Starts redis-server on `port` and waits for PING; undefined when the port was taken. */
+async function spawnServer(binary: string, port: number, dir: string, options: RedisServerOptions): Promise<Started | undefined> {
   const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", ""];
   if (options.password) args.push("--requirepass", options.password);
   const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   child.stdout!.on("data", (chunk) => (log += chunk));
   child.stderr!.on("data", (chunk) => (log += chunk));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-    const killer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    await exited(child);
-    clearTimeout(killer);
-    rmSync(dir, { recursive: true, force: true });
-  };
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) break; // the port was taken in between: try another
-    if (await answersPing(port)) {
-      const auth = options.password ? `:${encodeURIComponent(options.password)}@` : "";
-      return { port, url: `redis://${auth}127.0.0.1:${port}/0`, log: () => log, stop };
-    }
+    if (child.exitCode !== null) break; // the port was taken in between
+    if (await answersPing(port)) return { child, log: () => log };
     await sleep(20);
   }
-  await stop();
+  await stopChild(child);
   if (/address already in use/i.test(log)) return undefined;
   throw new Error(`redis-server did not answer PING on port ${port}:\n${log}`);
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+  const killer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+  await exited(child);
+  clearTimeout(killer);
+}
+
+async function startOnce(binary: string, options: RedisServerOptions): Promise<RedisServer | undefined> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "openclaw-redis-"));
+  let started = await spawnServer(binary, port, dir, options);
+  if (!started) {
+    rmSync(dir, { recursive: true, force: true });
+    return undefined;
+  }
+  const auth = options.password ? `:${encodeURIComponent(options.password)}@` : "";
+  return {
+    port,
+    url: `redis://${auth}127.0.0.1:${port}/0`,
+    log: () => started!.log(),
+    async restart() {
+      await stopChild(started!.child);
+      const again = await spawnServer(binary, port, dir, options);
+      if (!again) throw new Error(`redis-server could not listen on port ${port} again`);
+      started = again;
+    },
+    async stop() {
+      await stopChild(started!.child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {

@@ -6,7 +6,7 @@
 // bounded, and commands fail at once while the connection is down (no offline
 // queue), so a CLI write against a dead Redis ends with a clear error.
 // The sockets are unref'd while idle, so a CLI command exits when it is done.
-import { createClient, ErrorReply } from "redis";
+import { ClientOfflineError, createClient, ErrorReply } from "redis";
 import { OpenClawError } from "../../state/errors.ts";
 import type { StateUrl } from "./state-url.ts";
 
@@ -42,7 +42,7 @@ export interface RedisConnection {
    */
   busy<T>(work: () => Promise<T>): Promise<T>;
   /** Runs `op` on the connected command client; a failure becomes an OpenClawError naming the URL (password masked). */
-  run<T>(op: (client: Client) => Promise<T>): Promise<T>;
+  run<T>(op: (client: Client) => Promise<T>, options?: { writes?: boolean }): Promise<T>;
   /**
    * Hears `channel`'s messages. `onReady` is called each time the subscription is in place
    * (first, and after every reconnect: messages sent meanwhile are lost, so the caller looks).
@@ -69,8 +69,11 @@ function clientOptions(url: StateUrl, reconnectAttempts: number) {
   };
 }
 
-/** What a Redis failure means to the user, with the URL's password masked. */
-export function explainRedisError(url: StateUrl, error: unknown): Error {
+/**
+ * What a Redis failure means to the user, with the URL's password masked. `sent`: a write
+ * may have reached Redis before the failure, so whether it ran is unknown.
+ */
+export function explainRedisError(url: StateUrl, error: unknown, sent = false): Error {
   if (error instanceof OpenClawError) return error;
   const reason = String((error as Error)?.message ?? error);
   const where = `Redis at ${url.display}`;
@@ -79,7 +82,7 @@ export function explainRedisError(url: StateUrl, error: unknown): Error {
     return new OpenClawError(`${where} answered with an error: ${reason}`, { cause: error });
   }
   return new OpenClawError(`Cannot reach the shared state (${where}): ${reason}`, {
-    hint: `Check that Redis is running at ${url.host}:${url.port} and that OPENCLAW_STATE_URL (or config state.url) names it; nothing was written.`,
+    hint: `Check that Redis is running at ${url.host}:${url.port} and that OPENCLAW_STATE_URL (or config state.url) names it; ${sent ? "a write under way may or may not have been stored (`openclaw models auth list` shows what is)" : "nothing was written"}.`,
     cause: error,
   });
 }
@@ -169,15 +172,17 @@ export function acquireConnection(url: StateUrl): RedisConnection {
         if (--shared.inFlight === 0) shared.client?.unref();
       }
     },
-    run(op) {
+    run(op, options) {
       if (released) return Promise.reject(new OpenClawError(`The connection to ${url.display} was closed.`));
       return this.busy(async () => {
+        let sent = false;
         try {
           const client = await commandClient(shared);
           client.ref();
+          sent = options?.writes === true;
           return await op(client);
         } catch (error) {
-          throw explainRedisError(url, error);
+          throw explainRedisError(url, error, sent && !(error instanceof ClientOfflineError));
         }
       });
     },

@@ -4,9 +4,9 @@
 //   <prefix>{agent:<id>}:profiles   hash  profile id → credential (JSON)
 //   <prefix>{agent:<id>}:usage      hash  profile id → usage stats (JSON)
 //   <prefix>{agent:<id>}:doc        hash  version, order, lastGood, any unknown section → JSON
-//   <prefix>{agent:<id>}:rev        hash  n (commits so far), writer, at (ms): the change counter
+//   <prefix>{agent:<id>}:rev        hash  n (commits so far), epoch, writer, at (ms): the change counter
 //   <prefix>{agent:<id>}:lock       string  the writer's lock token (SET NX PX)
-//   <prefix>changes                 channel  {"agent","rev","writer"} after each commit
+//   <prefix>changes                 channel  {"agent","rev","writer","epoch"} after each commit
 // The `{agent:<id>}` hash tag keeps one agent's keys in one Redis Cluster slot,
 // so its scripts stay legal there (Cluster itself is not tested yet).
 
@@ -37,12 +37,14 @@ export interface ChangeMessage {
   agent: string;
   rev: number;
   writer: string;
+  /** Made with the counter: a new one means the counter started again (Redis lost its data). */
+  epoch: string;
 }
 
 export function parseChangeMessage(text: string): ChangeMessage | undefined {
   try {
     const value = JSON.parse(text) as Partial<ChangeMessage>;
-    if (typeof value.agent === "string" && typeof value.rev === "number" && typeof value.writer === "string") return value as ChangeMessage;
+    if (typeof value.agent === "string" && typeof value.rev === "number" && typeof value.writer === "string" && typeof value.epoch === "string") return value as ChangeMessage;
   } catch {
     // someone else's message on our channel: not ours to act on
   }

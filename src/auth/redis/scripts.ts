@@ -24,14 +24,16 @@ return out
 `);
 
 /**
- * KEYS: lock, profiles, usage, doc, rev. ARGV: token, writer, channel, agent, then per hash
+ * KEYS: lock, profiles, usage, doc, rev. ARGV: token, writer, channel, agent, a new epoch
+ * (kept only if the counter has none: it tells a counter that started again after Redis
+ * lost its data from the one before), then per hash
  * (profiles, usage, doc): a count and that many field/value pairs to set, a count and that
  * many fields to delete. Refuses unless the caller still holds the lock; bumps the change
  * counter and publishes the change in the same step. Returns the new counter.
  */
 export const COMMIT = script(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('OPENCLAW_LOCK_LOST the store lock expired before the write') end
-local i = 5
+local i = 6
 for hash = 2, 4 do
   local count = tonumber(ARGV[i]); i = i + 1
   for _ = 1, count do redis.call('HSET', KEYS[hash], ARGV[i], ARGV[i + 1]); i = i + 2 end
@@ -39,9 +41,11 @@ for hash = 2, 4 do
   for _ = 1, count do redis.call('HDEL', KEYS[hash], ARGV[i]); i = i + 1 end
 end
 local now = redis.call('TIME')
+redis.call('HSETNX', KEYS[5], 'epoch', ARGV[5])
 local n = redis.call('HINCRBY', KEYS[5], 'n', 1)
 redis.call('HSET', KEYS[5], 'writer', ARGV[2], 'at', tostring(now[1] * 1000 + math.floor(now[2] / 1000)))
-redis.call('PUBLISH', ARGV[3], cjson.encode({agent = ARGV[4], rev = n, writer = ARGV[2]}))
+local epoch = redis.call('HGET', KEYS[5], 'epoch')
+redis.call('PUBLISH', ARGV[3], cjson.encode({agent = ARGV[4], rev = n, writer = ARGV[2], epoch = epoch}))
 return n
 `);
 

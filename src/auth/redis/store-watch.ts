@@ -5,12 +5,14 @@
 // Pub/sub drops what is sent while a subscriber is away, so whenever the
 // subscription is (re)established the watch reads the counters and reports
 // what it missed; the counters read when the watch is made are the baseline.
+// A counter with another epoch started again (Redis lost its data): always news.
 import type { StoreWatch } from "../backend.ts";
 import { parseChangeMessage, type ChangeMessage } from "./keys.ts";
 
 export interface Revision {
   n: number;
   writer: string;
+  epoch: string;
 }
 
 export interface StoreWatchOptions {
@@ -27,25 +29,26 @@ export interface StoreWatchOptions {
 export function createStoreWatch(options: StoreWatchOptions): StoreWatch {
   const { agents, writerId } = options;
   /** Undefined until the baseline is read; messages wait in `early` meanwhile. */
-  let seen: Map<string, number> | undefined;
+  let seen: Map<string, { rev: number; epoch: string }> | undefined;
   const early: ChangeMessage[] = [];
   let closed = false;
 
   /** Takes in one commit counter; true when it is news this watch must report. */
-  const advance = ({ agent, rev, writer }: ChangeMessage): boolean => {
-    const last = seen!.get(agent) ?? 0;
-    if (rev <= last) return false;
-    seen!.set(agent, rev);
+  const advance = ({ agent, rev, writer, epoch }: ChangeMessage): boolean => {
+    const last = seen!.get(agent) ?? { rev: 0, epoch: "" };
+    const sameEpoch = epoch === last.epoch || last.epoch === "" || epoch === "";
+    if (sameEpoch && rev <= last.rev) return false;
+    seen!.set(agent, { rev, epoch: epoch || last.epoch });
     // A gap means commits we never heard of: someone else's, as far as we can tell.
-    return writer !== writerId || rev > last + 1;
+    return writer !== writerId || rev > last.rev + 1 || !sameEpoch;
   };
   const report = (news: boolean) => {
     if (news && !closed) options.onChange();
   };
 
   const baseline = options.revisions(agents).then(
-    (revisions) => new Map(agents.map((agent) => [agent, revisions.get(agent)?.n ?? 0])),
-    () => new Map<string, number>(), // Redis unreachable now: the first look after it is back reports a change
+    (revisions) => new Map(agents.map((agent) => [agent, { rev: revisions.get(agent)?.n ?? 0, epoch: revisions.get(agent)?.epoch ?? "" }])),
+    () => new Map<string, { rev: number; epoch: string }>(), // Redis unreachable now: the first look after it is back reports a change
   );
   void baseline.then((initial) => {
     seen = initial;
@@ -56,7 +59,7 @@ export function createStoreWatch(options: StoreWatchOptions): StoreWatch {
     void baseline
       .then(() => options.revisions(agents))
       .then(
-        (revisions) => report(agents.map((agent) => advance({ agent, rev: revisions.get(agent)?.n ?? 0, writer: revisions.get(agent)?.writer ?? "" })).some(Boolean)),
+        (revisions) => report(agents.map((agent) => advance({ agent, ...(revisions.get(agent) ?? { n: 0, writer: "", epoch: "" }), rev: revisions.get(agent)?.n ?? 0 })).some(Boolean)),
         () => undefined, // down again: the next reconnect looks again
       );
   };
