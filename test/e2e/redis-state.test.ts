@@ -4,7 +4,7 @@
 // in any output, nor the stored key. Runs the built CLI (npm run build).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { assertNoSecrets, makeHome, runCli, writeJson, type CliResult, type TempHome } from "../helpers/cli.ts";
 import { postJson, startWorld, waitFor } from "../helpers/gateway.ts";
@@ -12,6 +12,7 @@ import { redisSkipReason, startRedisServer, type RedisServer } from "../helpers/
 
 const skip = redisSkipReason("test/e2e/redis-state.test.ts");
 const PASSWORD = "redis-e2e-password-0123456789";
+const WRONG_PASSWORD = "not-the-redis-password-0123";
 const OPENAI_KEY = "sk-proj-redisE2E0123456789abcdefghijklmnopqrstuv";
 
 describe("shared state on Redis (OPENCLAW_STATE_URL)", { skip }, () => {
@@ -36,7 +37,7 @@ describe("shared state on Redis (OPENCLAW_STATE_URL)", { skip }, () => {
     await server?.stop();
     for (const made of homes) made.cleanup();
     // Every output of every run in this file, the failures' included.
-    assertNoSecrets(outputs, [PASSWORD, OPENAI_KEY]);
+    assertNoSecrets(outputs, [PASSWORD, WRONG_PASSWORD, OPENAI_KEY]);
     assert.ok(!outputs.some((text) => text.includes(encodeURIComponent(PASSWORD))));
   });
 
@@ -96,6 +97,20 @@ describe("shared state on Redis (OPENCLAW_STATE_URL)", { skip }, () => {
     assert.match(list.stdout, /openai:team\s+api_key/);
   });
 
+  test("without a state URL the Redis backend and client are never loaded (start-up budget), with one they are", async () => {
+    const host = home();
+    const hook = join(host.home, "loaded-modules.cjs");
+    const report = join(host.home, "loaded.txt");
+    writeFileSync(hook, `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(report)}, Object.keys(require.cache).join("\\n")));\n`);
+    const loaded = async (env: Record<string, string>) => {
+      const result = await run(["models", "status", "--check"], host, { NODE_OPTIONS: `--require ${hook}`, ...env });
+      assert.ok(result.code === 0 || result.code === 1, result.stderr);
+      return readFileSync(report, "utf8").split("\n").filter((file) => /[\\/]redis-backend\.cjs$|[\\/]node_modules[\\/](@redis|redis)[\\/]/.test(file));
+    };
+    assert.deepEqual(await loaded({}), []);
+    assert.ok((await loaded({ OPENCLAW_STATE_URL: `${server.url}?prefix=e2e-load:` })).some((file) => file.endsWith("redis-backend.cjs")));
+  });
+
   test("an unreachable Redis: exit 1 with one clear error naming it, nothing written anywhere", async () => {
     const env = { OPENCLAW_STATE_URL: `redis://:${PASSWORD}@127.0.0.1:1/0` };
     const host = home();
@@ -107,6 +122,10 @@ describe("shared state on Redis (OPENCLAW_STATE_URL)", { skip }, () => {
       assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
     }
     assert.ok(Date.now() - started < 20_000, "gave up within seconds, not forever");
+
+    const wrong = await run(["models", "auth", "list"], host, { OPENCLAW_STATE_URL: `redis://:${WRONG_PASSWORD}@127.0.0.1:${server.port}/0` });
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /^Error: Redis at redis:\/\/:\*\*\*\*@127\.0\.0\.1:\d+\/0 refused our credentials: WRONGPASS/);
     assert.equal(existsSync(join(host.agentDir, "auth-profiles.json")), false);
   });
 });

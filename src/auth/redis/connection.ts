@@ -58,8 +58,11 @@ function clientOptions(url: StateUrl, reconnectAttempts: number) {
       port: url.port,
       tls: url.tls as false,
       connectTimeout: CONNECT_TIMEOUT_MS,
-      reconnectStrategy: (retries: number, cause: Error) =>
-        retries >= reconnectAttempts ? new Error(`gave up after ${retries + 1} attempts: ${cause.message}`) : Math.min(100 * 2 ** retries, 2_000),
+      reconnectStrategy: (retries: number, cause: Error) => {
+        // Redis answered and said no (a wrong password): trying again will not change its mind.
+        if (cause instanceof ErrorReply) return cause;
+        return retries >= reconnectAttempts ? new Error(`gave up after ${retries + 1} attempts: ${cause.message}`) : Math.min(100 * 2 ** retries, 2_000);
+      },
     },
     ...(url.username ? { username: url.username } : {}),
     ...(url.password ? { password: url.password } : {}),
@@ -77,10 +80,9 @@ export function explainRedisError(url: StateUrl, error: unknown, sent = false): 
   if (error instanceof OpenClawError) return error;
   const reason = String((error as Error)?.message ?? error);
   const where = `Redis at ${url.display}`;
-  if (error instanceof ErrorReply) {
-    if (/^(NOAUTH|WRONGPASS)/.test(reason)) return new OpenClawError(`${where} refused our credentials: ${reason}`, { hint: "Check the user and password in OPENCLAW_STATE_URL (or config state.url).", cause: error });
-    return new OpenClawError(`${where} answered with an error: ${reason}`, { cause: error });
-  }
+  // A refused AUTH may come wrapped (node-redis's ReconnectStrategyError): the reply's text says it.
+  if (/^(NOAUTH|WRONGPASS)/.test(reason)) return new OpenClawError(`${where} refused our credentials: ${reason}`, { hint: "Check the user and password in OPENCLAW_STATE_URL (or config state.url).", cause: error });
+  if (error instanceof ErrorReply) return new OpenClawError(`${where} answered with an error: ${reason}`, { cause: error });
   return new OpenClawError(`Cannot reach the shared state (${where}): ${reason}`, {
     hint: `Check that Redis is running at ${url.host}:${url.port} and that OPENCLAW_STATE_URL (or config state.url) names it; ${sent ? "a write under way may or may not have been stored (`openclaw models auth list` shows what is)" : "nothing was written"}.`,
     cause: error,
