@@ -120,6 +120,27 @@ describe("redis backend", { skip }, () => {
     }
   });
 
+  test("redis: close() lets an update under way finish and give its lock back", async () => {
+    const prefix = freshPrefix();
+    const backend = openOn(prefix);
+    try {
+      const updating = backend.update(MAIN, async (store) => {
+        await sleep(50);
+        store.profiles["openai:a"] = { type: "api_key", provider: "openai", key: KEY };
+        return "done";
+      });
+      await sleep(10); // the change is running
+      backend.close();
+      assert.equal(await updating, "done");
+      assert.equal(await admin.exists(agentKeys(prefix, MAIN).lock), 0, "the lock was released, not left to expire");
+      const reader = openOn(prefix);
+      assert.deepEqual(Object.keys((await reader.read(MAIN)).own.store.profiles), ["openai:a"]);
+      reader.close();
+    } finally {
+      await removePrefix(prefix);
+    }
+  });
+
   test("redis: two prefixes on one server are two separate sets of credentials", async () => {
     const [a, b] = [freshPrefix(), freshPrefix()];
     const [teamA, teamB] = [openOn(a), openOn(b)];

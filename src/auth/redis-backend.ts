@@ -39,7 +39,16 @@ export function createRedisBackend({ url, agents }: RedisBackendOptions): Creden
   const watches = new Set<StoreWatch>();
   /** One update per agent at a time from this object: the others would only wait for its lock. */
   const queues = new Map<string, Promise<unknown>>();
+  /** Reads and updates under way: close() lets them finish (a reloading gateway closes a backend whose usage write is still landing). */
+  const pending = new Set<Promise<unknown>>();
   let closed = false;
+
+  function tracked<T>(operation: Promise<T>): Promise<T> {
+    pending.add(operation);
+    const settled = () => pending.delete(operation);
+    operation.then(settled, settled);
+    return operation;
+  }
 
   const keysOf = (agentId: string) => agentKeys(url.prefix, agentId);
   /** Where an agent's store is, for messages (`Auth store :`). */
@@ -93,10 +102,11 @@ export function createRedisBackend({ url, agents }: RedisBackendOptions): Creden
     era: "redis",
     storePath: storeLabel,
 
-    async read(agentId) {
+    read(agentId) {
       const primary = agents.defaultAgentId;
-      const [own, inherited] = await readStores(agentId === primary ? [agentId] : [agentId, primary]);
-      return agentAuthView(agentId, agents.agentDir(agentId), own!, inherited);
+      return tracked(
+        readStores(agentId === primary ? [agentId] : [agentId, primary]).then(([own, inherited]) => agentAuthView(agentId, agents.agentDir(agentId), own!, inherited)),
+      );
     },
 
     update(agentId, change, options) {
@@ -107,7 +117,7 @@ export function createRedisBackend({ url, agents }: RedisBackendOptions): Creden
       void tail.then(() => {
         if (queues.get(agentId) === tail) queues.delete(agentId);
       });
-      return next;
+      return tracked(next);
     },
 
     watch(agentId, onChange): StoreWatch {
@@ -129,7 +139,8 @@ export function createRedisBackend({ url, agents }: RedisBackendOptions): Creden
       if (closed) return;
       closed = true;
       for (const watch of [...watches]) watch.close();
-      connection.release();
+      // The connection goes once what is under way has finished: a cut-off update would leave its lock to expire.
+      void Promise.allSettled([...pending]).then(() => connection.release());
     },
   };
 }

@@ -133,6 +133,7 @@ function startSubscriber(entry: Entry): Subscriber {
   client.on("ready", () => {
     // The first 'ready' comes before any subscription; later ones after node-redis resubscribed.
     if (first) return void (first = false);
+    for (const state of subscriber.channels.values()) state.subscribed = true;
     queueMicrotask(() => subscriber.onReady.forEach((ready) => ready()));
   });
   client.connect().catch(() => undefined);
