@@ -80,6 +80,8 @@ describe("shared state on Redis (OPENCLAW_STATE_URL)", { skip }, () => {
       }, 5_000);
       assert.equal(served.headers.get("x-openclaw-profile"), "openai:default");
       assert.equal(world.openai.requests.at(-1)?.credential, OPENAI_KEY);
+      const stopped = await world.gateway.stop();
+      assert.equal(stopped.code, 0, `a clean shutdown with the Redis connections open: ${stopped.stderr}`);
     } finally {
       const { stdout, stderr } = await world.close();
       outputs.push(stdout, stderr);

@@ -219,7 +219,8 @@ export function acquireConnection(url: StateUrl): RedisConnection {
       pool.delete(url.identity);
       closeClient(shared.client);
       shared.connecting?.then(closeClient, () => undefined);
-      if (shared.subscriber) closeClient(shared.subscriber.client);
+      // A subscriber has nothing pending worth waiting for, and close() would wait out a reconnect.
+      if (shared.subscriber) destroyQuietly(shared.subscriber.client);
     },
   };
 }
