@@ -73,7 +73,8 @@ module.exports = Object.create(new Proxy({}, {
 // invalid file or a malformed gateway request) and the probe (models status --probe).
 // The SQLite backend (and better-sqlite3's native binding) is loaded only for an OpenClaw 2026.9 state dir.
 // The gateway's WebSocket (and the ws package) is loaded on the first upgrade to GET /ws.
-const LAZY_MODULES = ["state/config-schema.ts", "auth/store-schema.ts", "gateway/openai-request-schema.ts", "gateway/anthropic-request-schema.ts", "ops/probe.ts", "auth/sqlite-backend.ts", "gateway/ws/chat-sockets.ts"];
+// The Redis backend (and the redis client, bundled into it) is loaded only when a state URL is set.
+const LAZY_MODULES = ["state/config-schema.ts", "auth/store-schema.ts", "gateway/openai-request-schema.ts", "gateway/anthropic-request-schema.ts", "ops/probe.ts", "auth/sqlite-backend.ts", "auth/redis-backend.ts", "gateway/ws/chat-sockets.ts"];
 const moduleName = (path) => path.replace(/^\.\/commands\//, "").replace(/\.ts$/, "").replaceAll("/", "-");
 const loadModulesAtRunTime = {
   name: "load-modules-at-run-time",
@@ -83,7 +84,7 @@ const loadModulesAtRunTime = {
       const target = args.path === "./program.ts" ? "./program.cjs" : `./modules/${moduleName(args.path)}.cjs`;
       return { path: target, external: true };
     });
-    b.onResolve({ filter: /(-schema|\/probe|\/sqlite-backend|\/chat-sockets)\.ts$/ }, (args) => {
+    b.onResolve({ filter: /(-schema|\/probe|\/sqlite-backend|\/redis-backend|\/chat-sockets)\.ts$/ }, (args) => {
       if (args.kind !== "dynamic-import") return undefined;
       if (dirname(args.importer) === join(src, "cli")) throw new Error(`${args.importer}: lazy modules load from dist/modules/ only`);
       return { path: `./${args.path.split("/").pop().replace(/\.ts$/, ".cjs")}`, external: true };

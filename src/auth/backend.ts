@@ -1,12 +1,12 @@
 // The one door to stored credentials and usage state (DESIGN §3). Callers name
 // an agent; only the backend knows where and how its credentials are kept:
-// JSON files (OpenClaw 2026.2.26, file-backend.ts) or OpenClaw 2026.9's SQLite
-// (sqlite-backend.ts). A third (Redis, several gateway hosts) plugs in here too.
+// JSON files (OpenClaw 2026.2.26, file-backend.ts), OpenClaw 2026.9's SQLite
+// (sqlite-backend.ts), or Redis for several gateway hosts (redis-backend.ts).
 // open-backend.ts picks one per state dir; backend-contract.ts holds every
 // backend to the same rules.
 import type { AuthStore } from "./store-schema.ts";
 
-export type StoreEra = "json" | "sqlite";
+export type StoreEra = "json" | "sqlite" | "redis";
 
 export interface StoreSnapshot {
   /** Where this agent's store lives (for messages: `Auth store :`). */

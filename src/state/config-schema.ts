@@ -109,6 +109,8 @@ export const ConfigSchema = z.looseObject({
   agents: z.optional(AgentsSchema),
   models: z.optional(ModelsSchema),
   gateway: z.optional(GatewaySchema),
+  // Our extension (docs/scale-out.md): shared state on Redis. OpenClaw does not know it.
+  state: z.optional(z.looseObject({ url: optStr })),
 });
 
 export type OpenClawConfig = z.infer<typeof ConfigSchema>;

@@ -1,0 +1,156 @@
+// A real `redis-server` (Debian's package) for the Redis backend's tests: started on a free
+// port of 127.0.0.1 with its own temp dir, answered PING before it is handed out, stopped by
+// the test. Missing redis-server: the tests skip and say so loudly, unless CI=true, where a
+// missing redis-server is a failure (.ci/run installs it).
+import { spawn, type ChildProcess } from "node:child_process";
+import { accessSync, constants, mkdtempSync, rmSync } from "node:fs";
+import { createConnection, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function findRedisServer(): string | undefined {
+  const dirs = ["/usr/bin", ...(process.env.PATH ?? "").split(delimiter).filter(Boolean)];
+  return dirs.map((dir) => join(dir, "redis-server")).find(executable);
+}
+
+/**
+ * `false` when the tests can run, else why they are skipped. Under CI=true a missing
+ * redis-server throws instead: CI must run them.
+ */
+export function redisSkipReason(testFile: string): string | false {
+  if (findRedisServer()) return false;
+  const why = "redis-server is not installed (looked in /usr/bin and PATH). Install Debian's package: apt-get install -y redis-server";
+  if (process.env.CI === "true") throw new Error(`${testFile}: ${why}; under CI=true this is a failure, not a skip (.ci/run installs it).`);
+  console.error(`\n*** ${testFile} SKIPPED: ${why} ***\n`);
+  return why;
+}
+
+export interface RedisServer {
+  port: number;
+  /** `redis://[:password@]127.0.0.1:<port>/0`. */
+  url: string;
+  /** The server's log so far (for a failing test's message). */
+  log(): string;
+  /** Stops the server and starts it again on the same port, empty (no persistence): a Redis that lost its data. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface RedisServerOptions {
+  /** `--requirepass`: clients must AUTH with it. */
+  password?: string;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** True once the server answers PING (with PONG, or NOAUTH when it wants a password). */
+function answersPing(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: "127.0.0.1", port });
+    let reply = "";
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1_000, () => done(false));
+    socket.on("error", () => done(false));
+    socket.on("connect", () => socket.write("PING\r\n"));
+    socket.on("data", (chunk) => {
+      reply += chunk.toString("utf8");
+      if (reply.includes("\r\n")) done(reply.startsWith("+PONG") || reply.startsWith("-NOAUTH"));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once("exit", () => resolve());
+  });
+}
+
+interface Started {
+  child: ChildProcess;
+  log(): string;
+}
+
+/** Starts redis-server on `port` and waits for PING; undefined when the port was taken. */
+async function spawnServer(binary: string, port: number, dir: string, options: RedisServerOptions): Promise<Started | undefined> {
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", ""];
+  if (options.password) args.push("--requirepass", options.password);
+  const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let log = "";
+  child.stdout!.on("data", (chunk) => (log += chunk));
+  child.stderr!.on("data", (chunk) => (log += chunk));
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) break; // the port was taken in between
+    if (await answersPing(port)) return { child, log: () => log };
+    await sleep(20);
+  }
+  await stopChild(child);
+  if (/address already in use/i.test(log)) return undefined;
+  throw new Error(`redis-server did not answer PING on port ${port}:\n${log}`);
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+  const killer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+  await exited(child);
+  clearTimeout(killer);
+}
+
+async function startOnce(binary: string, options: RedisServerOptions): Promise<RedisServer | undefined> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "openclaw-redis-"));
+  let started = await spawnServer(binary, port, dir, options);
+  if (!started) {
+    rmSync(dir, { recursive: true, force: true });
+    return undefined;
+  }
+  const auth = options.password ? `:${encodeURIComponent(options.password)}@` : "";
+  return {
+    port,
+    url: `redis://${auth}127.0.0.1:${port}/0`,
+    log: () => started!.log(),
+    async restart() {
+      await stopChild(started!.child);
+      const again = await spawnServer(binary, port, dir, options);
+      if (!again) throw new Error(`redis-server could not listen on port ${port} again`);
+      started = again;
+    },
+    async stop() {
+      await stopChild(started!.child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
+  const binary = findRedisServer();
+  if (!binary) throw new Error("redis-server is not installed");
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const server = await startOnce(binary, options);
+    if (server) return server;
+  }
+  throw new Error("redis-server: no free port after 5 attempts");
+}
