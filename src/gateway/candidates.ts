@@ -18,6 +18,8 @@ import { BUILTIN_ALIASES, formatModelRef, resolveModelRef, type ModelRef, type M
 import type { ProviderSpec } from "../providers/registry.ts";
 import type { GatewaySnapshot } from "./live-state.ts";
 import { memo } from "./snapshot-memo.ts";
+import { oauthChoice, oauthRefresher } from "./oauth-access.ts";
+import type { CredentialPreparation } from "./upstream-credential.ts";
 
 export interface CredentialChoice {
   /** Set when the credential is a stored profile (its failures cool it down). */
@@ -29,6 +31,8 @@ export interface CredentialChoice {
   /** For the `x-openclaw-profile` header: the profile id, `env:<VAR>` or `config:models.providers.<id>.apiKey`. */
   servedBy: string;
   secret: UsableSecret;
+  /** Work to do before it is sent (an OAuth refresh when due): upstream-credential.ts. Absent: sent as is. */
+  prepare?: CredentialPreparation;
 }
 
 /** Decides whether a credential may be sent upstream at all (the gateway's own token must never be). */
@@ -84,12 +88,14 @@ export interface CredentialPlan {
   usable: CredentialChoice[];
   /** Profiles skipped because they are cooling down or disabled, with until when and why. */
   coolingDown: CoolingProfile[];
-  /** Stored tokens of this provider that have expired (and cannot refresh). */
+  /** Stored tokens of this provider that have expired (and cannot refresh: oauth-access.ts). */
   expired: ExpiredProfile[];
 }
 
 function profileChoice(snapshot: GatewaySnapshot, profileId: string, now: number): CredentialChoice | undefined {
   const credential = ownValue(snapshot.view.merged.profiles, profileId);
+  // OAuth: refreshable logins are usable even expired (oauth-access.ts).
+  if (credential?.type === "oauth") return oauthChoice(snapshot, profileId, credential, now);
   const secret = credential && usableSecret(credential, snapshot.ctx.env, now);
   return secret ? { profileId, fingerprint: credentialFingerprint(credential), source: `profile:${profileId}`, servedBy: profileId, secret } : undefined;
 }
@@ -98,8 +104,9 @@ function expiredProfiles(snapshot: GatewaySnapshot, provider: string, now: numbe
   const expired: ExpiredProfile[] = [];
   for (const [profileId, credential] of Object.entries(snapshot.view.merged.profiles)) {
     if (normalizeProviderId(credential.provider) !== provider) continue;
+    // Refreshable OAuth logins are planned as usable (oauth-access.ts): not expired for good.
+    if (credential.type === "oauth" && credential.refresh && oauthRefresher(snapshot.ctx, credential.provider)) continue;
     const health = profileHealth(profileId, credential, now);
-    // An OAuth token with a refresh token counts too: the gateway does not refresh yet.
     if (health.remainingMs !== undefined && health.remainingMs <= 0) expired.push({ profileId, agoMs: -health.remainingMs });
   }
   return expired;
