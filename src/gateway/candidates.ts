@@ -16,6 +16,7 @@ import { usableSecret, type UsableSecret } from "../auth/usable-secret.ts";
 import { buildCatalog } from "../providers/catalog.ts";
 import { BUILTIN_ALIASES, formatModelRef, resolveModelRef, type ModelRef, type ModelSettings } from "../providers/model-ref.ts";
 import type { ProviderSpec } from "../providers/registry.ts";
+import { isCodexBackend } from "../providers/codex-backend.ts";
 import type { GatewaySnapshot } from "./live-state.ts";
 import { memo } from "./snapshot-memo.ts";
 import { oauthChoice, oauthRefresher } from "./oauth-access.ts";
@@ -112,9 +113,23 @@ function expiredProfiles(snapshot: GatewaySnapshot, provider: string, now: numbe
   return expired;
 }
 
-export function credentialPlan(snapshot: GatewaySnapshot, spec: ProviderSpec, model: ModelRef, now: number, allowed: CredentialFilter, preferredProfile?: string): CredentialPlan {
+/**
+ * The provider's stored profiles in order. Codex (`openai-codex`) also takes OpenClaw 2026.9's
+ * `openai` OAuth logins, its rename of `openai-codex` (spec §9), after its own.
+ */
+function profileOrder(snapshot: GatewaySnapshot, spec: ProviderSpec, model: ModelRef, now: number, preferredProfile: string | undefined): ReturnType<typeof resolveProfileOrder> {
   const { ctx, view } = snapshot;
-  const { ordered, coolingDown } = resolveProfileOrder({ config: ctx.config, store: view.merged, provider: spec.id, model: model.model, now, ...(preferredProfile ? { preferredProfile } : {}) });
+  const order = (provider: string) => resolveProfileOrder({ config: ctx.config, store: view.merged, provider, model: model.model, now, ...(preferredProfile ? { preferredProfile } : {}) });
+  const own = order(spec.id);
+  if (!isCodexBackend(spec)) return own;
+  const renamed = order("openai");
+  const login = (profileId: string) => ownValue(view.merged.profiles, profileId)?.type === "oauth";
+  return { ordered: [...own.ordered, ...renamed.ordered.filter(login)], coolingDown: [...own.coolingDown, ...renamed.coolingDown.filter((entry) => login(entry.profileId))] };
+}
+
+export function credentialPlan(snapshot: GatewaySnapshot, spec: ProviderSpec, model: ModelRef, now: number, allowed: CredentialFilter, preferredProfile?: string): CredentialPlan {
+  const { ctx } = snapshot;
+  const { ordered, coolingDown } = profileOrder(snapshot, spec, model, now, preferredProfile);
   const cooling = new Set(coolingDown.map((entry) => entry.profileId));
   const usable: CredentialChoice[] = [];
   for (const profileId of ordered) {
