@@ -28,6 +28,8 @@ export interface AttemptFailure {
   freeAt?: number;
   /** Not sent at all: the gateway found the credential unusable, and `message` says why. */
   local?: boolean;
+  /** The command that replaces this credential, when it is not `paste-api-key` (an OAuth login: `models auth login`). */
+  fix?: string;
 }
 
 export interface NothingWorked {
@@ -87,7 +89,7 @@ function describeRejected(failure: AttemptFailure): string {
   if (failure.claudeCodeOnly) return CLAUDE_CODE_ONLY_HINT;
   if (failure.local) return failure.message;
   if (failure.reason === "model_not_found") return `${failure.model}: ${failure.message}`;
-  return `${failure.provider} rejected ${failure.source} (${failure.message}). Replace it: ${addCommand(failure.provider)}`;
+  return `${failure.provider} rejected ${failure.source} (${failure.message}). Replace it: ${failure.fix ?? addCommand(failure.provider)}`;
 }
 
 /** Every problem that needs the user, one sentence each. */

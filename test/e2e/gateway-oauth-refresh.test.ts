@@ -165,7 +165,7 @@ test("a 401 again after the refresh: no second refresh, and the client hears tha
   w.world.openai.script(ANY_CREDENTIAL, { status: 401, body: openaiError("Nope.", "invalid_request_error", "invalid_api_key") });
   const { status, message } = await askFailing(w.client(), "twice");
   assert.equal(status, 401);
-  assert.match(message, /acme rejected profile:acme:default/);
+  assert.match(message, /acme rejected profile:acme:default .*Replace it: openclaw models auth login --provider acme/);
   assert.equal(w.idp.tokenRequests().length, 1);
   assert.equal(w.world.openai.requests.length, 2);
 });

@@ -7,6 +7,7 @@
 // x-openclaw-fallback when a fallback did).
 import type { ServerResponse } from "node:http";
 import { profileAvailability, recordFailure, recordSuccess } from "../../auth/cooldown.ts";
+import { providerOfProfileId } from "../../auth/provider-id.ts";
 import { redactSecrets } from "../../auth/redact.ts";
 import { formatModelRef } from "../../providers/model-ref.ts";
 import type { ProviderSpec } from "../../providers/registry.ts";
@@ -76,6 +77,7 @@ function attemptFailure(candidate: Candidate, choice: CredentialChoice, result: 
     ...(result.claudeCodeOnly ? { claudeCodeOnly: true } : {}),
     ...(result.upstreamFault ? { upstreamFault: true } : {}),
     ...(freeAt !== undefined ? { freeAt } : {}),
+    ...(choice.secret.kind === "oauth" && choice.profileId ? { fix: `openclaw models auth login --provider ${providerOfProfileId(choice.profileId) ?? candidate.spec.id}` } : {}),
   };
 }
 
