@@ -35,7 +35,7 @@ export interface AttemptFailure {
 export interface NothingWorked {
   failures: AttemptFailure[];
   /** Profiles skipped because they were cooling down or disabled, per provider. */
-  cooling: { provider: string; profile: CoolingProfile }[];
+  cooling: { provider: string; profile: CoolingProfile; fix?: string }[];
   /** Providers with no credential at all. */
   missing: string[];
   /** Providers whose every stored credential has expired. */
@@ -73,9 +73,10 @@ function addCommand(provider: string): string {
   return `openclaw models auth paste-api-key --provider ${provider}`;
 }
 
-function describeDisabled(provider: string, profile: CoolingProfile, now: number): string {
+function describeDisabled(provider: string, profile: CoolingProfile, now: number, fix: string | undefined): string {
   const left = waitText(profile.until - now);
   if (profile.reason === "billing") return `${profile.profileId} is disabled for ${left}: ${provider} reported a billing problem (top up credits, or add another credential: ${addCommand(provider)}).`;
+  if (fix) return `${profile.profileId} is disabled for ${left}: the login was refused for good. Log in again: ${fix}`;
   return `${profile.profileId} is disabled for ${left}: ${provider} rejected the credential for good. If it is a setup-token, use an Anthropic API key instead; otherwise replace it: ${addCommand(provider)}`;
 }
 
@@ -97,7 +98,7 @@ function fixMessages(outcome: NothingWorked, disabled: NothingWorked["cooling"],
   const providers = [...new Set(outcome.missing)];
   const lines = providers.length > 0 ? [`No credentials for ${providers.join(", ")}. Add one: ${providers.map(addCommand).join(" or ")}`] : [];
   for (const { provider, profiles } of outcome.expired) lines.push(describeExpired(provider, profiles));
-  for (const { provider, profile } of disabled) lines.push(describeDisabled(provider, profile, now));
+  for (const { provider, profile, fix } of disabled) lines.push(describeDisabled(provider, profile, now, fix));
   for (const failure of outcome.failures) lines.push(describeRejected(failure));
   return lines;
 }

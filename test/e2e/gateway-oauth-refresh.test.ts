@@ -182,6 +182,7 @@ test("invalid_grant: the login is disabled (auth_permanent) and the client is to
   // The next request does not try again: the login is disabled until the user logs in.
   const next = await askFailing(w.client(), "again");
   assert.equal(next.status, 401);
+  assert.match(next.message, /acme:default is disabled for .*Log in again: openclaw models auth login --provider acme/);
   assert.equal(w.idp.tokenRequests().length, 1);
 });
 

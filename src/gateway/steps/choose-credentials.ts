@@ -3,6 +3,8 @@
 // asked (candidate-fit.ts), its credentials in profile order (candidates.ts),
 // or only the pinned profile. Planned lazily: a fallback's credentials are
 // looked at only when every earlier credential has failed.
+import { providerOfProfileId } from "../../auth/provider-id.ts";
+import { ownValue } from "../../state/own-keys.ts";
 import { formatModelRef, type ModelRef } from "../../providers/model-ref.ts";
 import type { ProviderSpec } from "../../providers/registry.ts";
 import { answerLocally } from "../candidate-fit.ts";
@@ -23,7 +25,11 @@ function credentialsFor(exchange: Exchange, spec: ProviderSpec, model: ModelRef,
     return pinned ? [pinned] : [];
   }
   const plan = credentialPlan(snapshot, spec, model, now, deps.allowCredential, preferred);
-  for (const profile of plan.coolingDown) nothingWorked.cooling.push({ provider: spec.id, profile });
+  for (const profile of plan.coolingDown) {
+    // An OAuth login is fixed by logging in again, not by pasting a key.
+    const login = ownValue(snapshot.view.merged.profiles, profile.profileId)?.type === "oauth";
+    nothingWorked.cooling.push({ provider: spec.id, profile, ...(login ? { fix: `openclaw models auth login --provider ${providerOfProfileId(profile.profileId) ?? spec.id}` } : {}) });
+  }
   if (plan.expired.length > 0) nothingWorked.expired.push({ provider: spec.id, profiles: plan.expired });
   else if (plan.usable.length === 0 && plan.coolingDown.length === 0) nothingWorked.missing.push(spec.id);
   return plan.usable;
