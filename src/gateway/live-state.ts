@@ -23,6 +23,7 @@ import { loadStateContext, type ShellEnvReport, type StateContext } from "../sta
 import { resolveDotenvDir, type Env } from "../state/paths.ts";
 import { statSignature } from "../state/safe-file.ts";
 import { FileWatcher } from "../state/file-watcher.ts";
+import { committingBackend } from "./committing-backend.ts";
 
 export interface GatewaySnapshot {
   ctx: StateContext;
@@ -354,22 +355,11 @@ export class LiveState {
   refreshBackend(): CredentialBackend {
     const backend = this.backend;
     if (this.refreshing?.backend === backend) return this.refreshing.wrapper;
-    const wrapper: CredentialBackend = {
-      era: backend.era,
-      storePath: (agentId) => backend.storePath(agentId),
-      read: (agentId) => backend.read(agentId),
-      update: (agentId, change, options) =>
-        backend.update(agentId, change, {
-          onCommitted: (store) => {
-            options?.onCommitted?.(store);
-            // Only while this backend is the one served from; the default agent's store is read through, so reload.
-            if (this.backend === backend && agentId === this.snapshot.agent.id) this.adoptCommitted(store);
-            else this.storeChanged = true;
-          },
-        }),
-      watch: (agentId, onChange) => backend.watch(agentId, onChange),
-      close: () => {}, // the live state closes its backend
-    };
+    const wrapper = committingBackend(backend, (agentId, store) => {
+      // Only while this backend is the one served from; the default agent's store is read through, so reload.
+      if (this.backend === backend && agentId === this.snapshot.agent.id) this.adoptCommitted(store);
+      else this.storeChanged = true;
+    });
     this.refreshing = { backend, wrapper };
     return wrapper;
   }
