@@ -15,8 +15,8 @@ function identity(credential: Credential): unknown[] {
     case "token":
       return [credential.type, credential.provider, credential.token ?? null, credential.tokenRef ?? null];
     case "oauth":
-      // A refresh rotates both tokens; the account they belong to stays. (OAuth refresh is not wired
-      // into the gateway yet; when it is, this keeps usage attached across a rotation.)
+      // A refresh rotates both tokens; the account they belong to stays, and so does usage recorded
+      // for it (the gateway records against the refreshed credential's fingerprint in any case).
       return [credential.type, credential.provider, credential.accountId ?? credential.email ?? credential.refresh ?? credential.access ?? null];
   }
 }

@@ -1,6 +1,7 @@
 // Turning a stored credential into the secret a request sends (spec §2.6
 // resolveApiKeyForProfile): inline values or SecretRefs, expired tokens and
-// OAuth access tokens refused. Refreshing OAuth is the OAuth module's job.
+// OAuth access tokens refused. Refreshing OAuth is the gateway's
+// (gateway/oauth-access.ts), which plans refreshable logins itself.
 import { readFileSync } from "node:fs";
 import type { EnvChain } from "../state/env-chain.ts";
 import { registerSecret } from "./redact.ts";
@@ -10,6 +11,8 @@ import type { Credential, SecretRef } from "./store-schema.ts";
 export interface UsableSecret {
   secret: string;
   kind: "api_key" | "token" | "oauth";
+  /** OpenAI Codex logins: the ChatGPT account the token belongs to (sent as `chatgpt-account-id`). */
+  accountId?: string;
 }
 
 /** `${VAR}` written inline counts as an env reference, as in OpenClaw. */

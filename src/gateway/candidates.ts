@@ -16,8 +16,11 @@ import { usableSecret, type UsableSecret } from "../auth/usable-secret.ts";
 import { buildCatalog } from "../providers/catalog.ts";
 import { BUILTIN_ALIASES, formatModelRef, resolveModelRef, type ModelRef, type ModelSettings } from "../providers/model-ref.ts";
 import type { ProviderSpec } from "../providers/registry.ts";
+import { isCodexBackend } from "../providers/codex-backend.ts";
 import type { GatewaySnapshot } from "./live-state.ts";
 import { memo } from "./snapshot-memo.ts";
+import { oauthChoice, oauthRefresher } from "./oauth-access.ts";
+import type { CredentialPreparation } from "./upstream-credential.ts";
 
 export interface CredentialChoice {
   /** Set when the credential is a stored profile (its failures cool it down). */
@@ -29,6 +32,8 @@ export interface CredentialChoice {
   /** For the `x-openclaw-profile` header: the profile id, `env:<VAR>` or `config:models.providers.<id>.apiKey`. */
   servedBy: string;
   secret: UsableSecret;
+  /** Work to do before it is sent (an OAuth refresh when due): upstream-credential.ts. Absent: sent as is. */
+  prepare?: CredentialPreparation;
 }
 
 /** Decides whether a credential may be sent upstream at all (the gateway's own token must never be). */
@@ -84,12 +89,14 @@ export interface CredentialPlan {
   usable: CredentialChoice[];
   /** Profiles skipped because they are cooling down or disabled, with until when and why. */
   coolingDown: CoolingProfile[];
-  /** Stored tokens of this provider that have expired (and cannot refresh). */
+  /** Stored tokens of this provider that have expired (and cannot refresh: oauth-access.ts). */
   expired: ExpiredProfile[];
 }
 
 function profileChoice(snapshot: GatewaySnapshot, profileId: string, now: number): CredentialChoice | undefined {
   const credential = ownValue(snapshot.view.merged.profiles, profileId);
+  // OAuth: refreshable logins are usable even expired (oauth-access.ts).
+  if (credential?.type === "oauth") return oauthChoice(snapshot, profileId, credential, now);
   const secret = credential && usableSecret(credential, snapshot.ctx.env, now);
   return secret ? { profileId, fingerprint: credentialFingerprint(credential), source: `profile:${profileId}`, servedBy: profileId, secret } : undefined;
 }
@@ -98,16 +105,31 @@ function expiredProfiles(snapshot: GatewaySnapshot, provider: string, now: numbe
   const expired: ExpiredProfile[] = [];
   for (const [profileId, credential] of Object.entries(snapshot.view.merged.profiles)) {
     if (normalizeProviderId(credential.provider) !== provider) continue;
+    // Refreshable OAuth logins are planned as usable (oauth-access.ts): not expired for good.
+    if (credential.type === "oauth" && credential.refresh && oauthRefresher(snapshot.ctx, credential.provider)) continue;
     const health = profileHealth(profileId, credential, now);
-    // An OAuth token with a refresh token counts too: the gateway does not refresh yet.
     if (health.remainingMs !== undefined && health.remainingMs <= 0) expired.push({ profileId, agoMs: -health.remainingMs });
   }
   return expired;
 }
 
-export function credentialPlan(snapshot: GatewaySnapshot, spec: ProviderSpec, model: ModelRef, now: number, allowed: CredentialFilter, preferredProfile?: string): CredentialPlan {
+/**
+ * The provider's stored profiles in order. Codex (`openai-codex`) also takes OpenClaw 2026.9's
+ * `openai` OAuth logins, its rename of `openai-codex` (spec §9), after its own.
+ */
+function profileOrder(snapshot: GatewaySnapshot, spec: ProviderSpec, model: ModelRef, now: number, preferredProfile: string | undefined): ReturnType<typeof resolveProfileOrder> {
   const { ctx, view } = snapshot;
-  const { ordered, coolingDown } = resolveProfileOrder({ config: ctx.config, store: view.merged, provider: spec.id, model: model.model, now, ...(preferredProfile ? { preferredProfile } : {}) });
+  const order = (provider: string) => resolveProfileOrder({ config: ctx.config, store: view.merged, provider, model: model.model, now, ...(preferredProfile ? { preferredProfile } : {}) });
+  const own = order(spec.id);
+  if (!isCodexBackend(spec)) return own;
+  const renamed = order("openai");
+  const login = (profileId: string) => ownValue(view.merged.profiles, profileId)?.type === "oauth";
+  return { ordered: [...own.ordered, ...renamed.ordered.filter(login)], coolingDown: [...own.coolingDown, ...renamed.coolingDown.filter((entry) => login(entry.profileId))] };
+}
+
+export function credentialPlan(snapshot: GatewaySnapshot, spec: ProviderSpec, model: ModelRef, now: number, allowed: CredentialFilter, preferredProfile?: string): CredentialPlan {
+  const { ctx } = snapshot;
+  const { ordered, coolingDown } = profileOrder(snapshot, spec, model, now, preferredProfile);
   const cooling = new Set(coolingDown.map((entry) => entry.profileId));
   const usable: CredentialChoice[] = [];
   for (const profileId of ordered) {

@@ -28,12 +28,14 @@ export interface AttemptFailure {
   freeAt?: number;
   /** Not sent at all: the gateway found the credential unusable, and `message` says why. */
   local?: boolean;
+  /** The command that replaces this credential, when it is not `paste-api-key` (an OAuth login: `models auth login`). */
+  fix?: string;
 }
 
 export interface NothingWorked {
   failures: AttemptFailure[];
   /** Profiles skipped because they were cooling down or disabled, per provider. */
-  cooling: { provider: string; profile: CoolingProfile }[];
+  cooling: { provider: string; profile: CoolingProfile; fix?: string }[];
   /** Providers with no credential at all. */
   missing: string[];
   /** Providers whose every stored credential has expired. */
@@ -71,9 +73,10 @@ function addCommand(provider: string): string {
   return `openclaw models auth paste-api-key --provider ${provider}`;
 }
 
-function describeDisabled(provider: string, profile: CoolingProfile, now: number): string {
+function describeDisabled(provider: string, profile: CoolingProfile, now: number, fix: string | undefined): string {
   const left = waitText(profile.until - now);
   if (profile.reason === "billing") return `${profile.profileId} is disabled for ${left}: ${provider} reported a billing problem (top up credits, or add another credential: ${addCommand(provider)}).`;
+  if (fix) return `${profile.profileId} is disabled for ${left}: the login was refused for good. Log in again: ${fix}`;
   return `${profile.profileId} is disabled for ${left}: ${provider} rejected the credential for good. If it is a setup-token, use an Anthropic API key instead; otherwise replace it: ${addCommand(provider)}`;
 }
 
@@ -87,7 +90,7 @@ function describeRejected(failure: AttemptFailure): string {
   if (failure.claudeCodeOnly) return CLAUDE_CODE_ONLY_HINT;
   if (failure.local) return failure.message;
   if (failure.reason === "model_not_found") return `${failure.model}: ${failure.message}`;
-  return `${failure.provider} rejected ${failure.source} (${failure.message}). Replace it: ${addCommand(failure.provider)}`;
+  return `${failure.provider} rejected ${failure.source} (${failure.message}). Replace it: ${failure.fix ?? addCommand(failure.provider)}`;
 }
 
 /** Every problem that needs the user, one sentence each. */
@@ -95,7 +98,7 @@ function fixMessages(outcome: NothingWorked, disabled: NothingWorked["cooling"],
   const providers = [...new Set(outcome.missing)];
   const lines = providers.length > 0 ? [`No credentials for ${providers.join(", ")}. Add one: ${providers.map(addCommand).join(" or ")}`] : [];
   for (const { provider, profiles } of outcome.expired) lines.push(describeExpired(provider, profiles));
-  for (const { provider, profile } of disabled) lines.push(describeDisabled(provider, profile, now));
+  for (const { provider, profile, fix } of disabled) lines.push(describeDisabled(provider, profile, now, fix));
   for (const failure of outcome.failures) lines.push(describeRejected(failure));
   return lines;
 }

@@ -11,6 +11,7 @@ import { ADAPTERS } from "../providers/adapters/index.ts";
 import type { ProviderSpec } from "../providers/registry.ts";
 import { ERROR_BODY_LIMIT, discardBody, readCapped, responseHeader, upstreamErrorMessage, type RelayLimits, type UpstreamPools, type UpstreamResponse } from "../providers/upstream.ts";
 import { upstreamHeaders } from "../providers/wire.ts";
+import { codexRequestBody, isCodexBackend } from "../providers/codex-backend.ts";
 import type { CredentialChoice } from "./candidates.ts";
 import { withModel } from "./model-splice.ts";
 import { relayAnswer } from "./relay.ts";
@@ -117,11 +118,15 @@ export async function attempt(
   /** Headers naming what serves this attempt, for whatever answer it writes. */
   servedBy: Record<string, string>,
 ): Promise<AttemptResult> {
-  const body = upstreamBody(request, spec, model.model);
+  let body = upstreamBody(request, spec, model.model);
   // candidate-fit.ts answers these before any credential is tried; kept here so an attempt can never send one.
   if (isProblem(body)) return { kind: "rejected", status: 400, message: body.problem };
-  const headers = upstreamHeaders(spec, credential.secret, request.hints, request.stream);
-  const endpoint = request.countTokens ? countTokensEndpoint(spec) : endpointOf(spec, model.model, request.stream);
+  // The Codex backend streams only (codex-backend.ts); a whole answer is assembled from its stream.
+  const codex = isCodexBackend(spec);
+  if (codex) body = codexRequestBody(body);
+  const upstreamStream = request.stream || codex;
+  const headers = upstreamHeaders(spec, credential.secret, request.hints, upstreamStream);
+  const endpoint = request.countTokens ? countTokensEndpoint(spec) : endpointOf(spec, model.model, upstreamStream);
   let response: UpstreamResponse;
   try {
     response = await context.pools.request(endpoint, headers, body, request.signal);
@@ -144,7 +149,7 @@ export async function attempt(
       return upstreamFault(spec, `answered ${response.status} and then broke off (${(error as Error).message})`);
     }
   }
-  const broken = brokenPromise(response, request.stream, endpoint);
+  const broken = brokenPromise(response, upstreamStream, endpoint);
   if (broken) {
     discardBody(response.body);
     return upstreamFault(spec, broken);

@@ -203,3 +203,18 @@ describe("usage waiting to be written stays small under load", () => {
     assert.equal(store.usageStats["anthropic:other"].lastUsed, start0 + 101);
   });
 });
+
+describe("refreshBackend: what an OAuth refresh writes", () => {
+  test("is served at once, without a watch event or a reload; the file holds it too", async () => {
+    const { state, home } = await start({ version: 1, profiles: { [PROFILE]: { type: "oauth", provider: "anthropic", access: "old-access-0123456789", refresh: "old-refresh-0123456789", expires: 1 } } });
+    const before = state.latest();
+    await state.refreshBackend().update(before.agent.id, (store) => {
+      store.profiles[PROFILE] = { type: "oauth", provider: "anthropic", access: "new-access-0123456789", refresh: "new-refresh-0123456789", expires: Date.now() + 3_600_000 };
+    });
+    const served = state.latest().view.merged.profiles[PROFILE];
+    assert.equal(served?.type === "oauth" && served.access, "new-access-0123456789");
+    assert.equal(state.latest().ctx, before.ctx, "the same loaded state: the store was adopted, not reloaded");
+    assert.equal(readStore(home).profiles[PROFILE].access, "new-access-0123456789");
+    assert.equal(state.refreshBackend(), state.refreshBackend(), "one wrapper per backend");
+  });
+});

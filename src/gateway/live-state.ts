@@ -23,6 +23,7 @@ import { loadStateContext, type ShellEnvReport, type StateContext } from "../sta
 import { resolveDotenvDir, type Env } from "../state/paths.ts";
 import { statSignature } from "../state/safe-file.ts";
 import { FileWatcher } from "../state/file-watcher.ts";
+import { committingBackend } from "./committing-backend.ts";
 
 export interface GatewaySnapshot {
   ctx: StateContext;
@@ -135,6 +136,8 @@ export class LiveState {
   private writes = 0;
   /** A failed usage write is tried again after `delayMs`, doubling up to RETRY_MAX_MS until one succeeds. */
   private retry: { delayMs: number; timer: NodeJS.Timeout | undefined } | undefined;
+  /** The backend wrapper handed to OAuth refreshes, made once per backend. */
+  private refreshing: { backend: CredentialBackend; wrapper: CredentialBackend } | undefined;
 
   private constructor(private readonly options: LiveStateOptions) {}
 
@@ -329,17 +332,41 @@ export class LiveState {
     await this.flush();
     const snapshot = this.snapshot;
     const backend = this.backend;
-    const inherited = () => this.snapshot.view.inherited?.store;
     const outcome = await backend.update(snapshot.agent.id, (store) => change(store, snapshot, backend), {
-      onCommitted: (store) => {
-        for (const pending of this.pending) applyUsage(pending, store, inherited());
-        const { view } = this.snapshot;
-        this.snapshot = this.withMergedView({ ...this.snapshot, view: { ...view, own: { ...view.own, exists: true, store } } });
-      },
+      onCommitted: (store) => this.adoptCommitted(store),
     });
     if (outcome.touchedInherited) this.storeChanged = true;
     this.notify();
     return outcome.result;
+  }
+
+  /** Serves the agent's own store as just committed through this backend (ours and anyone else's changes), plus the usage that came in since. */
+  private adoptCommitted(store: AuthStore): void {
+    const inherited = this.snapshot.view.inherited?.store;
+    for (const change of this.pending) applyUsage(change, store, inherited);
+    const { view } = this.snapshot;
+    this.snapshot = this.withMergedView({ ...this.snapshot, view: { ...view, own: { ...view.own, exists: true, store } } });
+  }
+
+  /**
+   * The backend for OAuth refreshes (gateway/oauth-access.ts): what they commit to the served
+   * agent's store is served from the next request on, without waiting for a watch event.
+   */
+  refreshBackend(): CredentialBackend {
+    const backend = this.backend;
+    if (this.refreshing?.backend === backend) return this.refreshing.wrapper;
+    const wrapper = committingBackend(backend, (agentId, store) => {
+      // Only while this backend is the one served from; the default agent's store is read through, so reload.
+      if (this.backend === backend && agentId === this.snapshot.agent.id) this.adoptCommitted(store);
+      else this.storeChanged = true;
+    });
+    this.refreshing = { backend, wrapper };
+    return wrapper;
+  }
+
+  /** The store holds something newer than what is served (another process's refresh): the next request reloads. */
+  credentialsChanged(): void {
+    this.storeChanged = true;
   }
 
   async flush(): Promise<void> {
@@ -362,10 +389,7 @@ export class LiveState {
         {
           onCommitted: (store) => {
             this.options.testHooks?.beforeRecordingWrite?.();
-            // Adopt what is stored now (ours and anyone else's changes), plus what came in since.
-            for (const change of this.pending) applyUsage(change, store, inherited());
-            const { view } = this.snapshot;
-            this.snapshot = this.withMergedView({ ...this.snapshot, view: { ...view, own: { ...view.own, exists: true, store } } });
+            this.adoptCommitted(store);
           },
         },
       )

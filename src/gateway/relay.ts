@@ -8,6 +8,7 @@ import type { ProviderSpec } from "../providers/registry.ts";
 import { isProblem } from "../providers/adapters/hub.ts";
 import { SseLineTooLongError, SseParser } from "../providers/sse.ts";
 import { discardBody, readCapped, responseHeader, type RelayLimits, type UpstreamResponse } from "../providers/upstream.ts";
+import { assembleStreamedResponse, isCodexBackend } from "../providers/codex-backend.ts";
 import { ClientGoneError, ClientStream } from "./client-stream.ts";
 import { speaksClientApi, upstreamFault, type AttemptResult, type ChatRequest } from "./attempt-result.ts";
 import { streamTranslator, translatedAnswer } from "./translation.ts";
@@ -44,6 +45,7 @@ class IncompleteAnswer extends Error {}
 function clientHeaders(input: RelayInput, sameFormat: boolean): Record<string, string> {
   const headers: Record<string, string> = sameFormat ? forwardedHeaders(input.response, input.servedBy) : { ...input.servedBy, "content-type": input.request.stream ? "text/event-stream" : "application/json" };
   if (input.request.stream) headers["cache-control"] = "no-cache";
+  else if (sameFormat && isCodexBackend(input.spec)) headers["content-type"] = "application/json"; // assembled from its stream
   return headers;
 }
 
@@ -75,7 +77,8 @@ function describeBreak(error: unknown, limits: RelayLimits): string {
 
 /** Non-streamed: the whole answer is read (up to the limit) before anything is written. */
 async function relayWhole(input: RelayInput, client: ClientStream, sameFormat: boolean): Promise<void> {
-  const { bytes, truncated } = await readCapped(input.response.body, input.limits.maxResponseBytes);
+  const { maxResponseBytes } = input.limits;
+  const { bytes, truncated } = isCodexBackend(input.spec) ? await assembleStreamedResponse(input.response.body, maxResponseBytes) : await readCapped(input.response.body, maxResponseBytes);
   if (truncated) throw new IncompleteAnswer(`answered with more than ${input.limits.maxResponseBytes} bytes (gateway.maxResponseBytes)`);
   if (bytes.length === 0) throw new IncompleteAnswer("answered with an empty body");
   if (sameFormat) {

@@ -6,6 +6,7 @@ import type { ProviderSpec } from "./registry.ts";
 import type { UsableSecret } from "../auth/usable-secret.ts";
 import { VERSION } from "../version.ts";
 import { anthropic } from "./descriptors/anthropic.ts";
+import { addCodexHeaders, isCodexBackend } from "./codex-backend.ts";
 
 export const ANTHROPIC_VERSION = "2023-06-01";
 export const ANTHROPIC_OAUTH_BETA = "oauth-2025-04-20";
@@ -51,6 +52,7 @@ export function upstreamHeaders(spec: ProviderSpec, credential: UsableSecret, hi
     }
   } else {
     headers.authorization = `Bearer ${credential.secret}`;
+    if (isCodexBackend(spec)) addCodexHeaders(headers, credential);
   }
   return headers;
 }

@@ -24,7 +24,14 @@ export interface FakeOAuthOptions {
   accessClaims?: Record<string, unknown>;
   /** The email in the issued id_token; null = no id_token at all. */
   idTokenEmail?: string | null;
+  /** Refresh tokens that work from the start (a login made before the test). */
+  initialRefresh?: string[];
+  /** Every token answer waits this long (a slow endpoint: concurrent callers pile up meanwhile). */
+  tokenDelayMs?: number;
 }
+
+/** How the token endpoint answers refresh grants right now: normally, 503 (down), or by dropping the connection. */
+export type TokenEndpointMode = "ok" | "down" | "drop";
 
 export interface TokenRequestRecord {
   path: string;
@@ -43,7 +50,8 @@ export function fakeJwt(payload: Record<string, unknown>): string {
 export async function startFakeOAuthServer(options: FakeOAuthOptions = {}) {
   const clientId = options.clientId ?? "test-client";
   const codes = new Map<string, { challenge: string; redirectUri: string }>();
-  const liveRefresh = new Set<string>();
+  const liveRefresh = new Set<string>(options.initialRefresh ?? []);
+  let mode: TokenEndpointMode = "ok";
   const usedRefresh = new Set<string>();
   const requests: TokenRequestRecord[] = [];
   let deviceStep = 0;
@@ -71,6 +79,9 @@ export async function startFakeOAuthServer(options: FakeOAuthOptions = {}) {
     if (url.pathname === "/html-500") return sendRaw(res, 500, "text/html", "<h1>oops</h1>");
     const params = await readParams(req);
     requests.push({ path: url.pathname, contentType: req.headers["content-type"] ?? "", params });
+    if (options.tokenDelayMs) await new Promise((resolve) => setTimeout(resolve, options.tokenDelayMs));
+    if (url.pathname === "/token" && mode === "down") return sendRaw(res, 503, "text/html", "<h1>Service Unavailable</h1>");
+    if (url.pathname === "/token" && mode === "drop") return void req.socket.destroy();
     if (params["client_id"] !== clientId) return send(res, 401, { error: "invalid_client", error_description: "unknown client" });
     if (options.clientSecret !== undefined && params["client_secret"] !== options.clientSecret) {
       return send(res, 401, { error: "invalid_client", error_description: "bad client secret" });
@@ -144,6 +155,11 @@ export async function startFakeOAuthServer(options: FakeOAuthOptions = {}) {
     requests,
     url: (path: string) => `${base}${path}`,
     tokenRequests: () => requests.filter((r) => r.path === "/token"),
+    /** The refresh tokens sent so far, in order. */
+    refreshTokensSent: () => requests.filter((r) => r.path === "/token" && r.params["grant_type"] === "refresh_token").map((r) => r.params["refresh_token"] ?? ""),
+    setMode: (next: TokenEndpointMode) => void (mode = next),
+    /** Makes a refresh token work (a login made elsewhere). */
+    addRefresh: (refresh: string) => void liveRefresh.add(refresh),
     close: () => {
       server.closeAllConnections();
       return new Promise<void>((resolve) => server.close(() => resolve()));

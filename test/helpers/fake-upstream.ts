@@ -28,6 +28,9 @@ export interface Scripted {
   raw?: (res: ServerResponse, request: SeenRequest) => void;
 }
 
+/** Scripts answers for every credential that has no script of its own. */
+export const ANY_CREDENTIAL = "*";
+
 export interface FakeProvider {
   url: string;
   port: number;
@@ -126,7 +129,7 @@ export async function startFakeProvider(flavour: Flavour): Promise<FakeProvider>
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "no such route" } }));
       return;
     }
-    const queue = scripts.get(seen.credential ?? "") ?? [];
+    const queue = scripts.get(seen.credential ?? "") ?? scripts.get(ANY_CREDENTIAL) ?? [];
     const answer: Scripted = (queue.length > 1 ? queue.shift() : queue[0]) ?? {};
     if (answer.hang) return;
     if (answer.raw) return answer.raw(res, seen);

@@ -7,6 +7,7 @@
 // x-openclaw-fallback when a fallback did).
 import type { ServerResponse } from "node:http";
 import { profileAvailability, recordFailure, recordSuccess } from "../../auth/cooldown.ts";
+import { providerOfProfileId } from "../../auth/provider-id.ts";
 import { redactSecrets } from "../../auth/redact.ts";
 import { formatModelRef } from "../../providers/model-ref.ts";
 import type { ProviderSpec } from "../../providers/registry.ts";
@@ -19,6 +20,7 @@ import { answerNothingWorked, type AttemptFailure } from "../final-error.ts";
 import { attempt } from "../forward.ts";
 import type { GatewaySnapshot, LiveState } from "../live-state.ts";
 import { memo } from "../snapshot-memo.ts";
+import { prepareCredential, retriesAfterAuthFailure } from "../upstream-credential.ts";
 
 /** Records what the attempt says about a stored credential; returns when a failed one may be tried again. */
 function recordResult(state: LiveState, snapshot: GatewaySnapshot, candidate: Candidate, result: AttemptResult, now: number): number | undefined {
@@ -75,6 +77,7 @@ function attemptFailure(candidate: Candidate, choice: CredentialChoice, result: 
     ...(result.claudeCodeOnly ? { claudeCodeOnly: true } : {}),
     ...(result.upstreamFault ? { upstreamFault: true } : {}),
     ...(freeAt !== undefined ? { freeAt } : {}),
+    ...(choice.secret.kind === "oauth" && choice.profileId ? { fix: `openclaw models auth login --provider ${providerOfProfileId(choice.profileId) ?? candidate.spec.id}` } : {}),
   };
 }
 
@@ -93,6 +96,20 @@ function served(exchange: Exchange, candidate: Candidate, status: number, note?:
   return outcome;
 }
 
+type AttemptContext = Parameters<typeof attempt>[0];
+
+/**
+ * After a 401 on a credential that can be prepared again (an OAuth login): one forced refresh
+ * and one retry with the new token, whatever its expiry said. The first 401 is not held
+ * against the credential; the retry's answer is.
+ */
+async function retryAfterRefresh(exchange: Exchange, context: AttemptContext, candidate: Candidate, servedBy: Record<string, string>): Promise<{ candidate: Candidate; result: AttemptResult } | { failure: AttemptFailure }> {
+  const again = await prepareCredential(exchange, candidate, candidate.choice.secret.secret);
+  if ("failure" in again) return again;
+  const retried = { ...candidate, choice: again };
+  return { candidate: retried, result: await attempt(context, retried.spec, retried.model, again, exchange.request!, exchange.res, servedBy) };
+}
+
 export async function attemptCandidates(exchange: Exchange): Promise<DispatchOutcome> {
   const { deps, res, nothingWorked } = exchange;
   const request = exchange.request!;
@@ -100,9 +117,24 @@ export async function attemptCandidates(exchange: Exchange): Promise<DispatchOut
   const context = { pools: deps.pools, limits: memo(snapshot.ctx, "relay-limits", () => relayLimits(snapshot.ctx.config)), responseItems: deps.responseItems };
   for (const next of exchange.candidates!) {
     if (!("choice" in next)) return next; // answered without an upstream (candidate-fit.ts)
-    const candidate = next;
-    const servedBy = servedByHeaders(candidate);
-    const result = await attempt(context, candidate.spec, candidate.model, candidate.choice, request, res, servedBy);
+    const servedBy = servedByHeaders(next);
+    // Only choices with work to do before sending (an OAuth refresh when due) may wait here.
+    const prepared = next.choice.prepare ? prepareCredential(exchange, next) : next.choice;
+    const ready = prepared instanceof Promise ? await prepared : prepared;
+    if ("failure" in ready) {
+      nothingWorked.failures.push(ready.failure);
+      continue;
+    }
+    let candidate = ready === next.choice ? next : { ...next, choice: ready };
+    let result = await attempt(context, candidate.spec, candidate.model, candidate.choice, request, res, servedBy);
+    if (result.kind === "failed" && result.reason === "auth" && retriesAfterAuthFailure(candidate.choice) && !request.signal.aborted) {
+      const retried = await retryAfterRefresh(exchange, context, candidate, servedBy);
+      if ("failure" in retried) {
+        nothingWorked.failures.push(retried.failure);
+        continue;
+      }
+      ({ candidate, result } = retried);
+    }
     const freeAt = recordResult(deps.state, snapshot, candidate, result, Date.now());
     switch (result.kind) {
       case "sent":

@@ -3,11 +3,14 @@
 // asked (candidate-fit.ts), its credentials in profile order (candidates.ts),
 // or only the pinned profile. Planned lazily: a fallback's credentials are
 // looked at only when every earlier credential has failed.
+import { providerOfProfileId } from "../../auth/provider-id.ts";
+import { ownValue } from "../../state/own-keys.ts";
 import { formatModelRef, type ModelRef } from "../../providers/model-ref.ts";
 import type { ProviderSpec } from "../../providers/registry.ts";
 import { answerLocally } from "../candidate-fit.ts";
 import { credentialPlan, pinnedCredential, type CredentialChoice } from "../candidates.ts";
-import type { Candidate, DispatchOutcome, Exchange } from "../exchange.ts";
+import type { Candidate, DispatchOutcome, Exchange, Target } from "../exchange.ts";
+import { CODEX_PROVIDER_ID } from "../../providers/codex-backend.ts";
 
 function credentialsFor(exchange: Exchange, spec: ProviderSpec, model: ModelRef, pin: string | undefined, preferred: string | undefined): CredentialChoice[] {
   const { deps, nothingWorked } = exchange;
@@ -22,10 +25,23 @@ function credentialsFor(exchange: Exchange, spec: ProviderSpec, model: ModelRef,
     return pinned ? [pinned] : [];
   }
   const plan = credentialPlan(snapshot, spec, model, now, deps.allowCredential, preferred);
-  for (const profile of plan.coolingDown) nothingWorked.cooling.push({ provider: spec.id, profile });
+  for (const profile of plan.coolingDown) {
+    // An OAuth login is fixed by logging in again, not by pasting a key.
+    const login = ownValue(snapshot.view.merged.profiles, profile.profileId)?.type === "oauth";
+    nothingWorked.cooling.push({ provider: spec.id, profile, ...(login ? { fix: `openclaw models auth login --provider ${providerOfProfileId(profile.profileId) ?? spec.id}` } : {}) });
+  }
   if (plan.expired.length > 0) nothingWorked.expired.push({ provider: spec.id, profiles: plan.expired });
   else if (plan.usable.length === 0 && plan.coolingDown.length === 0) nothingWorked.missing.push(spec.id);
   return plan.usable;
+}
+
+/**
+ * Where a credential is sent: its provider, except OpenClaw 2026.9's `openai` OAuth logins (ChatGPT
+ * logins, its rename of `openai-codex`), which api.openai.com refuses: they go to the Codex backend.
+ */
+function servingSpec(target: Target, spec: ProviderSpec, choice: CredentialChoice): ProviderSpec {
+  if (spec.id !== "openai" || choice.secret.kind !== "oauth" || choice.profileId === undefined) return spec;
+  return target.providerSpec(CODEX_PROVIDER_ID) ?? spec;
 }
 
 function* plan(exchange: Exchange): Generator<Candidate | DispatchOutcome> {
@@ -48,7 +64,7 @@ function* plan(exchange: Exchange): Generator<Candidate | DispatchOutcome> {
     // A pin holds for the requested model only; fallbacks rotate as usual.
     // A session's auto pin is a preference for its own model: tried first, left on failure.
     for (const choice of credentialsFor(exchange, spec, model, index === 0 ? target.pin : undefined, index === 0 ? exchange.preferredProfile : undefined)) {
-      yield { model, modelKey, spec, fallbackFor, choice };
+      yield { model, modelKey, spec: servingSpec(target, spec, choice), fallbackFor, choice };
     }
   }
 }

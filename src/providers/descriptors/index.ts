@@ -9,6 +9,7 @@
 import type { ProviderDescriptor } from "./types.ts";
 import { anthropic } from "./anthropic.ts";
 import { openai } from "./openai.ts";
+import { openaiCodex } from "./openai-codex.ts";
 import { openrouter } from "./openrouter.ts";
 import { google } from "./google.ts";
 import { groq } from "./groq.ts";
@@ -35,6 +36,7 @@ export type { DescriptorModel, ModelInput, ProviderDescriptor, SecretPrefix, Wir
 export const PROVIDER_DESCRIPTORS: readonly ProviderDescriptor[] = [
   anthropic,
   openai,
+  openaiCodex,
   openrouter,
   google,
   groq,
