@@ -20,6 +20,7 @@ import { isCodexBackend } from "../providers/codex-backend.ts";
 import type { GatewaySnapshot } from "./live-state.ts";
 import { memo } from "./snapshot-memo.ts";
 import { oauthChoice, oauthRefresher } from "./oauth-access.ts";
+import { withCopilotPlan } from "./copilot-access.ts";
 import type { CredentialPreparation } from "./upstream-credential.ts";
 
 export interface CredentialChoice {
@@ -32,8 +33,10 @@ export interface CredentialChoice {
   /** For the `x-openclaw-profile` header: the profile id, `env:<VAR>` or `config:models.providers.<id>.apiKey`. */
   servedBy: string;
   secret: UsableSecret;
-  /** Work to do before it is sent (an OAuth refresh when due): upstream-credential.ts. Absent: sent as is. */
+  /** Work to do before it is sent (an OAuth refresh when due, Copilot's token exchange): upstream-credential.ts. Absent: sent as is. */
   prepare?: CredentialPreparation;
+  /** Where the prepared credential goes, when not the candidate's provider spec (Copilot: the API host its token names). */
+  sendTo?: ProviderSpec;
 }
 
 /** Decides whether a credential may be sent upstream at all (the gateway's own token must never be). */
@@ -134,18 +137,18 @@ export function credentialPlan(snapshot: GatewaySnapshot, spec: ProviderSpec, mo
   const usable: CredentialChoice[] = [];
   for (const profileId of ordered) {
     const choice = cooling.has(profileId) ? undefined : profileChoice(snapshot, profileId, now);
-    if (choice && allowed(choice)) usable.push(choice);
+    if (choice && allowed(choice)) usable.push(withCopilotPlan(spec, choice));
   }
   for (const env of memo(ctx, `env:${spec.id}`, () => listEnvCredentials(spec.id, ctx.env))) {
     registerSecret(env.value);
     const choice: CredentialChoice = { source: env.source, servedBy: `env:${env.name}`, secret: { secret: env.value, kind: env.mode === "oauth" ? "oauth" : "api_key" } };
-    if (allowed(choice)) usable.push(choice);
+    if (allowed(choice)) usable.push(withCopilotPlan(spec, choice));
   }
   if (spec.configApiKey) {
     registerSecret(spec.configApiKey);
     const source = `models.providers.${spec.id}.apiKey`;
     const choice: CredentialChoice = { source, servedBy: `config:${source}`, secret: { secret: spec.configApiKey, kind: "api_key" } };
-    if (allowed(choice)) usable.push(choice);
+    if (allowed(choice)) usable.push(withCopilotPlan(spec, choice));
   }
   const expired = usable.length === 0 && coolingDown.length === 0 ? expiredProfiles(snapshot, spec.id, now) : [];
   return { usable, coolingDown, expired };

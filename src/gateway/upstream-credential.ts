@@ -3,16 +3,17 @@
 // provider accepts at the moment of use. Today: OAuth access tokens refreshed
 // when due (oauth-access.ts). A provider-specific exchange (GitHub Copilot:
 // the GitHub token → a Copilot token and the base URL it names) is one more
-// `kind` here and one more function called below.
+// `kind` here and one more function called below: copilot-access.ts.
 //
 // Choices without a `prepare` never come here (the attempt loop checks the
 // field): API keys and fresh tokens pay nothing for this.
 import type { CredentialChoice } from "./candidates.ts";
 import type { Candidate, Exchange } from "./exchange.ts";
 import type { AttemptFailure } from "./final-error.ts";
+import { copilotChoice, type CopilotTokenPlan } from "./copilot-access.ts";
 import { needsRefresh, refreshedChoice, type OAuthRefreshPlan } from "./oauth-access.ts";
 
-export type CredentialPreparation = OAuthRefreshPlan;
+export type CredentialPreparation = OAuthRefreshPlan | CopilotTokenPlan;
 
 export type PreparedCredential = CredentialChoice | { failure: AttemptFailure };
 
@@ -29,6 +30,8 @@ export function prepareCredential(exchange: Exchange, candidate: Candidate, reje
     case "oauth-refresh":
       if (rejected === undefined && !needsRefresh(plan, choice, Date.now())) return choice;
       return refreshedChoice({ deps: exchange.deps, snapshot: exchange.snapshot!, choice, plan, modelKey: candidate.modelKey, provider: candidate.spec.id, ...(rejected !== undefined ? { rejected } : {}) });
+    case "copilot-token":
+      return copilotChoice({ deps: exchange.deps, ctx: exchange.snapshot!.ctx, spec: candidate.spec, choice, plan, modelKey: candidate.modelKey });
   }
 }
 

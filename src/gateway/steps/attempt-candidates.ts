@@ -125,7 +125,7 @@ export async function attemptCandidates(exchange: Exchange): Promise<DispatchOut
       nothingWorked.failures.push(ready.failure);
       continue;
     }
-    let candidate = ready === next.choice ? next : { ...next, choice: ready };
+    let candidate = ready === next.choice ? next : { ...next, choice: ready, spec: ready.sendTo ?? next.spec };
     let result = await attempt(context, candidate.spec, candidate.model, candidate.choice, request, res, servedBy);
     if (result.kind === "failed" && result.reason === "auth" && retriesAfterAuthFailure(candidate.choice) && !request.signal.aborted) {
       const retried = await retryAfterRefresh(exchange, context, candidate, servedBy);

@@ -9,6 +9,7 @@ import { formatModelRef, type ModelRef } from "../../providers/model-ref.ts";
 import type { ProviderSpec } from "../../providers/registry.ts";
 import { answerLocally } from "../candidate-fit.ts";
 import { credentialPlan, pinnedCredential, type CredentialChoice } from "../candidates.ts";
+import { withCopilotPlan } from "../copilot-access.ts";
 import type { Candidate, DispatchOutcome, Exchange, Target } from "../exchange.ts";
 import { CODEX_PROVIDER_ID } from "../../providers/codex-backend.ts";
 
@@ -22,7 +23,7 @@ function credentialsFor(exchange: Exchange, spec: ProviderSpec, model: ModelRef,
       const message = `Auth profile "${pin}" has no usable credential (expired, empty, or the gateway's own token). Replace it: openclaw models auth paste-api-key --provider ${spec.id} --profile-id ${pin}`;
       nothingWorked.failures.push({ model: formatModelRef(model), provider: spec.id, source: `profile:${pin}`, reason: "auth", message, local: true });
     }
-    return pinned ? [pinned] : [];
+    return pinned ? [withCopilotPlan(spec, pinned)] : [];
   }
   const plan = credentialPlan(snapshot, spec, model, now, deps.allowCredential, preferred);
   for (const profile of plan.coolingDown) {
