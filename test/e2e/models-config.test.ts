@@ -9,7 +9,7 @@ import {
   assertNoSecrets,
   copyAliceFixture,
   fixtureOutput,
-  makeHome,
+  inTempHome,
   readJson,
   runCli,
   writeJson,
@@ -19,15 +19,6 @@ import {
 
 const UPDATED = "Updated ~/.openclaw/openclaw.json";
 
-/** Runs `fn` with a fresh temp home that is always removed afterwards. */
-async function withHome(fn: (h: TempHome) => Promise<void>): Promise<void> {
-  const h = makeHome();
-  try {
-    await fn(h);
-  } finally {
-    h.cleanup();
-  }
-}
 
 function cli(h: TempHome, args: string[], env?: Record<string, string | undefined>): Promise<CliResult> {
   return runCli(args, { home: h.home, ...(env ? { env } : {}) });
@@ -119,7 +110,7 @@ function writeAnthropicKey(h: TempHome): void {
 
 describe("models list", () => {
   test("Alice's OpenClaw home prints exactly OpenClaw's table", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       copyAliceFixture(h);
       const before = readConfigText(h);
       const result = await cli(h, ["models", "list"]);
@@ -134,7 +125,7 @@ describe("models list", () => {
   });
 
   test("with no config it shows the built-in default, Auth no, and writes nothing", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       const result = await cli(h, ["models", "list"]);
       assertOk(result);
       const expected = fixtureOutput("models-list.txt").text.replace(/ yes   default$/m, " no    default");
@@ -145,7 +136,7 @@ describe("models list", () => {
   });
 
   test("Auth column turns yes for a provider with a credential (env or store)", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       const none = await cli(h, ["models", "list"], { ANTHROPIC_API_KEY: undefined });
       assertOk(none);
       assert.equal(row(parseTable(none.stdout), "anthropic/claude-opus-4-6").auth, "no");
@@ -163,7 +154,7 @@ describe("models list", () => {
   });
 
   test("tags: default, fallback#N, configured, alias:<a> (configured and built-in) and missing", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       writeConfig(h, TAGGED_CONFIG);
       const result = await cli(h, ["models", "list"]);
       assertOk(result);
@@ -196,7 +187,7 @@ describe("models list", () => {
   });
 
   test("Auth is per provider: OPENAI_API_KEY makes only openai rows yes", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       writeConfig(h, TAGGED_CONFIG);
       const result = await cli(h, ["models", "list"], { OPENAI_API_KEY: "sk-proj-testtesttesttesttesttest" });
       assertOk(result);
@@ -211,7 +202,7 @@ describe("models list", () => {
   });
 
   test("--json gives count and models with key, tags, availability and missing", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       writeConfig(h, TAGGED_CONFIG);
       const result = await cli(h, ["models", "list", "--json"], { OPENAI_API_KEY: "sk-proj-testtesttesttesttesttest" });
       assertOk(result);
@@ -233,7 +224,7 @@ describe("models list", () => {
   });
 
   test("--plain prints one model key per line", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       writeConfig(h, TAGGED_CONFIG);
       const result = await cli(h, ["models", "list", "--plain"]);
       assertOk(result);
@@ -242,7 +233,7 @@ describe("models list", () => {
   });
 
   test("--provider filters by (normalised) provider id", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       writeConfig(h, TAGGED_CONFIG);
       const result = await cli(h, ["models", "list", "--provider", "OpenAI", "--plain"]);
       assertOk(result);
@@ -258,7 +249,7 @@ describe("models list", () => {
   });
 
   test("--all adds the catalog (untagged) after the configured models", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       writeConfig(h, TAGGED_CONFIG);
       const result = await cli(h, ["models", "list", "--all"]);
       assertOk(result);
@@ -284,7 +275,7 @@ describe("models list", () => {
 
 describe("models set", () => {
   test("on an empty home: writes primary and the models entry, prints Updated then Default model", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       const result = await cli(h, ["models", "set", "openai/gpt-5.2"]);
       assertOk(result);
       assert.equal(result.stdout, `${UPDATED}\nDefault model: openai/gpt-5.2\n`);
@@ -300,7 +291,7 @@ describe("models set", () => {
   });
 
   test("keeps existing fallbacks, other settings and model entries; backs up the old file", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       copyAliceFixture(h);
       const alice = readJson(h.configPath);
       alice.agents.defaults.model = { primary: "anthropic/claude-opus-4-6", fallbacks: ["openai/gpt-5.2", "sonnet"] };
@@ -327,7 +318,7 @@ describe("models set", () => {
   });
 
   test("the string form of agents.defaults.model becomes {primary}", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       writeConfig(h, { agents: { defaults: { model: "anthropic/claude-opus-4-6" } } });
       const result = await cli(h, ["models", "set", "anthropic/claude-sonnet-4-6"]);
       assertOk(result);
@@ -338,7 +329,7 @@ describe("models set", () => {
   });
 
   test("a built-in alias resolves: opus -> anthropic/claude-opus-4-6", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       const result = await cli(h, ["models", "set", "opus"]);
       assertOk(result);
       assert.equal(result.stdout, `${UPDATED}\nDefault model: anthropic/claude-opus-4-6\n`);
@@ -354,7 +345,7 @@ describe("models set", () => {
   });
 
   test("a configured alias resolves, case-insensitively", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       writeConfig(h, { agents: { defaults: { models: { "openai/gpt-5-mini": { alias: "fast" } } } } });
       const result = await cli(h, ["models", "set", "FAST"]);
       assertOk(result);
@@ -366,7 +357,7 @@ describe("models set", () => {
   });
 
   test("a bare model goes to the default provider; anthropic shorthand expands", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       const result = await cli(h, ["models", "set", "opus-4.5"]);
       assertOk(result);
       assert.equal(result.stdout, `${UPDATED}\nDefault model: anthropic/claude-opus-4-5\n`);
@@ -375,7 +366,7 @@ describe("models set", () => {
   });
 
   test("a model outside the catalog is accepted with a note on stderr", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       const result = await cli(h, ["models", "set", "acme/mystery-1"]);
       assertOk(result);
       assert.equal(result.stdout, `${UPDATED}\nDefault model: acme/mystery-1\n`);
@@ -388,7 +379,7 @@ describe("models set", () => {
   });
 
   test("the provider part is normalised", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       const result = await cli(h, ["models", "set", "OpenAI/gpt-4.1"]);
       assertOk(result);
       assert.equal(result.stdout, `${UPDATED}\nDefault model: openai/gpt-4.1\n`);
@@ -397,7 +388,7 @@ describe("models set", () => {
   });
 
   test("setting the model that is already the default changes nothing", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       writeConfig(h, { agents: { defaults: { model: { primary: "openai/gpt-5.2" }, models: { "openai/gpt-5.2": {} } } } });
       const before = readConfigText(h);
       const result = await cli(h, ["models", "set", "gpt"]);
@@ -409,7 +400,7 @@ describe("models set", () => {
   });
 
   test("an unreadable config is reported and left alone", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       writeConfigText(h, '{ "agents": ');
       const result = await cli(h, ["models", "set", "opus"]);
       assert.equal(result.code, 1, describeRun(result));
@@ -419,7 +410,7 @@ describe("models set", () => {
   });
 
   test("an invalid model reference fails and writes nothing", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       const result = await cli(h, ["models", "set", "/claude"]);
       assertFails(result, 'Invalid model "/claude".');
       assert.equal(existsSync(h.configPath), false);
@@ -434,7 +425,7 @@ describe("models set", () => {
 
 describe("models aliases", () => {
   test("list with none: text, --json and --plain", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       const text = await cli(h, ["models", "aliases", "list"]);
       assertOk(text);
       assert.equal(text.stdout, "Aliases (0):\n- none\n");
@@ -453,7 +444,7 @@ describe("models aliases", () => {
   });
 
   test("add writes the alias on the model entry; list shows it in all three formats", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       const first = await cli(h, ["models", "aliases", "add", "fast", "openai/gpt-5-mini"]);
       assertOk(first);
       assert.equal(first.stdout, `${UPDATED}\nAlias fast -> openai/gpt-5-mini\n`);
@@ -488,7 +479,7 @@ describe("models aliases", () => {
   });
 
   test("add keeps the entry's other settings", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       writeConfig(h, { agents: { defaults: { models: { "openai/gpt-5.2": { params: { temperature: 0.5 } } } } } });
       const result = await cli(h, ["models", "aliases", "add", "g", "openai/gpt-5.2"]);
       assertOk(result);
@@ -497,7 +488,7 @@ describe("models aliases", () => {
   });
 
   test("add refuses an alias that already points to another model", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       writeConfig(h, { agents: { defaults: { models: { "openai/gpt-5-mini": { alias: "fast" } } } } });
       const before = readConfigText(h);
       const result = await cli(h, ["models", "aliases", "add", "fast", "openai/gpt-5.2"]);
@@ -513,7 +504,7 @@ describe("models aliases", () => {
   });
 
   test("add validates the alias name and writes nothing on error", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       for (const bad of ["", "   "]) {
         const result = await cli(h, ["models", "aliases", "add", bad, "openai/gpt-5.2"]);
         assertFails(result, "Alias cannot be empty.");
@@ -527,7 +518,7 @@ describe("models aliases", () => {
   });
 
   test("remove deletes the alias but keeps the model entry; the last one says No aliases configured.", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       writeConfig(h, {
         agents: {
           defaults: {
@@ -557,7 +548,7 @@ describe("models aliases", () => {
   });
 
   test("remove reports what is left: a built-in alias that takes over is still an alias", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       // `openai/gpt-5.2` is the built-in target of `gpt`; with its own alias gone, `gpt` names it again.
       writeConfig(h, { agents: { defaults: { models: { "openai/gpt-5.2": { alias: "fast" } } } } });
       const result = await cli(h, ["models", "aliases", "remove", "fast"]);
@@ -576,7 +567,7 @@ describe("models aliases", () => {
   });
 
   test("remove of an unknown alias fails with Alias not found", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       const empty = await cli(h, ["models", "aliases", "remove", "nope"]);
       assertFails(empty, "Alias not found: nope");
       assert.equal(existsSync(h.configPath), false);
@@ -592,7 +583,7 @@ describe("models aliases", () => {
 
 describe("models fallbacks", () => {
   test("list with none: text, --json and --plain", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       const text = await cli(h, ["models", "fallbacks", "list"]);
       assertOk(text);
       assert.equal(text.stdout, "Fallbacks (0):\n- none\n");
@@ -610,7 +601,7 @@ describe("models fallbacks", () => {
   });
 
   test("add appends (aliases resolved), keeps the primary, and list shows them in order", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       writeConfig(h, { agents: { defaults: { model: { primary: "anthropic/claude-opus-4-6" } } } });
       const first = await cli(h, ["models", "fallbacks", "add", "openai/gpt-5.2"]);
       assertOk(first);
@@ -644,7 +635,7 @@ describe("models fallbacks", () => {
   });
 
   test("add of a fallback already there changes nothing", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       writeConfig(h, { agents: { defaults: { model: { primary: "anthropic/claude-opus-4-6", fallbacks: ["openai/gpt-5.2"] } } } });
       const before = readConfigText(h);
       const result = await cli(h, ["models", "fallbacks", "add", "gpt"]);
@@ -656,7 +647,7 @@ describe("models fallbacks", () => {
   });
 
   test("add with an allowlist also adds the model entry", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       writeConfig(h, { agents: { defaults: { model: { primary: "anthropic/claude-opus-4-6" }, models: { "anthropic/claude-opus-4-6": {} } } } });
       const result = await cli(h, ["models", "fallbacks", "add", "openai/gpt-5-mini"]);
       assertOk(result);
@@ -667,7 +658,7 @@ describe("models fallbacks", () => {
   });
 
   test("remove by key or alias; unknown gives Fallback not found", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       writeConfig(h, {
         agents: { defaults: { model: { primary: "anthropic/claude-opus-4-6", fallbacks: ["openai/gpt-5.2", "gpt-mini", "anthropic/claude-sonnet-4-6"] } } },
       });
@@ -695,7 +686,7 @@ describe("models fallbacks", () => {
   });
 
   test("an unparsable entry in the file neither blocks removing others nor resists its own removal", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       // A hand-edited typo: a provider with no model.
       writeConfig(h, { agents: { defaults: { model: { primary: "openai/gpt-5.2", fallbacks: ["openai/", "openai/gpt-5-mini"] } } } });
       const list = await cli(h, ["models", "fallbacks", "list", "--plain"]);
@@ -713,7 +704,7 @@ describe("models fallbacks", () => {
   });
 
   test("clear empties the list and keeps the primary", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       writeConfig(h, { agents: { defaults: { model: { primary: "openai/gpt-5.2", fallbacks: ["openai/gpt-5-mini", "opus"] } } } });
       const result = await cli(h, ["models", "fallbacks", "clear"]);
       assertOk(result);
@@ -748,7 +739,7 @@ describe("config file handling", () => {
 `;
 
   test("a JSON5 config (comments, trailing commas, single quotes) is read", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       writeConfigText(h, JSON5_CONFIG);
       const fallbacks = await cli(h, ["models", "fallbacks", "list"]);
       assertOk(fallbacks);
@@ -777,7 +768,7 @@ describe("config file handling", () => {
   });
 
   test("models set keeps a ${VAR} reference literal (and never writes its value)", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       const secret = "acme-secret-" + "9f8e7d6c5b4a39281706f5e4d3c2b1a0";
       writeConfig(h, {
         models: {
@@ -819,7 +810,7 @@ describe("config file handling", () => {
   });
 
   test("a missing ${VAR} is an error and nothing is written", async () => {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       writeConfig(h, { models: { providers: { acme: { baseUrl: "http://localhost:8123/v1", apiKey: "${ACME_API_KEY}", models: [] } } } });
       const before = readConfigText(h);
       const result = await cli(h, ["models", "set", "openai/gpt-5.2"], { ACME_API_KEY: undefined });

@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { OPENAI_CODEX_CLIENT_ID, GITHUB_COPILOT_CLIENT_ID } from "../../src/oauth/providers.ts";
-import { assertNoSecrets, CLI, cliEnv, makeHome, readJson, writeJson, type CliResult, type TempHome } from "../helpers/cli.ts";
+import { assertNoSecrets, CLI, cliEnv, readJson, writeJson, type CliResult, type TempHome, inTempHome } from "../helpers/cli.ts";
 import { startFakeOAuthServer, type FakeOAuthOptions } from "../helpers/fake-oauth-server.ts";
 import { inFixture2026 } from "../helpers/fixture-2026-9.ts";
 
@@ -106,18 +106,10 @@ function storedSecrets(h: TempHome, agentDir = h.agentDir): string[] {
   return Object.values(store.profiles as Record<string, Record<string, string>>).flatMap((p) => [p.access, p.refresh, p.token].filter((s): s is string => Boolean(s)));
 }
 
-async function withHome(fn: (h: TempHome) => Promise<void>): Promise<void> {
-  const h = makeHome();
-  try {
-    await fn(h);
-  } finally {
-    h.cleanup();
-  }
-}
 
 test("openai-codex: the browser's redirect reaches the loopback callback; profile, modes, metadata, no token in output", async () => {
   const f = await fake({ clientId: OPENAI_CODEX_CLIENT_ID });
-  await withHome(async (h) => {
+  await inTempHome(async (h) => {
     writeJson(h.configPath, codexConfig(f));
     const cli = spawnLogin(["models", "auth", "login", "--provider", "openai-codex"], h, LOCAL);
     const [, url] = await cli.waitFor(AUTHORIZE_URL);
@@ -156,7 +148,7 @@ for (const [name, answer] of [
 ] as const) {
   test(`remote host: ${name} piped on stdin logs in (custom provider)`, async () => {
     const f = await fake();
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       writeJson(h.configPath, { ...customConfig(f), agents: { defaults: { model: { primary: "openai/gpt-5", fallbacks: ["anthropic/claude-opus-4-6"] } } } });
       const cli = spawnLogin(["models", "auth", "login", "--provider", "acme", "--set-default"], h, REMOTE);
       const [, url] = await cli.waitFor(AUTHORIZE_URL);
@@ -181,7 +173,7 @@ for (const [name, answer] of [
 
 test("device code, custom provider: Visit/Code shown, authorization_pending waited out, token stored", async () => {
   const f = await fake({ deviceSteps: ["authorization_pending", "ok"], deviceInterval: 1, deviceErrorStatus: 400 });
-  await withHome(async (h) => {
+  await inTempHome(async (h) => {
     writeJson(h.configPath, customConfig(f));
     const cli = spawnLogin(["models", "auth", "login", "--provider", "acme", "--device-code"], h, {});
     cli.child.stdin.end();
@@ -202,7 +194,7 @@ test("device code, custom provider: Visit/Code shown, authorization_pending wait
 
 test("login-github-copilot: GitHub token stored as a token profile without expiry; a re-run notes the overwrite", async () => {
   const f = await fake({ clientId: GITHUB_COPILOT_CLIENT_ID, deviceSteps: ["authorization_pending", "ok"], deviceInterval: 1, deviceErrorStatus: 200 });
-  await withHome(async (h) => {
+  await inTempHome(async (h) => {
     const config = { models: { providers: { "github-copilot": { oauth: { deviceCodeUrl: f.url("/device/code"), tokenUrl: f.url("/token") } } } } };
     writeJson(h.configPath, config);
     const first = spawnLogin(["models", "auth", "login-github-copilot"], h, {});
@@ -237,7 +229,7 @@ test("device code: access_denied and expired_token end with clear messages and w
     ["expired_token", /acme device code expired; run login again/],
   ] as const) {
     const f = await fake({ deviceSteps: [step], deviceInterval: 1 });
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       writeJson(h.configPath, customConfig(f));
       const cli = spawnLogin(["models", "auth", "login", "--provider", "acme", "--method", "device-code"], h, {});
       cli.child.stdin.end();
@@ -259,7 +251,7 @@ async function pasteLogin(h: TempHome, args: string[], answer: (redirect: URL) =
 
 test("errors: state mismatch and access_denied in a pasted URL, and a denied browser callback; nothing written", async () => {
   const f = await fake();
-  await withHome(async (h) => {
+  await inTempHome(async (h) => {
     writeJson(h.configPath, customConfig(f));
     const before = readJson(h.configPath);
     const mismatch = await pasteLogin(h, ["--provider", "acme"], (r) => {
@@ -288,7 +280,7 @@ test("errors: state mismatch and access_denied in a pasted URL, and a denied bro
 
 test("errors: unknown provider lists the OAuth providers; no TTY and nothing piped; bad --method", async () => {
   const f = await fake();
-  await withHome(async (h) => {
+  await inTempHome(async (h) => {
     writeJson(h.configPath, customConfig(f));
     const unknown = spawnLogin(["models", "auth", "login", "--provider", "nope"], h, {});
     unknown.child.stdin.end();
@@ -311,7 +303,7 @@ test("errors: unknown provider lists the OAuth providers; no TTY and nothing pip
 
 test("an existing profile is not replaced without --force when there is no terminal", async () => {
   const f = await fake();
-  await withHome(async (h) => {
+  await inTempHome(async (h) => {
     writeJson(h.configPath, customConfig(f));
     const first = await pasteLogin(h, ["--provider", "acme"], (r) => r.toString());
     assert.equal(first.code, 0, first.stderr);
@@ -329,7 +321,7 @@ test("an existing profile is not replaced without --force when there is no termi
 
 test("openai-codex: a token without an account id is refused and nothing is written", async () => {
   const f = await fake({ clientId: OPENAI_CODEX_CLIENT_ID, accessClaims: { sub: "someone" } });
-  await withHome(async (h) => {
+  await inTempHome(async (h) => {
     writeJson(h.configPath, codexConfig(f));
     const before = readJson(h.configPath);
     const result = await pasteLogin(h, ["--provider", "openai-codex"], (r) => r.toString());
@@ -342,7 +334,7 @@ test("openai-codex: a token without an account id is refused and nothing is writ
 
 test("--agent stores the login in that agent's store; --profile-id names it; no email → <provider>:default", async () => {
   const f = await fake({ idTokenEmail: null });
-  await withHome(async (h) => {
+  await inTempHome(async (h) => {
     writeJson(h.configPath, { ...customConfig(f), agents: { list: [{ id: "main", default: true }, { id: "work" }] } });
     const named = await pasteLogin(h, ["--provider", "acme", "--agent", "work", "--profile-id", "acme:team"], (r) => r.toString());
     assert.equal(named.code, 0, named.stderr);
@@ -388,7 +380,7 @@ test("a callback port in use: the login says so and goes on with the paste", asy
   await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
   const port = (blocker.address() as { port: number }).port;
   try {
-    await withHome(async (h) => {
+    await inTempHome(async (h) => {
       writeJson(h.configPath, customConfig(f, "acme", { callbackPort: port }));
       const result = await pasteLogin(h, ["--provider", "acme"], (r) => {
         assert.equal(r.port, String(port), "the redirect still names the configured port");

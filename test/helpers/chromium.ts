@@ -3,23 +3,17 @@
 // installed with apt-get when missing (.ci/run installs it too). Otherwise the test skips and
 // says why, loudly.
 import { execFileSync } from "node:child_process";
-import { accessSync, constants } from "node:fs";
-import { delimiter, join } from "node:path";
+import { delimiter } from "node:path";
+import { findExecutable } from "../../src/cli/find-executable.ts";
 
 const NAMES = ["chromium", "chromium-browser"];
 
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function findOnPath(): string | undefined {
-  const dirs = ["/usr/bin", ...(process.env.PATH ?? "").split(delimiter).filter(Boolean)];
-  for (const dir of dirs) for (const name of NAMES) if (executable(join(dir, name))) return join(dir, name);
+  const env = { PATH: ["/usr/bin", process.env.PATH ?? ""].join(delimiter) };
+  for (const name of NAMES) {
+    const found = findExecutable(name, env);
+    if (found) return found;
+  }
   return undefined;
 }
 
