@@ -12,6 +12,8 @@ import { waitFor } from "../../../test/helpers/gateway.ts";
 import { redisSkipReason, startRedisServer, type RedisServer } from "../../../test/helpers/redis-server.ts";
 import { createRedisSessionStore, type RedisSessionStore } from "./redis-session-store.ts";
 import type { SessionEntry } from "./session-store.ts";
+import { parseChangeMessage } from "../../auth/redis/keys.ts";
+import { parseSessionChange, sessionChangeMessage } from "./redis-session-scripts.ts";
 
 const skip = redisSkipReason("src/gateway/sessions/redis-session-store.test.ts");
 const PASSWORD = "redis-sessions-unit-password-0123";
@@ -54,6 +56,13 @@ describe("redis session store", { skip }, () => {
     assert.equal(raw.authProfileOverride, "openai:b");
     assert.equal(store.path("main"), `redis://:****@127.0.0.1:${server.port}/0 ${prefix}{agent:main}:sessions`);
     assert.deepEqual(await store.update("main", "old", () => undefined), written, "no change: the entry as stored, nothing written");
+  });
+
+  test("session messages share the change channel without being taken for credential changes", () => {
+    const message = sessionChangeMessage({ agent: "main", key: "agent:main:x", writer: "w" });
+    assert.equal(parseChangeMessage(message), undefined, "the credential watch passes them by");
+    assert.deepEqual(parseSessionChange(message), { kind: "session", agent: "main", key: "agent:main:x", writer: "w" });
+    assert.equal(parseSessionChange(JSON.stringify({ agent: "main", rev: 3, writer: "w", epoch: "e" })), undefined);
   });
 
   test("a broken value is an error for that session, not an empty one", async () => {
