@@ -187,7 +187,10 @@ async function openSessionStore(state: LiveState): Promise<SessionStore> {
   if (!url) return createFileSessionStore(ctx.stateDir);
   // Loaded only with a state URL, from the Redis backend's lazy module (it shares its connections).
   const { createRedisSessionStore } = await import("../auth/redis-backend.ts");
-  return createRedisSessionStore({ url });
+  const store = createRedisSessionStore({ url });
+  // Its agent's sessions in memory before the first request; if that fails, the first read tries again.
+  await store.preload(state.latest().agent.id).catch(() => undefined);
+  return store;
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {

@@ -29,6 +29,8 @@ const MAX_ATTEMPTS = 20;
 const RELOAD_ATTEMPTS = 10;
 
 export interface RedisSessionStore extends SessionStore {
+  /** Reads an agent's sessions into memory now, so its first request finds them there. */
+  preload(agentId: string): Promise<void>;
   close(): void;
 }
 
@@ -153,6 +155,10 @@ export function createRedisSessionStore({ url }: { url: StateUrl }): RedisSessio
 
   return {
     path: label,
+
+    async preload(agentId) {
+      await entries(agentId);
+    },
 
     async read(agentId, key) {
       const stored = (await entries(agentId)).get(sessionStoreKey(agentId, key));
