@@ -7,7 +7,7 @@
 // messages of kind "session" that the credential watch ignores): a change by
 // another host costs one message and one HGET. After a resubscribe (Redis or the
 // connection was away, messages were lost) every loaded agent is read again.
-// An update is a compare-and-set in Lua (redis/session-scripts.ts): `change` gets
+// An update is a compare-and-set in Lua (redis-session-scripts.ts): `change` gets
 // the entry as stored now; if another host wrote it meanwhile, it runs again on
 // the new one, so no update is lost and different sessions never collide.
 import { randomBytes } from "node:crypto";
@@ -101,7 +101,8 @@ export function createRedisSessionStore({ url }: { url: StateUrl }): RedisSessio
       if (text === null) copy.entries.delete(field);
       else copy.entries.set(field, parseEntry(where(agentId, field), text));
     } catch {
-      // Redis went away: the resubscribe when it is back reloads the whole copy.
+      // The command connection failed while the subscriber stayed: read the whole copy again, with backoff.
+      reload(agentId, copy, 1);
     }
   }
 
