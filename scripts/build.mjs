@@ -73,7 +73,8 @@ module.exports = Object.create(new Proxy({}, {
 // invalid file or a malformed gateway request) and the probe (models status --probe).
 // The SQLite backend (and better-sqlite3's native binding) is loaded only for an OpenClaw 2026.9 state dir.
 // The gateway's WebSocket (and the ws package) is loaded on the first upgrade to GET /ws.
-// The Redis backend (and the redis client, bundled into it) is loaded only when a state URL is set.
+// The Redis backend (and the redis client, bundled into it) is loaded only when a state URL is set;
+// the gateway's Redis session store comes with it (one connection pool per process).
 const LAZY_MODULES = ["state/config-schema.ts", "auth/store-schema.ts", "gateway/openai-request-schema.ts", "gateway/anthropic-request-schema.ts", "ops/probe.ts", "auth/sqlite-backend.ts", "auth/redis-backend.ts", "gateway/ws/chat-sockets.ts"];
 const moduleName = (path) => path.replace(/^\.\/commands\//, "").replace(/\.ts$/, "").replaceAll("/", "-");
 const loadModulesAtRunTime = {

@@ -19,6 +19,9 @@ import { acquireStoreLock } from "./redis/store-lock.ts";
 import { createStoreWatch, type Revision } from "./redis/store-watch.ts";
 import { fieldChanges, isUnchanged, pairs, storeFields, storeFromFields, type FieldChanges, type StoreFields } from "./redis/store-fields.ts";
 import type { StateUrl } from "./redis/state-url.ts";
+// The gateway's chat sessions in Redis come with this lazy module, so they share its
+// connection pool (redis/connection.ts): a separate bundle would mean a second pool.
+export { createRedisSessionStore } from "../gateway/sessions/redis-session-store.ts";
 
 export interface RedisBackendOptions {
   url: StateUrl;

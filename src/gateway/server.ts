@@ -16,7 +16,8 @@ import type { DispatchOutcome, Exchange, GatewayDeps, ModelRoute } from "./excha
 import { MODEL_REQUEST_STEPS, runPipeline } from "./pipeline.ts";
 import { refuseWithoutToken } from "./steps/gateway-auth.ts";
 import { ResponseItemMemory } from "./response-items.ts";
-import { createFileSessionStore } from "./sessions/session-store.ts";
+import { createFileSessionStore, type SessionStore } from "./sessions/session-store.ts";
+import { stateUrlOf } from "../auth/redis/state-url.ts";
 import type { LiveState } from "./live-state.ts";
 import { listModels, modelIdFromPath, retrieveModel } from "./models-route.ts";
 import { statusDocument } from "./status-route.ts";
@@ -179,7 +180,21 @@ function selfTarget(server: Server): { host: string; port: number } {
   return { host, port };
 }
 
+/** Chat sessions: in Redis when a state URL is set (shared by every host), else OpenClaw's sessions.json. */
+async function openSessionStore(state: LiveState): Promise<SessionStore> {
+  const ctx = state.latest().ctx;
+  const url = stateUrlOf(ctx);
+  if (!url) return createFileSessionStore(ctx.stateDir);
+  // Loaded only with a state URL, from the Redis backend's lazy module (it shares its connections).
+  const { createRedisSessionStore } = await import("../auth/redis-backend.ts");
+  const store = createRedisSessionStore({ url });
+  // Its agent's sessions in memory before the first request; if that fails, the first read tries again.
+  await store.preload(state.latest().agent.id).catch(() => undefined);
+  return store;
+}
+
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const sessions = await openSessionStore(options.state);
   const deps: GatewayDeps = {
     state: options.state,
     pools: options.pools,
@@ -187,7 +202,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     tokenMatches: tokenChecker(options.token),
     maxBodyBytes: options.maxBodyBytes,
     responseItems: new ResponseItemMemory(),
-    sessions: createFileSessionStore(options.state.latest().ctx.stateDir),
+    sessions,
     log: options.log,
   };
   let closing = false;
@@ -249,6 +264,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         const cut = setTimeout(() => server.closeAllConnections(), graceMs);
         server.close(() => {
           clearTimeout(cut);
+          sessions.close?.();
           resolve();
         });
         server.closeIdleConnections();

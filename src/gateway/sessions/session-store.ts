@@ -35,6 +35,8 @@ export interface SessionStore {
    * (undefined when new) and returns the new entry, or undefined to leave the file alone.
    */
   update(agentId: string, key: string, change: (entry: SessionEntry | undefined) => SessionEntry | undefined): Promise<SessionEntry | undefined>;
+  /** Lets go of what the store holds open (the Redis store's connection); the file store has nothing to close. */
+  close?(): void;
 }
 
 /** OpenClaw names a session `agent:<agentId>:<rest>`; a client's own key becomes the rest. */

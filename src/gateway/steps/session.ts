@@ -12,6 +12,7 @@ import { formatModelRef, resolveModelSettings } from "../../providers/model-ref.
 import { resolveProvider } from "../../providers/registry.ts";
 import { normalizeAgentId } from "../../state/paths.ts";
 import { ownValue } from "../../state/own-keys.ts";
+import { redactSecrets } from "../../auth/redact.ts";
 import { sendApiError } from "../api-errors.ts";
 import type { ChatRequest } from "../attempt-result.ts";
 import type { DispatchOutcome, Exchange } from "../exchange.ts";
@@ -76,17 +77,24 @@ export async function applySession(exchange: Exchange): Promise<DispatchOutcome 
   const providerSpec = (id: string) => memo(snapshot.ctx, `provider:${id}`, () => resolveProvider(snapshot.ctx.config, id));
   if (command) {
     const result = runChatCommand({ snapshot, settings, providerSpec, entry, hasSession: key !== undefined, now: Date.now() }, command);
+    let reply = result.reply;
+    let saved = true;
     if (result.change && key) {
       try {
         await deps.sessions.update(agentId, key, result.change);
       } catch (error) {
-        return fail(exchange, 500, `Could not save the chat session: ${(error as Error).message}`);
+        // Answered in the chat, not as a 5xx: the gateway is fine, the session store is not (Redis down, a broken file).
+        saved = false;
+        reply = `Could not save the change to this session, so nothing changed: ${redactSecrets((error as Error).message)}`;
+        deps.log(redactSecrets(`could not save chat session "${key}": ${(error as Error).message}`));
       }
     }
-    const headers: Record<string, string> = { "x-openclaw-model": result.model };
-    if (result.profile) headers["x-openclaw-profile"] = result.profile;
-    sendLocalReply(exchange.res, request, result.model, result.reply, headers);
-    return { status: 200, model: result.model, note: `chat command /${command.kind === "list" ? "models" : command.kind === "new" ? command.word : `model ${command.kind}`}` };
+    const model = saved ? result.model : formatModelRef(sessionModel(entry, settings));
+    const profile = saved ? result.profile : entry?.authProfileOverride;
+    const headers: Record<string, string> = { "x-openclaw-model": model };
+    if (profile) headers["x-openclaw-profile"] = profile;
+    sendLocalReply(exchange.res, request, model, reply, headers);
+    return { status: 200, model, note: `chat command /${command.kind === "list" ? "models" : command.kind === "new" ? command.word : `model ${command.kind}`}` };
   }
   if (!key) return undefined;
   applyChoices(exchange, snapshot, entry, settings);
