@@ -202,6 +202,28 @@ describe("openclaw state push / pull", { skip }, () => {
     assert.equal(existsSync(empty.configPath), false);
   });
 
+  test("--all-agents copies each configured agent's own store to the same agent; --agent one of them", async () => {
+    const env = urlFor("agents");
+    const config = { agents: { list: [{ id: "main", default: true }, { id: "work" }] } };
+    const [hostA, hostB] = [home(), home()];
+    const workStore = (where: TempHome) => where.storePath.replace("/agents/main/", "/agents/work/");
+    writeJson(hostA.configPath, config);
+    writeJson(hostA.storePath, { version: 1, profiles: { "openai:default": apiKey(KEY_A) } });
+    writeJson(workStore(hostA), { version: 1, profiles: { "openai:work": apiKey(KEY_B) } });
+    const pushed = ok(await run(["state", "push", "--all-agents"], hostA, env));
+    assert.match(pushed, /^Agent main: .* -> .*agents:\{agent:main\}$/m);
+    assert.match(pushed, /^Agent work: .* -> .*agents:\{agent:work\}$/m);
+    assert.match(pushed, /^Pushed 2 agents: 2 added\.$/m);
+
+    writeJson(hostB.configPath, config);
+    const onlyWork = ok(await run(["state", "pull", "--agent", "work"], hostB, env));
+    assert.match(onlyWork, /^Pulled 1 agent: 1 added\.$/m);
+    assert.deepEqual(Object.keys(readJson(workStore(hostB)).profiles), ["openai:work"], "the work agent's own store, not main's");
+    assert.equal(existsSync(hostB.storePath), false, "main was not asked for");
+    assert.match(ok(await run(["state", "pull", "--all-agents"], hostB, env)), /^Pulled 2 agents: 1 added, 1 unchanged\.$/m);
+    assert.deepEqual(Object.keys(readJson(hostB.storePath).profiles), ["openai:default"]);
+  });
+
   test("--agent and --all-agents together are refused", async () => {
     const result = await run(["state", "push", "--agent", "main", "--all-agents"], home(), urlFor("flags"));
     assert.equal(result.code, 1);
