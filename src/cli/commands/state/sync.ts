@@ -98,19 +98,21 @@ export async function run(direction: SyncDirection, options: StateSyncOptions, i
       hint: `Set ${STATE_URL_ENV}=redis://[user:password@]host:6379/0 (or config state.url), then run it again.`,
     });
   }
-  const agents = agentsToSync(cc, options);
   const shared = cc.backend;
-  const local = await openLocalCredentialBackend(cc.ctx);
-  const [from, to] = direction === "push" ? [local, shared] : [shared, local];
+  let local: CredentialBackend | undefined;
   const all: ProfileSync[] = [];
+  let agents: string[];
   try {
+    agents = agentsToSync(cc, options);
+    local = await openLocalCredentialBackend(cc.ctx);
+    const [from, to] = direction === "push" ? [local, shared] : [shared, local];
     for (const agentId of agents) {
       const results = await syncAgent(cc, agentId, from, to, options);
       all.push(...results);
       if (direction === "pull" && !options.dryRun && results.length > 0) await addPulledMetadata(cc, results);
     }
   } finally {
-    local.close();
+    local?.close();
     shared.close();
   }
   printLine(io, summary(direction, agents.length, all, options.dryRun === true));
