@@ -58,3 +58,14 @@ export function removeAuthProfileConfig(doc: ConfigDocument, profileId: string):
   }
   if (Object.keys(auth).length === 0) delete doc.auth;
 }
+
+/** Adds `auth.profiles[id]` when the config has none (a credential copied in by `state pull`); an existing entry and the order stay as they are. */
+export function addMissingProfileConfig(doc: ConfigDocument, meta: ProfileMetadata): boolean {
+  const existing = (doc.auth as Record<string, unknown> | undefined)?.profiles as Record<string, unknown> | undefined;
+  if (existing && typeof existing === "object" && ownValue(existing, meta.profileId) !== undefined) return false;
+  const profiles = objectAt(objectAt(doc, "auth"), "profiles");
+  const entry: Record<string, unknown> = { provider: meta.provider, mode: meta.mode };
+  if (meta.email) entry.email = meta.email;
+  setOwnValue(profiles, meta.profileId, entry);
+  return true;
+}

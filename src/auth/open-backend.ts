@@ -9,20 +9,28 @@ import { stateDatabasePath } from "../state/paths.ts";
 import type { CredentialBackend } from "./backend.ts";
 import { createFileBackend, type BackendAgents } from "./file-backend.ts";
 import { sqliteBindingError } from "./sqlite-layout.ts";
-import { stateUrlOf } from "./redis/state-url.ts";
+import { stateUrlOf, type StateUrl } from "./redis/state-url.ts";
 
 export function backendAgents(ctx: StateContext): BackendAgents {
   return { defaultAgentId: defaultAgentId(ctx), agentDir: (agentId) => resolveAgent(ctx, agentId).dir };
 }
 
 export async function openCredentialBackend(ctx: StateContext): Promise<CredentialBackend> {
-  const agents = backendAgents(ctx);
   const stateUrl = stateUrlOf(ctx);
-  if (stateUrl) {
-    // Every agent's credentials are in Redis; the state dir still holds the config and .env.
-    const { createRedisBackend } = await import("./redis-backend.ts");
-    return createRedisBackend({ url: stateUrl, agents });
-  }
+  if (stateUrl) return openSharedCredentialBackend(ctx, stateUrl);
+  return openLocalCredentialBackend(ctx);
+}
+
+/** The shared (Redis) backend of a state URL. */
+export async function openSharedCredentialBackend(ctx: StateContext, stateUrl: StateUrl): Promise<CredentialBackend> {
+  // Every agent's credentials are in Redis; the state dir still holds the config and .env.
+  const { createRedisBackend } = await import("./redis-backend.ts");
+  return createRedisBackend({ url: stateUrl, agents: backendAgents(ctx) });
+}
+
+/** The state dir's own backend, whatever the state URL says (`state push`/`pull` copy between the two). */
+export async function openLocalCredentialBackend(ctx: StateContext): Promise<CredentialBackend> {
+  const agents = backendAgents(ctx);
   if (ctx.era === "sqlite") {
     const databasePath = stateDatabasePath(ctx.stateDir);
     const { openSqliteBackend } = await import("./sqlite-backend.ts").catch((error: unknown) => {
@@ -32,4 +40,24 @@ export async function openCredentialBackend(ctx: StateContext): Promise<Credenti
     if (backend) return backend;
   }
   return createFileBackend({ stateDir: ctx.stateDir, env: ctx.processEnv, agents });
+}
+
+export interface BackendDescription {
+  kind: "redis" | "sqlite" | "json";
+  /** `redis (redis://:****@host:6379/0, prefix openclaw:)`, `sqlite (OpenClaw 2026.9)`, `json files`. */
+  label: string;
+  /** Redis only: the server with the password masked, and the key prefix. */
+  server?: string;
+  prefix?: string;
+}
+
+/** Which backend `backend` is, for `models status` (never the URL's password). */
+export function describeCredentialBackend(ctx: StateContext, backend: CredentialBackend): BackendDescription {
+  if (backend.era === "redis") {
+    const url = stateUrlOf(ctx);
+    if (url) return { kind: "redis", label: `redis (${url.displayServer}, prefix ${url.prefix})`, server: url.displayServer, prefix: url.prefix };
+    return { kind: "redis", label: "redis" };
+  }
+  if (backend.era === "sqlite") return { kind: "sqlite", label: "sqlite (OpenClaw 2026.9)" };
+  return { kind: "json", label: "json files" };
 }

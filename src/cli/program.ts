@@ -262,6 +262,42 @@ input (1 when a message failed, the gateway cannot be reached or refuses the tok
     )
     .action((options) => later(async (io) => (await import("./commands/chat/run.ts")).run(options, io)));
 
+  const state = program
+    .command("state")
+    .description("Copy credentials between this host's state dir and the shared state on Redis (OPENCLAW_STATE_URL)");
+  for (const [name, description] of [
+    ["push", "Copy this host's credentials (JSON files or OpenClaw 2026.9's SQLite) into the shared state, merging per profile"],
+    ["pull", "Copy the shared state's credentials into this host's state dir, merging per profile"],
+  ] as const) {
+    state
+      .command(name)
+      .description(description)
+      .addOption(new Option("--agent <id>", "copy this agent's store (default: the configured default agent)"))
+      .option("--all-agents", "copy every configured agent's store (agents.list), one after another")
+      .option("--dry-run", "say what would happen; write nothing")
+      .option("--prefer-source", "on a conflict (the credentials differ and neither expires later), take the source's instead of keeping the destination's")
+      .addHelpText(
+        "after",
+        `
+Needs OPENCLAW_STATE_URL=redis://[user:password@]host:6379/0 (or config state.url).
+push copies local -> Redis, pull copies Redis -> local (the local store of whichever
+OpenClaw era the state dir holds). Per profile of the source:
+  added                       the destination had no such profile
+  unchanged                   both hold the same credential
+  updated                     both expire (OAuth, tokens with an expiry); the source's later
+  kept destination (newer)    both expire; the destination's later
+  conflict: kept destination  they differ and neither is newer (API keys, tokens without
+                              expiry, equal expiries): reported, never overwritten
+                              unless --prefer-source
+Profiles only the destination has are left alone; nothing is deleted. Cooldowns and
+usage: the later of each window (cooldown, disable, per-model) is kept; counts stay the
+destination's. order / lastGood: copied for providers the destination has none for.
+pull also adds missing auth.profiles entries to openclaw.json. Each agent is written in
+one step. Secrets are shown masked.`,
+      )
+      .action((options) => later(async (io) => (await import("./commands/state/sync.ts")).run(name, options, io)));
+  }
+
   program
     .command("doctor")
     .description("Check config, credentials, permissions and the gateway; --fix repairs what is safe (chmod, legacy imports, stale locks)")

@@ -37,7 +37,9 @@ describe("models status on OpenClaw's own files", () => {
       const theirs = fixtureOutput("models-status--check.txt");
       assert.equal(ours.code, theirs.exit);
       assert.equal(ours.stderr, "");
-      const [oursHead, oursOAuth] = ours.stdout.trimEnd().split("\nOAuth/token status\n");
+      // `Auth backend` is ours (which backend holds the credentials); OpenClaw has no such line.
+      assert.match(ours.stdout, /^Auth backend  : json files$/m);
+      const [oursHead, oursOAuth] = ours.stdout.replace(/^Auth backend  : .*\n/m, "").trimEnd().split("\nOAuth/token status\n");
       const [theirsHead] = theirs.text.trimEnd().split("\nOAuth/token status\n");
       assert.equal(oursHead, theirsHead);
       assert.deepEqual(oursOAuth!.split("\n"), [
@@ -61,6 +63,9 @@ describe("models status on OpenClaw's own files", () => {
       assert.equal(ours.code, 0);
       const theirs = JSON.parse(rehome(fixtureOutput("models-status--json.txt").text, home.home));
       const doc = JSON.parse(ours.stdout);
+      // `auth.backend` is ours, additive; every field of OpenClaw's stays as it is.
+      assert.equal(doc.auth.backend.kind, "json");
+      delete doc.auth.backend;
       // Time-dependent numbers: same to within a minute of the fixture's "now".
       const strip = (value: unknown, path = ""): unknown => {
         if (Array.isArray(value)) return value.map((item) => strip(item, path));

@@ -80,7 +80,8 @@ export async function run(options: ListOptions, io: CliIO): Promise<number> {
     return 0;
   }
   printLine(io, `Agent: ${cc.agent.id}`);
-  printLine(io, `Auth file: ${cc.ctx.display(storePath)}`);
+  // A file (JSON, or 2026.9's database) locally; on Redis it is no file.
+  printLine(io, `${cc.backend.era === "redis" ? "Auth store" : "Auth file"}: ${cc.ctx.display(storePath)}`);
   if (profiles.length === 0) {
     printLine(io, wanted ? `No auth profiles for ${wanted}.` : "No auth profiles stored.");
     printLine(io, `Add one with: openclaw models auth paste-api-key --provider ${wanted ?? "<provider>"}`);

@@ -1,6 +1,7 @@
 // `openclaw models status [--json|--plain] [--check] [--agent <id>]` (spec §3.1).
 import { danglingOrderEntries, describeDanglingOrderEntry, orderStoreName } from "../../../auth/dangling-order.ts";
 import { expiryPhrase } from "../../../auth/health.ts";
+import { describeCredentialBackend, type BackendDescription } from "../../../auth/open-backend.ts";
 import { providerEnvVars } from "../../../auth/env-keys.ts";
 import { descriptorFor } from "../../../providers/descriptors/index.ts";
 import { buildStatusReport, checkExitCode, type ProfileStatus, type StatusReport } from "../../../ops/status-report.ts";
@@ -44,7 +45,7 @@ function describeExpiry(profile: ProfileStatus, paint: (code: number, text: stri
   return detail ? `${painted} ${detail}` : painted;
 }
 
-export function formatStatus(report: StatusReport, io: CliIO, display: (path: string) => string): string[] {
+export function formatStatus(report: StatusReport, io: CliIO, display: (path: string) => string, backend?: BackendDescription): string[] {
   const paint = colorizer(io);
   const lines: string[] = [];
   const suffix = (source: "agent" | "defaults" | undefined) => (source ? ` (${source})` : "");
@@ -63,6 +64,8 @@ export function formatStatus(report: StatusReport, io: CliIO, display: (path: st
   const auth = report.auth;
   lines.push("", "Auth overview");
   lines.push(field("Auth store", display(auth.storePath)));
+  // Ours, not OpenClaw's: which backend holds the credentials (docs/scale-out.md).
+  if (backend) lines.push(field("Auth backend", backend.label));
   const applied = auth.shellEnvFallback.appliedKeys;
   const shellError = auth.shellEnvFallback.error ? ` (failed: ${auth.shellEnvFallback.error})` : "";
   lines.push(field("Shell env", (auth.shellEnvFallback.enabled ? "on" : "off") + (applied.length > 0 ? ` (applied: ${applied.join(", ")})` : "") + shellError));
@@ -122,10 +125,12 @@ export async function run(options: StatusOptions, io: CliIO): Promise<number> {
   const inputs = { ctx: cc.ctx, agent: cc.agent, view, explicitAgent: options.agent !== undefined, now: io.now() };
   const report = buildStatusReport(inputs);
   const probes = probe ? await (await import("../../../ops/probe.ts")).runProbes(cc.ctx, view, probe) : undefined;
-  if (options.json) printJson(io, probes ? { ...report, auth: { ...report.auth, probes } } : report);
+  const backend = describeCredentialBackend(cc.ctx, cc.backend);
+  // `auth.backend` is ours (additive); OpenClaw's fields stay as they are.
+  if (options.json) printJson(io, { ...report, auth: { ...report.auth, backend, ...(probes ? { probes } : {}) } });
   else if (options.plain) printLine(io, report.resolvedDefault);
   else {
-    printLine(io, [...formatStatus(report, io, cc.ctx.display), ...(probes ? formatProbes(probes) : [])].join("\n"));
+    printLine(io, [...formatStatus(report, io, cc.ctx.display, backend), ...(probes ? formatProbes(probes) : [])].join("\n"));
     // On stderr, so the report on stdout keeps the shape scripts (and OpenClaw's fixtures) expect.
     for (const entry of danglingOrderEntries(view.merged, cc.ctx.config)) printErrorLine(io, `Warning: ${describeDanglingOrderEntry(entry, orderStoreName(cc.ctx.era))}`);
   }
