@@ -25,7 +25,7 @@ const PASSWORD = "bench-redis-password-" + process.pid;
 const PREFIX = "bench:";
 const CPU_REQUESTS = Number(process.env.BENCH_REDIS_CPU_REQUESTS ?? 6000);
 const CPU_ROUNDS = Number(process.env.BENCH_REDIS_CPU_ROUNDS ?? 7);
-const WRITES = Number(process.env.BENCH_REDIS_WRITES ?? 100);
+const WRITES = Number(process.env.BENCH_REDIS_WRITES ?? 200);
 const KEYS = { "openai:a": "sk-bench-a-" + "k".repeat(40), "openai:b": "sk-bench-b-" + "k".repeat(40) };
 
 pinSelfToCpu0();
