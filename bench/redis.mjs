@@ -9,7 +9,7 @@
 //   when this script's own subscriber hears the commit's change message (published inside
 //   the commit script, so at the commit), which host 2's subscriber hears at the same moment.
 // Writes its table into bench/RESULTS.md between the redis-bench markers.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -28,6 +28,10 @@ const CPU_ROUNDS = Number(process.env.BENCH_REDIS_CPU_ROUNDS ?? 7);
 const WRITES = Number(process.env.BENCH_REDIS_WRITES ?? 200);
 const KEYS = { "openai:a": "sk-bench-a-" + "k".repeat(40), "openai:b": "sk-bench-b-" + "k".repeat(40) };
 
+if (spawnSync("redis-server", ["--version"]).status !== 0) {
+  console.log("bench/redis.mjs skipped: redis-server is not installed (apt-get install -y redis-server); bench/RESULTS.md left as it was.");
+  process.exit(0);
+}
 pinSelfToCpu0();
 const finishRun = startRun();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
