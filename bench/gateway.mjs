@@ -9,16 +9,15 @@
 // - streaming time to first byte; start to ready; RSS idle and after load.
 // Every row says how many requests it measured. Writes its tables into
 // bench/RESULTS.md between markers.
-import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Pool } from "undici";
+import { benchConfig, bodyOfSize, CONCURRENCY, cpuRound, load, PIN, pinSelfToCpu0, ROUTES, rssMb, startProcess, stop, waitReady } from "./gateway-harness.mjs";
 import { check, median, quantile, ROOT, startRun, writeResults } from "./report.mjs";
 
 const cli = join(ROOT, "dist", "openclaw.cjs");
 const TOKEN = "bench-gateway-token";
-const CONCURRENCY = 16;
 /** Requests per latency round at 16 in flight (a sixth of it at 1 in flight). */
 const REQUESTS = Number(process.env.BENCH_GATEWAY_REQUESTS ?? 3000);
 /**
@@ -30,81 +29,8 @@ const ROUNDS = 3;
 /** CPU rounds per path: five, because a single garbage collection of the proxy moves one round of ~100 KB requests by a third. */
 const CPU_ROUNDS = 5;
 
-const env = { ...process.env, NO_COLOR: "1" };
-delete env.NODE_EXTRA_CA_CERTS;
-
-// On a machine with two or more cores the process under test (gateway or
-// minimal proxy) gets a core of its own, and the fake upstream shares one with
-// the load generator (which this script pins itself to): as in production,
-// where the upstream runs elsewhere.
-const PIN = cpus().length >= 2 && spawnSync("taskset", ["-c", "0", "true"]).status === 0;
-if (PIN && !process.env.OPENCLAW_BENCH_PINNED) {
-  const result = spawnSync("taskset", ["-c", "0", process.execPath, ...process.argv.slice(1)], { stdio: "inherit", env: { ...process.env, OPENCLAW_BENCH_PINNED: "1" } });
-  process.exit(result.status ?? 1);
-}
+pinSelfToCpu0();
 const finishRun = startRun();
-
-function startProcess(args, extraEnv = {}, cpu = "0") {
-  const [command, argv] = PIN ? ["taskset", ["-c", cpu, process.execPath, ...args]] : [process.execPath, args];
-  const child = spawn(command, argv, { env: { ...env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
-  // Passed on, but for the gateway's line on every stop.
-  child.stderr.on("data", (data) => {
-    const text = String(data).replace(/^SIGTERM: finishing in-flight requests, then stopping\.\n/m, "");
-    if (text) process.stderr.write(text);
-  });
-  const firstLine = new Promise((resolve) => {
-    let out = "";
-    const onData = (data) => {
-      out += data;
-      if (out.includes("\n")) {
-        child.stdout.off("data", onData);
-        resolve(out.split("\n")[0]);
-        child.stdout.resume();
-      }
-    };
-    child.stdout.on("data", onData);
-  });
-  return { child, firstLine };
-}
-
-async function stop(child) {
-  const exited = new Promise((resolve) => child.on("exit", resolve));
-  child.kill("SIGTERM");
-  await exited;
-}
-
-function rssMb(pid) {
-  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
-}
-
-// utime + stime of a whole process (all its threads), in ms.
-const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-function cpuMs(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields[0] is field 3 (state)
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-}
-
-/** Sends `count` requests, `concurrency` at a time; returns each one's latency in ms. */
-async function load(target, path, headers, body, count, concurrency = CONCURRENCY) {
-  const pool = new Pool(target.origin, { connections: concurrency, pipelining: 1 });
-  const latencies = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      next++;
-      const start = process.hrtime.bigint();
-      const { statusCode, body: responseBody } = await pool.request({ method: "POST", path, headers, body });
-      const text = await responseBody.text();
-      if (statusCode !== 200) throw new Error(`status ${statusCode} from ${target.name} ${path}: ${text.slice(0, 300)}`);
-      latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  await pool.close();
-  target.served += count;
-  return latencies;
-}
 
 async function timeToFirstByte(target, path, headers, body, count) {
   const pool = new Pool(target.origin, { connections: 1 });
@@ -123,16 +49,6 @@ async function timeToFirstByte(target, path, headers, body, count) {
   return samples;
 }
 
-async function waitReady(url) {
-  for (;;) {
-    try {
-      const response = await fetch(`${url}/health`);
-      if (response.ok) return;
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
-
 const settle = () => new Promise((resolve) => setTimeout(resolve, 1000));
 
 // --- setup: a home whose openai provider is the fake upstream
@@ -141,11 +57,7 @@ const upstreamOrigin = `http://127.0.0.1:${Number(await upstreamProcess.firstLin
 const home = mkdtempSync(join(tmpdir(), "openclaw-gw-bench-"));
 const agentDir = join(home, ".openclaw", "agents", "main", "agent");
 mkdirSync(agentDir, { recursive: true, mode: 0o700 });
-const config = {
-  agents: { defaults: { model: { primary: "openai/gpt-5.2" } } },
-  models: { providers: { openai: { baseUrl: `${upstreamOrigin}/v1` } } },
-  gateway: { auth: { token: TOKEN } },
-};
+const config = benchConfig(upstreamOrigin, TOKEN);
 writeFileSync(join(home, ".openclaw", "openclaw.json"), JSON.stringify(config), { mode: 0o600 });
 writeFileSync(join(agentDir, "auth-profiles.json"), JSON.stringify({ version: 1, profiles: { "openai:default": { type: "api_key", provider: "openai", key: "sk-bench-" + "k".repeat(40) } } }), { mode: 0o600 });
 const gatewayEnv = { HOME: home };
@@ -171,15 +83,6 @@ const proxyProcess = startProcess([join(ROOT, "bench", "minimal-proxy.mjs"), ups
 const proxy = { name: "minimal proxy", origin: (await proxyProcess.firstLine).trim(), pid: proxyProcess.child.pid, served: 0 };
 const direct = { name: "upstream", origin: upstreamOrigin, served: 0 };
 
-// --- request bodies: what a client sends (model `openai/gpt-5.2`, served by the fake OpenAI upstream)
-const PROSE = "Summarise the following notes for the weekly report, keeping every number and name exactly as written. ";
-function bodyOfSize(format, bytes, extra = {}) {
-  const make = (content) =>
-    JSON.stringify(format === "openai" ? { model: "openai/gpt-5.2", ...extra, messages: [{ role: "user", content }] } : { model: "openai/gpt-5.2", max_tokens: 64, ...extra, messages: [{ role: "user", content }] });
-  const overhead = Buffer.byteLength(make(""));
-  return make(PROSE.repeat(Math.ceil(bytes / PROSE.length)).slice(0, Math.max(1, bytes - overhead)));
-}
-const ROUTES = { openai: "/v1/chat/completions", anthropic: "/v1/messages" };
 const json = { "content-type": "application/json" };
 const viaToken = { ...json, authorization: `Bearer ${TOKEN}` };
 const toUpstream = { ...json, authorization: "Bearer sk-bench" };
@@ -209,9 +112,7 @@ for (const scenario of cpuScenarios) {
   ]);
   for (let round = 0; round < CPU_ROUNDS; round++) {
     for (const target of round % 2 === 0 ? [proxy, gateway] : [gateway, proxy]) {
-      const before = cpuMs(target.pid);
-      await load(target, ROUTES[scenario.format], viaToken, body, count);
-      perRequestUs.get(target).push(((cpuMs(target.pid) - before) * 1000) / count);
+      perRequestUs.get(target).push(await cpuRound(target, ROUTES[scenario.format], viaToken, body, count));
     }
   }
   const ours = median(perRequestUs.get(gateway));
