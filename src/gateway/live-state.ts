@@ -24,6 +24,8 @@ import { resolveDotenvDir, type Env } from "../state/paths.ts";
 import { statSignature } from "../state/safe-file.ts";
 import { FileWatcher } from "../state/file-watcher.ts";
 import { committingBackend } from "./committing-backend.ts";
+import { isStateUnreachable } from "../auth/state-unreachable.ts";
+import { NETWORK_RETRY_MAX_MS, trimQueue, UNREAD_RETRY_MS, unreadView, type Unread } from "./degraded.ts";
 
 export interface GatewaySnapshot {
   ctx: StateContext;
@@ -36,6 +38,8 @@ interface Loaded {
   snapshot: GatewaySnapshot;
   backend: CredentialBackend;
   storeWatch: StoreWatch;
+  /** The credentials could not be read (the shared state was unreachable at start-up): the view is empty. */
+  unread?: Unread;
 }
 
 export interface StateProblem {
@@ -87,6 +91,18 @@ export interface UsageWriteStatus {
   /** Completed writes (flushes) since start. */
   writes: number;
   lastError?: string;
+  /** Changes dropped, oldest first, because more waited than the queue holds (degraded.ts). */
+  dropped?: number;
+}
+
+/** How the link to the credential backend is doing (/health's `state`). */
+export interface StateLinkStatus {
+  backend: string;
+  connected: boolean;
+  since?: number;
+  queuedUsageWrites: number;
+  /** False while the gateway has not read its credentials at all (started during an outage). */
+  credentialsRead: boolean;
 }
 
 /**
@@ -133,9 +149,15 @@ export class LiveState {
   /** A watched directory saw an event since the last check. */
   private suspect = false;
   private lastFlushError: string | undefined;
+  /** The last reload that failed because the shared state was unreachable (said once per outage). */
+  private lastUnreachable: string | undefined;
   private writes = 0;
   /** A failed usage write is tried again after `delayMs`, doubling up to RETRY_MAX_MS until one succeeds. */
   private retry: { delayMs: number; timer: NodeJS.Timeout | undefined } | undefined;
+  /** Set while the credentials have never been read (started with the shared state unreachable). */
+  private unread: (Unread & { timer: NodeJS.Timeout | undefined }) | undefined;
+  /** Usage changes dropped because the queue was full, since the last successful write. */
+  private dropped = 0;
   /** The backend wrapper handed to OAuth refreshes, made once per backend. */
   private refreshing: { backend: CredentialBackend; wrapper: CredentialBackend } | undefined;
 
@@ -173,13 +195,24 @@ export class LiveState {
       const view = await backend.read(agent.id);
       return { snapshot: { ctx, agent, primary, view }, backend, storeWatch };
     } catch (error) {
+      // Only at start-up: later, the last good snapshot is served instead.
+      if (this.snapshot === undefined && isStateUnreachable(error)) {
+        const unread = { since: Date.now(), message: (error as Error).message };
+        return { snapshot: { ctx, agent, primary, view: unreadView(backend, agent, primary) }, backend, storeWatch, unread };
+      }
       backend.close();
       throw error;
     }
   }
 
   /** Serves from a loaded snapshot from now on, with what is still waiting to be written applied to it. */
-  private adopt({ snapshot, backend, storeWatch }: Loaded): GatewaySnapshot {
+  private adopt({ snapshot, backend, storeWatch, unread }: Loaded): GatewaySnapshot {
+    if (unread) this.startUnread(unread);
+    else if (this.unread) {
+      clearTimeout(this.unread.timer);
+      this.unread = undefined;
+      this.options.log?.("the shared state is reachable: credentials read, serving model requests");
+    }
     // Said once per load: requests skip these entries (profile-order.ts) without a word.
     for (const entry of danglingOrderEntries(snapshot.view.merged, snapshot.ctx.config)) this.options.log?.(`warning: ${describeDanglingOrderEntry(entry, orderStoreName(snapshot.ctx.era))}`);
     this.backend?.close();
@@ -219,15 +252,22 @@ export class LiveState {
     // A change made before this request was sent is already queued as a watch event, but
     // may be in the same event-loop batch as the request: let this turn finish first.
     await this.nextTurn();
-    if (this.reloading) await this.reloading;
-    else {
+    // A network state (Redis) may be slow or away: its reloads run beside the requests, which are
+    // served from the snapshot meanwhile (its changes arrive by pub/sub, never in step anyway).
+    const beside = this.backend.link !== undefined && !this.unread;
+    if (this.reloading) {
+      if (!beside) await this.reloading;
+    } else {
       if (this.storeWatch.polling) this.storeWatch.check();
       let changed = this.storeChanged;
       if (this.suspect || this.watcher?.polling !== false) {
         this.suspect = false;
         changed = this.changed() || changed;
       }
-      if (changed) await (this.reloading = this.reload().finally(() => (this.reloading = undefined)));
+      if (changed) {
+        this.reloading = this.reload().finally(() => (this.reloading = undefined));
+        if (!beside) await this.reloading;
+      }
     }
     return this.snapshot;
   }
@@ -250,8 +290,35 @@ export class LiveState {
     return this.snapshot;
   }
 
+  /** Started without credentials: says so once, and tries to read them again until it can. */
+  private startUnread(unread: Unread): void {
+    this.options.log?.(`${unread.message} (serving no model requests until the credentials can be read; retrying in the background)`);
+    const retry = () => {
+      if (!this.unread) return;
+      this.unread.timer = undefined;
+      this.storeChanged = true;
+      void this.current().finally(() => {
+        if (this.unread && !this.unread.timer) this.unread.timer = setTimeout(retry, UNREAD_RETRY_MS).unref();
+      });
+    };
+    this.unread = { ...unread, timer: setTimeout(retry, UNREAD_RETRY_MS).unref() };
+  }
+
+  /** Set while the gateway has not read its credentials yet (model requests get a 503 meanwhile). */
+  unavailable(): Unread | undefined {
+    return this.unread ? { since: this.unread.since, message: this.unread.message } : undefined;
+  }
+
+  /** The credential backend's link (a network state's reachability) and the usage waiting for it. */
+  stateLink(): StateLinkStatus {
+    const link = this.backend.link?.() ?? { connected: true };
+    const since = this.unread?.since ?? link.since;
+    return { backend: this.backend.era, connected: link.connected && !this.unread, ...(since !== undefined && (!link.connected || this.unread) ? { since } : {}), queuedUsageWrites: this.pending.length, credentialsRead: !this.unread };
+  }
+
   /** Stops watching and drops the pending write and retry timers (callers that want the usage on disk flush first). */
   close(): void {
+    clearTimeout(this.unread?.timer);
     this.watcher?.close();
     this.backend?.close();
     if (this.flushTimer) clearTimeout(this.flushTimer);
@@ -269,10 +336,19 @@ export class LiveState {
       this.notify();
       if (this.problem) this.options.log?.("state files readable again; serving the new version");
       this.problem = undefined;
+      this.lastUnreachable = undefined;
     } catch (error) {
       const message = (error as Error).message;
-      if (this.problem?.message !== message) this.options.log?.(`${message} (still serving the last good version)`);
-      this.problem = { message, since: this.problem?.message === message ? this.problem.since : Date.now() };
+      if (isStateUnreachable(error)) {
+        // An outage, not a broken store: /health's `state` says so; said once per outage here.
+        if (!this.unread && this.lastUnreachable !== message) this.options.log?.(`${message} (still serving the last good version)`);
+        this.lastUnreachable = message;
+        // Read again a little later (what it was about to read may be news); the watch may have nothing more to say.
+        setTimeout(() => (this.storeChanged = true), UNREAD_RETRY_MS).unref();
+      } else {
+        if (this.problem?.message !== message) this.options.log?.(`${message} (still serving the last good version)`);
+        this.problem = { message, since: this.problem?.message === message ? this.problem.since : Date.now() };
+      }
     }
     // Even a failed load records what it saw, so a broken file is not re-read on every request.
     this.signatures = signatures;
@@ -300,7 +376,7 @@ export class LiveState {
   }
 
   usageStatus(): UsageWriteStatus {
-    return { pending: this.pending.length, writing: this.flushing !== undefined, writes: this.writes, ...(this.lastFlushError ? { lastError: this.lastFlushError } : {}) };
+    return { pending: this.pending.length, writing: this.flushing !== undefined, writes: this.writes, ...(this.lastFlushError ? { lastError: this.lastFlushError } : {}), ...(this.dropped ? { dropped: this.dropped } : {}) };
   }
 
   /** Applies a usage change now and writes it to the agent's store soon, merged with whatever is there. */
@@ -316,6 +392,7 @@ export class LiveState {
     this.notify();
     if (index !== undefined && supersedes(change, this.pending[index])) this.pending[index] = change;
     else this.latestPending.set(change.provider, this.pending.push(change) - 1);
+    this.boundQueue();
     this.flushTimer ??= setTimeout(() => void this.flush(), this.options.flushDelayMs ?? 200);
   }
 
@@ -369,6 +446,15 @@ export class LiveState {
     this.storeChanged = true;
   }
 
+  /** Keeps the waiting usage within MAX_QUEUED_USAGE (a long outage); one warning per outage. */
+  private boundQueue(): void {
+    const dropped = trimQueue(this.pending);
+    if (dropped === 0) return;
+    this.latestPending.clear();
+    if (this.dropped === 0) this.options.log?.(`warning: ${this.pending.length} usage changes are waiting to be saved; dropping the oldest from now on until a save succeeds`);
+    this.dropped += dropped;
+  }
+
   async flush(): Promise<void> {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
@@ -396,6 +482,8 @@ export class LiveState {
       .then(() => {
         if (this.lastFlushError !== undefined) this.options.log?.("usage stats saved again");
         this.lastFlushError = undefined;
+        if (this.dropped) this.options.log?.(`usage stats saved; ${this.dropped} older usage changes were dropped while they could not be`);
+        this.dropped = 0;
         clearTimeout(this.retry?.timer);
         this.retry = undefined;
         this.writes++;
@@ -407,8 +495,11 @@ export class LiveState {
         this.lastFlushError = error.message;
         this.pending.unshift(...batch);
         this.latestPending.clear();
+        this.boundQueue();
         if (!this.retry?.timer) {
-          const retry = { delayMs: this.retry ? Math.min(this.retry.delayMs * 2, RETRY_MAX_MS) : RETRY_FIRST_MS, timer: undefined as NodeJS.Timeout | undefined };
+          // A network state (Redis) comes back without a sign to us: look again often (each try fails fast).
+          const maxMs = this.backend.link ? NETWORK_RETRY_MAX_MS : RETRY_MAX_MS;
+          const retry = { delayMs: this.retry ? Math.min(this.retry.delayMs * 2, maxMs) : Math.min(RETRY_FIRST_MS, maxMs), timer: undefined as NodeJS.Timeout | undefined };
           const fire = () => {
             retry.timer = undefined;
             void this.flush();
