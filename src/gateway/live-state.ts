@@ -53,6 +53,8 @@ export interface LiveStateOptions {
   agentId?: string;
   /** How long usage changes wait to be written together. */
   flushDelayMs?: number;
+  /** At most this many usage changes wait to be written (degraded.ts MAX_QUEUED_USAGE); for tests. */
+  maxQueuedUsage?: number;
   /** For tests: `beforeRecordingWrite` runs after a usage write replaced the store and before the gateway notes what it wrote. */
   testHooks?: { beforeRecordingWrite?: () => void };
   log?: (line: string) => void;
@@ -448,7 +450,7 @@ export class LiveState {
 
   /** Keeps the waiting usage within MAX_QUEUED_USAGE (a long outage); one warning per outage. */
   private boundQueue(): void {
-    const dropped = trimQueue(this.pending);
+    const dropped = trimQueue(this.pending, this.options.maxQueuedUsage);
     if (dropped === 0) return;
     this.latestPending.clear();
     if (this.dropped === 0) this.options.log?.(`warning: ${this.pending.length} usage changes are waiting to be saved; dropping the oldest from now on until a save succeeds`);
