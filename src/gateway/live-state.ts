@@ -100,6 +100,8 @@ export class LiveState {
   private retry: { delayMs: number; timer: NodeJS.Timeout | undefined } | undefined;
   /** Set while the credentials have never been read (started with the shared state unreachable). */
   private unread: (Unread & { timer: NodeJS.Timeout | undefined }) | undefined;
+  /** How many usage changes the write under way carries (still queued, as far as /health is concerned). */
+  private writingBatch = 0;
   /** Usage changes dropped because the queue was full, since the last successful write. */
   private dropped = 0;
   /** The backend wrapper handed to OAuth refreshes, made once per backend. */
@@ -257,7 +259,7 @@ export class LiveState {
   stateLink(): StateLinkStatus {
     const link = this.backend.link?.() ?? { connected: true };
     const since = this.unread?.since ?? link.since;
-    return { backend: this.backend.era, connected: link.connected && !this.unread, ...(since !== undefined && (!link.connected || this.unread) ? { since } : {}), queuedUsageWrites: this.pending.length, credentialsRead: !this.unread };
+    return { backend: this.backend.era, connected: link.connected && !this.unread, ...(since !== undefined && (!link.connected || this.unread) ? { since } : {}), queuedUsageWrites: this.pending.length + this.writingBatch, credentialsRead: !this.unread };
   }
 
   /** Stops watching and drops the pending write and retry timers (callers that want the usage on disk flush first). */
@@ -404,6 +406,7 @@ export class LiveState {
     this.flushTimer = undefined;
     await this.flushing;
     const batch = this.pending.splice(0);
+    this.writingBatch = batch.length;
     this.latestPending.clear();
     if (batch.length === 0) return;
     const { agent } = this.snapshot;
@@ -453,7 +456,10 @@ export class LiveState {
           this.retry = retry;
         }
       })
-      .finally(() => (this.flushing = undefined));
+      .finally(() => {
+        this.flushing = undefined;
+        this.writingBatch = 0;
+      });
     await this.flushing;
   }
 }
