@@ -6,7 +6,8 @@
 // the very next request. Usage changes (cooldowns, last used) apply in memory
 // at once and reach the store in coalesced background writes; each is tied to
 // the credential it is about, so it never lands on a credential that replaced
-// it, or re-creates a removed one.
+// it, or re-creates a removed one. With a shared state (Redis) that is down or
+// slow, requests never wait for it: see degraded.ts and docs/scale-out.md §5.
 import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { AgentAuthView, CredentialBackend, StoreWatch } from "../auth/backend.ts";
@@ -258,8 +259,9 @@ export class LiveState {
   /** The credential backend's link (a network state's reachability) and the usage waiting for it. */
   stateLink(): StateLinkStatus {
     const link = this.backend.link?.() ?? { connected: true };
-    const since = this.unread?.since ?? link.since;
-    return { backend: this.backend.era, connected: link.connected && !this.unread, ...(since !== undefined && (!link.connected || this.unread) ? { since } : {}), queuedUsageWrites: this.pending.length + this.writingBatch, credentialsRead: !this.unread };
+    const connected = link.connected && !this.unread;
+    const since = connected ? undefined : (link.since ?? this.unread?.since);
+    return { backend: this.backend.era, connected, ...(since !== undefined ? { since } : {}), queuedUsageWrites: this.pending.length + this.writingBatch, credentialsRead: !this.unread };
   }
 
   /** Stops watching and drops the pending write and retry timers (callers that want the usage on disk flush first). */
