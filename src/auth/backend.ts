@@ -4,6 +4,7 @@
 // (sqlite-backend.ts), or Redis for several gateway hosts (redis-backend.ts).
 // open-backend.ts picks one per state dir; backend-contract.ts holds every
 // backend to the same rules.
+import type { StateLink } from "./state-unreachable.ts";
 import type { AuthStore } from "./store-schema.ts";
 
 export type StoreEra = "json" | "sqlite" | "redis";
@@ -54,6 +55,8 @@ export interface CredentialBackend {
   watch(agentId: string, onChange: () => void): StoreWatch;
   /** Releases connections and watches. */
   close(): void;
+  /** A backend on a network service (Redis): whether it is reachable now. Local backends have none. */
+  link?(): StateLink;
 }
 
 export interface StoreWatch {

@@ -202,7 +202,8 @@ export interface SuccessRecord {
 export function recordSuccess(store: AuthStore, input: SuccessRecord): void {
   const stats = statsFor(store, input.profileId);
   clearExpiredForProfile(stats, input.now);
-  stats.lastUsed = input.now;
+  // A success replayed late (a gateway that was cut off from the shared state) never moves it back.
+  stats.lastUsed = Math.max(stats.lastUsed ?? 0, input.now);
   stats.errorCount = 0;
   // Most successes follow successes: nothing to clear, and no new objects per request.
   if (stats.failureCounts !== undefined) delete stats.failureCounts;

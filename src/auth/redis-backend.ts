@@ -138,6 +138,8 @@ export function createRedisBackend({ url, agents }: RedisBackendOptions): Creden
       return watch;
     },
 
+    link: () => connection.link(),
+
     close() {
       if (closed) return;
       closed = true;

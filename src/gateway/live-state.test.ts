@@ -44,10 +44,10 @@ function makeHome(store: object): Home {
   return { env: { HOME: root, OPENCLAW_STATE_DIR: stateDir }, storePath, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
-async function start(store: object, testHooks?: { beforeRecordingWrite?: () => void }): Promise<{ state: LiveState; home: Home }> {
+async function start(store: object, testHooks?: { beforeRecordingWrite?: () => void }, extra: { maxQueuedUsage?: number; log?: (line: string) => void } = {}): Promise<{ state: LiveState; home: Home }> {
   const home = makeHome(store);
   // No background flush: the test decides when usage reaches the file.
-  const state = await LiveState.start({ env: home.env, cwd: home.env.HOME!, flushDelayMs: 3_600_000, ...(testHooks ? { testHooks } : {}) });
+  const state = await LiveState.start({ env: home.env, cwd: home.env.HOME!, flushDelayMs: 3_600_000, ...(testHooks ? { testHooks } : {}), ...extra });
   opened.push({ state, home });
   return { state, home };
 }
@@ -201,6 +201,29 @@ describe("usage waiting to be written stays small under load", () => {
     assert.equal(store.usageStats[PROFILE].errorCount, 0);
     assert.equal(store.lastGood.anthropic, PROFILE);
     assert.equal(store.usageStats["anthropic:other"].lastUsed, start0 + 101);
+  });
+});
+
+describe("usage waiting for an unreachable store is bounded", () => {
+  test("past the bound the oldest changes go, with one warning; the next save says how many went", async () => {
+    const lines: string[] = [];
+    const { state, home } = await start({ version: 1, profiles: { [PROFILE]: apiKey(KEY_OLD) } }, undefined, { maxQueuedUsage: 3, log: (line) => lines.push(line) });
+    const t0 = Date.now();
+    // Failures and successes alternate, so none is folded into another.
+    for (let i = 0; i < 6; i++) state.recordUsage(usageFor(state, i % 2 === 0 ? revoked(t0 + i) : served(t0 + i), i % 2 === 0 ? "failure" : "success"));
+    assert.equal(state.usageStatus().pending, 3);
+    assert.equal(state.usageStatus().dropped, 3);
+    assert.equal(lines.filter((line) => line.startsWith("warning:")).length, 1, lines.join("\n"));
+    await state.flush();
+    assert.equal(readStore(home).usageStats[PROFILE].lastUsed, t0 + 5, "the newest changes are the ones kept");
+    assert.equal(state.usageStatus().dropped, undefined);
+    assert.match(lines.at(-1)!, /3 older usage changes were dropped/);
+  });
+
+  test("a success replayed late never moves lastUsed back", () => {
+    const store = { version: 1, profiles: { [PROFILE]: apiKey(KEY_OLD) }, usageStats: { [PROFILE]: { lastUsed: 2_000 } } } as never;
+    recordSuccess(store, { profileId: PROFILE, provider: "anthropic", model: OPUS, now: 1_000 });
+    assert.equal((store as { usageStats: Record<string, { lastUsed: number }> }).usageStats[PROFILE]!.lastUsed, 2_000);
   });
 });
 

@@ -6,7 +6,8 @@
 // the very next request. Usage changes (cooldowns, last used) apply in memory
 // at once and reach the store in coalesced background writes; each is tied to
 // the credential it is about, so it never lands on a credential that replaced
-// it, or re-creates a removed one.
+// it, or re-creates a removed one. With a shared state (Redis) that is down or
+// slow, requests never wait for it: see degraded.ts and docs/scale-out.md §5.
 import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { AgentAuthView, CredentialBackend, StoreWatch } from "../auth/backend.ts";
@@ -14,8 +15,6 @@ import { danglingOrderEntries, describeDanglingOrderEntry, orderStoreName } from
 import { SHELL_ENV_IMPORTED_KEYS, SHELL_ENV_TRIGGER_KEYS } from "../auth/env-keys.ts";
 import { openCredentialBackend } from "../auth/open-backend.ts";
 import { clearExpiredCooldowns } from "../auth/cooldown.ts";
-import { credentialFingerprint } from "../auth/fingerprint.ts";
-import { ownValue } from "../state/own-keys.ts";
 import { mergeStores } from "../auth/store.ts";
 import type { AuthStore } from "../auth/store-schema.ts";
 import { primaryAgent, resolveAgent, type AgentInfo } from "../state/agents.ts";
@@ -24,6 +23,11 @@ import { resolveDotenvDir, type Env } from "../state/paths.ts";
 import { statSignature } from "../state/safe-file.ts";
 import { FileWatcher } from "../state/file-watcher.ts";
 import { committingBackend } from "./committing-backend.ts";
+import { isStateUnreachable } from "../auth/state-unreachable.ts";
+import { applyUsage, supersedes, type StateLinkStatus, type UsageChange, type UsageWriteStatus } from "./usage-change.ts";
+import { NETWORK_RETRY_MAX_MS, trimQueue, UNREAD_RETRY_MS, unreadView, type Unread } from "./degraded.ts";
+
+export type { StateLinkStatus, UsageChange, UsageWriteStatus } from "./usage-change.ts";
 
 export interface GatewaySnapshot {
   ctx: StateContext;
@@ -36,6 +40,8 @@ interface Loaded {
   snapshot: GatewaySnapshot;
   backend: CredentialBackend;
   storeWatch: StoreWatch;
+  /** The credentials could not be read (the shared state was unreachable at start-up): the view is empty. */
+  unread?: Unread;
 }
 
 export interface StateProblem {
@@ -49,56 +55,11 @@ export interface LiveStateOptions {
   agentId?: string;
   /** How long usage changes wait to be written together. */
   flushDelayMs?: number;
+  /** At most this many usage changes wait to be written (degraded.ts MAX_QUEUED_USAGE); for tests. */
+  maxQueuedUsage?: number;
   /** For tests: `beforeRecordingWrite` runs after a usage write replaced the store and before the gateway notes what it wrote. */
   testHooks?: { beforeRecordingWrite?: () => void };
   log?: (line: string) => void;
-}
-
-/** A usage record (success, failure) for one stored credential, applied to whichever copy of the store is current. */
-export interface UsageChange {
-  profileId: string;
-  /** credentialFingerprint of the credential the request used. */
-  fingerprint: string;
-  /** The profile's provider (the provider's lastGood is part of what a success changes). */
-  provider: string;
-  kind: "success" | "failure";
-  /** The provider's model id the request was for (a success clears that model's cooldown). */
-  model?: string;
-  apply(store: AuthStore): void;
-}
-
-/** A success whose effect on the file is wholly replaced by a later one (same credential, provider and model). */
-function supersedes(later: UsageChange, earlier: UsageChange | undefined): boolean {
-  return (
-    later.kind === "success" &&
-    earlier?.kind === "success" &&
-    earlier.profileId === later.profileId &&
-    earlier.fingerprint === later.fingerprint &&
-    earlier.model === later.model
-  );
-}
-
-/** How the background usage writes are doing (for /health, and for tests that wait for a write). */
-export interface UsageWriteStatus {
-  /** Changes applied in memory and not yet on disk. */
-  pending: number;
-  /** A write is under way. */
-  writing: boolean;
-  /** Completed writes (flushes) since start. */
-  writes: number;
-  lastError?: string;
-}
-
-/**
- * Applies a usage change if the profile still holds the credential it is about
- * (looked up in the agent's own store, then the inherited one); otherwise the
- * change is about a credential that was replaced or removed, and is dropped.
- */
-function applyUsage(change: UsageChange, own: AuthStore, inherited: AuthStore | undefined): boolean {
-  const credential = ownValue(own.profiles, change.profileId) ?? (inherited ? ownValue(inherited.profiles, change.profileId) : undefined);
-  if (!credential || credentialFingerprint(credential) !== change.fingerprint) return false;
-  change.apply(own);
-  return true;
 }
 
 const RETRY_FIRST_MS = 1_000;
@@ -133,9 +94,17 @@ export class LiveState {
   /** A watched directory saw an event since the last check. */
   private suspect = false;
   private lastFlushError: string | undefined;
+  /** The last reload that failed because the shared state was unreachable (said once per outage). */
+  private lastUnreachable: string | undefined;
   private writes = 0;
   /** A failed usage write is tried again after `delayMs`, doubling up to RETRY_MAX_MS until one succeeds. */
   private retry: { delayMs: number; timer: NodeJS.Timeout | undefined } | undefined;
+  /** Set while the credentials have never been read (started with the shared state unreachable). */
+  private unread: (Unread & { timer: NodeJS.Timeout | undefined }) | undefined;
+  /** How many usage changes the write under way carries (still queued, as far as /health is concerned). */
+  private writingBatch = 0;
+  /** Usage changes dropped because the queue was full, since the last successful write. */
+  private dropped = 0;
   /** The backend wrapper handed to OAuth refreshes, made once per backend. */
   private refreshing: { backend: CredentialBackend; wrapper: CredentialBackend } | undefined;
 
@@ -173,13 +142,24 @@ export class LiveState {
       const view = await backend.read(agent.id);
       return { snapshot: { ctx, agent, primary, view }, backend, storeWatch };
     } catch (error) {
+      // Only at start-up: later, the last good snapshot is served instead.
+      if (this.snapshot === undefined && isStateUnreachable(error)) {
+        const unread = { since: Date.now(), message: (error as Error).message };
+        return { snapshot: { ctx, agent, primary, view: unreadView(backend, agent, primary) }, backend, storeWatch, unread };
+      }
       backend.close();
       throw error;
     }
   }
 
   /** Serves from a loaded snapshot from now on, with what is still waiting to be written applied to it. */
-  private adopt({ snapshot, backend, storeWatch }: Loaded): GatewaySnapshot {
+  private adopt({ snapshot, backend, storeWatch, unread }: Loaded): GatewaySnapshot {
+    if (unread) this.startUnread(unread);
+    else if (this.unread) {
+      clearTimeout(this.unread.timer);
+      this.unread = undefined;
+      this.options.log?.("the shared state is reachable: credentials read, serving model requests");
+    }
     // Said once per load: requests skip these entries (profile-order.ts) without a word.
     for (const entry of danglingOrderEntries(snapshot.view.merged, snapshot.ctx.config)) this.options.log?.(`warning: ${describeDanglingOrderEntry(entry, orderStoreName(snapshot.ctx.era))}`);
     this.backend?.close();
@@ -219,15 +199,22 @@ export class LiveState {
     // A change made before this request was sent is already queued as a watch event, but
     // may be in the same event-loop batch as the request: let this turn finish first.
     await this.nextTurn();
-    if (this.reloading) await this.reloading;
-    else {
+    // A network state (Redis) may be slow or away: its reloads run beside the requests, which are
+    // served from the snapshot meanwhile (its changes arrive by pub/sub, never in step anyway).
+    const beside = this.backend.link !== undefined && !this.unread;
+    if (this.reloading) {
+      if (!beside) await this.reloading;
+    } else {
       if (this.storeWatch.polling) this.storeWatch.check();
       let changed = this.storeChanged;
       if (this.suspect || this.watcher?.polling !== false) {
         this.suspect = false;
         changed = this.changed() || changed;
       }
-      if (changed) await (this.reloading = this.reload().finally(() => (this.reloading = undefined)));
+      if (changed) {
+        this.reloading = this.reload().finally(() => (this.reloading = undefined));
+        if (!beside) await this.reloading;
+      }
     }
     return this.snapshot;
   }
@@ -250,8 +237,36 @@ export class LiveState {
     return this.snapshot;
   }
 
+  /** Started without credentials: says so once, and tries to read them again until it can. */
+  private startUnread(unread: Unread): void {
+    this.options.log?.(`${unread.message} (serving no model requests until the credentials can be read; retrying in the background)`);
+    const retry = () => {
+      if (!this.unread) return;
+      this.unread.timer = undefined;
+      this.storeChanged = true;
+      void this.current().finally(() => {
+        if (this.unread && !this.unread.timer) this.unread.timer = setTimeout(retry, UNREAD_RETRY_MS).unref();
+      });
+    };
+    this.unread = { ...unread, timer: setTimeout(retry, UNREAD_RETRY_MS).unref() };
+  }
+
+  /** Set while the gateway has not read its credentials yet (model requests get a 503 meanwhile). */
+  unavailable(): Unread | undefined {
+    return this.unread ? { since: this.unread.since, message: this.unread.message } : undefined;
+  }
+
+  /** The credential backend's link (a network state's reachability) and the usage waiting for it. */
+  stateLink(): StateLinkStatus {
+    const link = this.backend.link?.() ?? { connected: true };
+    const connected = link.connected && !this.unread;
+    const since = connected ? undefined : (link.since ?? this.unread?.since);
+    return { backend: this.backend.era, connected, ...(since !== undefined ? { since } : {}), queuedUsageWrites: this.pending.length + this.writingBatch, credentialsRead: !this.unread };
+  }
+
   /** Stops watching and drops the pending write and retry timers (callers that want the usage on disk flush first). */
   close(): void {
+    clearTimeout(this.unread?.timer);
     this.watcher?.close();
     this.backend?.close();
     if (this.flushTimer) clearTimeout(this.flushTimer);
@@ -269,10 +284,19 @@ export class LiveState {
       this.notify();
       if (this.problem) this.options.log?.("state files readable again; serving the new version");
       this.problem = undefined;
+      this.lastUnreachable = undefined;
     } catch (error) {
       const message = (error as Error).message;
-      if (this.problem?.message !== message) this.options.log?.(`${message} (still serving the last good version)`);
-      this.problem = { message, since: this.problem?.message === message ? this.problem.since : Date.now() };
+      if (isStateUnreachable(error)) {
+        // An outage, not a broken store: /health's `state` says so; said once per outage here.
+        if (!this.unread && this.lastUnreachable !== message) this.options.log?.(`${message} (still serving the last good version)`);
+        this.lastUnreachable = message;
+        // Read again a little later (what it was about to read may be news); the watch may have nothing more to say.
+        setTimeout(() => (this.storeChanged = true), UNREAD_RETRY_MS).unref();
+      } else {
+        if (this.problem?.message !== message) this.options.log?.(`${message} (still serving the last good version)`);
+        this.problem = { message, since: this.problem?.message === message ? this.problem.since : Date.now() };
+      }
     }
     // Even a failed load records what it saw, so a broken file is not re-read on every request.
     this.signatures = signatures;
@@ -300,7 +324,7 @@ export class LiveState {
   }
 
   usageStatus(): UsageWriteStatus {
-    return { pending: this.pending.length, writing: this.flushing !== undefined, writes: this.writes, ...(this.lastFlushError ? { lastError: this.lastFlushError } : {}) };
+    return { pending: this.pending.length, writing: this.flushing !== undefined, writes: this.writes, ...(this.lastFlushError ? { lastError: this.lastFlushError } : {}), ...(this.dropped ? { dropped: this.dropped } : {}) };
   }
 
   /** Applies a usage change now and writes it to the agent's store soon, merged with whatever is there. */
@@ -316,6 +340,7 @@ export class LiveState {
     this.notify();
     if (index !== undefined && supersedes(change, this.pending[index])) this.pending[index] = change;
     else this.latestPending.set(change.provider, this.pending.push(change) - 1);
+    this.boundQueue();
     this.flushTimer ??= setTimeout(() => void this.flush(), this.options.flushDelayMs ?? 200);
   }
 
@@ -369,11 +394,21 @@ export class LiveState {
     this.storeChanged = true;
   }
 
+  /** Keeps the waiting usage within MAX_QUEUED_USAGE (a long outage); one warning per outage. */
+  private boundQueue(): void {
+    const dropped = trimQueue(this.pending, this.options.maxQueuedUsage);
+    if (dropped === 0) return;
+    this.latestPending.clear();
+    if (this.dropped === 0) this.options.log?.(`warning: ${this.pending.length} usage changes are waiting to be saved; dropping the oldest from now on until a save succeeds`);
+    this.dropped += dropped;
+  }
+
   async flush(): Promise<void> {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     await this.flushing;
     const batch = this.pending.splice(0);
+    this.writingBatch = batch.length;
     this.latestPending.clear();
     if (batch.length === 0) return;
     const { agent } = this.snapshot;
@@ -396,6 +431,8 @@ export class LiveState {
       .then(() => {
         if (this.lastFlushError !== undefined) this.options.log?.("usage stats saved again");
         this.lastFlushError = undefined;
+        if (this.dropped) this.options.log?.(`usage stats saved; ${this.dropped} older usage changes were dropped while they could not be`);
+        this.dropped = 0;
         clearTimeout(this.retry?.timer);
         this.retry = undefined;
         this.writes++;
@@ -407,8 +444,11 @@ export class LiveState {
         this.lastFlushError = error.message;
         this.pending.unshift(...batch);
         this.latestPending.clear();
+        this.boundQueue();
         if (!this.retry?.timer) {
-          const retry = { delayMs: this.retry ? Math.min(this.retry.delayMs * 2, RETRY_MAX_MS) : RETRY_FIRST_MS, timer: undefined as NodeJS.Timeout | undefined };
+          // A network state (Redis) comes back without a sign to us: look again often (each try fails fast).
+          const maxMs = this.backend.link ? NETWORK_RETRY_MAX_MS : RETRY_MAX_MS;
+          const retry = { delayMs: this.retry ? Math.min(this.retry.delayMs * 2, maxMs) : Math.min(RETRY_FIRST_MS, maxMs), timer: undefined as NodeJS.Timeout | undefined };
           const fire = () => {
             retry.timer = undefined;
             void this.flush();
@@ -418,7 +458,10 @@ export class LiveState {
           this.retry = retry;
         }
       })
-      .finally(() => (this.flushing = undefined));
+      .finally(() => {
+        this.flushing = undefined;
+        this.writingBatch = 0;
+      });
     await this.flushing;
   }
 }

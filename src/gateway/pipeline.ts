@@ -1,6 +1,6 @@
 // The path of one model request (DESIGN §3), as a list of steps:
 //
-//   gateway auth → body → session → model (route) → credentials (plan) → attempt → relay
+//   gateway auth → credentials read? → body → session → model (route) → credentials (plan) → attempt → relay
 //
 // Each step reads what earlier steps put on the exchange (exchange.ts), adds
 // its own part, and either lets the next step run or ends the request with an
@@ -8,6 +8,7 @@
 // (a credential refresh inside the attempt loop).
 import type { DispatchOutcome, Exchange } from "./exchange.ts";
 import { checkGatewayToken } from "./steps/gateway-auth.ts";
+import { refuseWhileUnread } from "./steps/state-ready.ts";
 import { readChatRequest } from "./steps/read-request.ts";
 import { resolveTarget } from "./steps/resolve-target.ts";
 import { applySession } from "./steps/session.ts";
@@ -17,7 +18,7 @@ import { attemptCandidates } from "./steps/attempt-candidates.ts";
 /** A step ends the request by returning its outcome, or returns nothing to go on. */
 export type Step = (exchange: Exchange) => DispatchOutcome | void | Promise<DispatchOutcome | void>;
 
-export const MODEL_REQUEST_STEPS: readonly Step[] = [checkGatewayToken, readChatRequest, applySession, resolveTarget, chooseCredentials, attemptCandidates];
+export const MODEL_REQUEST_STEPS: readonly Step[] = [checkGatewayToken, refuseWhileUnread, readChatRequest, applySession, resolveTarget, chooseCredentials, attemptCandidates];
 
 export async function runPipeline(steps: readonly Step[], exchange: Exchange): Promise<DispatchOutcome> {
   for (const step of steps) {

@@ -93,11 +93,16 @@ function apiPath(path: string): string {
 async function routeOther(deps: GatewayDeps, options: GatewayOptions, req: IncomingMessage, res: ServerResponse, path: string, modelRoute: ModelRoute | undefined): Promise<DispatchOutcome> {
   const method = req.method ?? "GET";
   if (path === "/health" && method === "GET") {
-    await options.state.current(); // notice a broken (or repaired) file without waiting for a model request
+    // Notice a broken (or repaired) file without waiting for a model request (not while nothing was ever read: the retry is under way).
+    if (!options.state.unavailable()) await options.state.current();
     const problems = options.state.problems();
     const usage = options.state.usageStatus();
-    sendJson(res, 200, { ok: problems.length === 0, version: options.version, uptime: Math.round(process.uptime()), problems, usage });
-    return { status: 200 };
+    const state = options.state.stateLink();
+    // 200 while requests are served, from a snapshot too (a load balancer keeps sending them here);
+    // 503 only while the gateway has never read its credentials and can serve no model request.
+    const status = state.credentialsRead ? 200 : 503;
+    sendJson(res, status, { ok: problems.length === 0 && state.credentialsRead, version: options.version, uptime: Math.round(process.uptime()), problems, usage, state });
+    return { status };
   }
   // Claude Code checks that its base URL answers with `HEAD /` (no token) before it starts.
   if (method === "HEAD" && (path === "/" || path === "/health")) {

@@ -41,14 +41,22 @@ export interface RedisServer {
   url: string;
   /** The server's log so far (for a failing test's message). */
   log(): string;
-  /** Stops the server and starts it again on the same port, empty (no persistence): a Redis that lost its data. */
+  /** Stops the server and starts it again on the same port and dir: empty without `appendonly`, a Redis that lost its data. */
   restart(): Promise<void>;
+  /** SIGKILL, no goodbye to its clients (a crash, a lost host); `start()` brings it back. */
+  kill(): Promise<void>;
+  /** Starts it again after `kill()`, on the same port and dir. */
+  start(): Promise<void>;
+  /** One command on a connection of its own (AUTH first when there is a password): a bulk reply's value, else the reply line (`:1`, `+OK`). */
+  command(...args: string[]): Promise<string>;
   stop(): Promise<void>;
 }
 
 export interface RedisServerOptions {
   /** `--requirepass`: clients must AUTH with it. */
   password?: string;
+  /** `--appendonly yes --appendfsync always`: what is stored survives a kill (docs/scale-out.md §5). */
+  appendonly?: boolean;
 }
 
 function freePort(): Promise<number> {
@@ -95,7 +103,8 @@ interface Started {
 
 /** Starts redis-server on `port` and waits for PING; undefined when the port was taken. */
 async function spawnServer(binary: string, port: number, dir: string, options: RedisServerOptions): Promise<Started | undefined> {
-  const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", ""];
+  const aof = options.appendonly ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", ...aof, "--daemonize", "no", "--logfile", ""];
   if (options.password) args.push("--requirepass", options.password);
   const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
@@ -128,16 +137,26 @@ async function startOnce(binary: string, options: RedisServerOptions): Promise<R
     return undefined;
   }
   const auth = options.password ? `:${encodeURIComponent(options.password)}@` : "";
+  const startAgain = async () => {
+    const again = await spawnServer(binary, port, dir, options);
+    if (!again) throw new Error(`redis-server could not listen on port ${port} again`);
+    started = again;
+  };
   return {
     port,
     url: `redis://${auth}127.0.0.1:${port}/0`,
     log: () => started!.log(),
     async restart() {
       await stopChild(started!.child);
-      const again = await spawnServer(binary, port, dir, options);
-      if (!again) throw new Error(`redis-server could not listen on port ${port} again`);
-      started = again;
+      await startAgain();
     },
+    async kill() {
+      const { child } = started!;
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await exited(child);
+    },
+    start: startAgain,
+    command: (...args) => sendCommand(port, options.password ? [["AUTH", options.password], args] : [args]),
     async stop() {
       await stopChild(started!.child);
       rmSync(dir, { recursive: true, force: true });
@@ -153,4 +172,78 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     if (server) return server;
   }
   throw new Error("redis-server: no free port after 5 attempts");
+}
+
+function encode(args: string[]): string {
+  return `*${args.length}\r\n${args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join("")}`;
+}
+
+/**
+ * The replies to `count` commands in `text`, once all are complete: a bulk string's value, else
+ * the reply's line as Redis sent it (`+OK`, `:1`, `-ERR …`). Enough for one-line values.
+ */
+function replies(text: string, count: number): string[] | undefined {
+  const lines = text.split("\r\n");
+  const values: string[] = [];
+  let i = 0;
+  while (values.length < count) {
+    if (i >= lines.length - 1) return undefined;
+    const line = lines[i++]!;
+    if (/^\$\d+$/.test(line)) {
+      if (i >= lines.length - 1) return undefined;
+      values.push(lines[i++]!);
+    } else values.push(line);
+  }
+  return values;
+}
+
+/** Sends `commands` on one connection; resolves with the last reply (see `replies`). */
+function sendCommand(port: number, commands: string[][]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host: "127.0.0.1", port });
+    let text = "";
+    socket.setTimeout(5_000, () => socket.destroy(new Error("redis command timed out")));
+    socket.on("error", reject);
+    socket.on("connect", () => socket.write(commands.map(encode).join("")));
+    socket.on("data", (chunk) => {
+      text += chunk.toString("utf8");
+      const values = replies(text, commands.length);
+      if (values) {
+        socket.destroy();
+        resolve(values.at(-1)!);
+      }
+    });
+  });
+}
+
+/**
+ * A TCP proxy on 127.0.0.1 in front of `targetPort` that holds every chunk for `delayMs` in each
+ * direction (a slow network or an overloaded Redis), order kept.
+ */
+export async function startDelayProxy(targetPort: number, delayMs: number): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<import("node:net").Socket>();
+  const delayed = (from: import("node:net").Socket, to: import("node:net").Socket) => {
+    from.on("data", (chunk) => void setTimeout(() => to.writable && to.write(chunk), delayMs));
+    from.on("end", () => void setTimeout(() => to.end(), delayMs));
+    from.on("error", () => to.destroy());
+    from.on("close", () => void setTimeout(() => to.destroy(), delayMs));
+  };
+  const server = createServer((client) => {
+    const upstream = createConnection({ host: "127.0.0.1", port: targetPort });
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+    }
+    delayed(client, upstream);
+    delayed(upstream, client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }

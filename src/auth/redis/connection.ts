@@ -8,6 +8,7 @@
 // The sockets are unref'd while idle, so a CLI command exits when it is done.
 import { ClientOfflineError, createClient, ErrorReply } from "redis";
 import { OpenClawError } from "../../state/errors.ts";
+import { StateUnreachableError, type StateLink } from "../state-unreachable.ts";
 import type { StateUrl } from "./state-url.ts";
 
 type Client = ReturnType<typeof createClient>;
@@ -24,6 +25,8 @@ interface Entry {
   connecting: Promise<Client> | undefined;
   inFlight: number;
   subscriber: Subscriber | undefined;
+  /** Set while Redis is known to be unreachable (a command failed to reach it, or the subscriber lost it). */
+  down: { since: number; reason: string } | undefined;
 }
 
 interface Subscriber {
@@ -48,6 +51,8 @@ export interface RedisConnection {
    * (first, and after every reconnect: messages sent meanwhile are lost, so the caller looks).
    */
   subscribe(channel: string, listener: (message: string) => void, onReady: () => void): () => void;
+  /** Whether Redis was reachable at the last contact (a command, or the subscriber's connection). */
+  link(): StateLink;
   release(): void;
 }
 
@@ -83,7 +88,7 @@ export function explainRedisError(url: StateUrl, error: unknown, sent = false): 
   // A refused AUTH may come wrapped (node-redis's ReconnectStrategyError): the reply's text says it.
   if (/^(NOAUTH|WRONGPASS)/.test(reason)) return new OpenClawError(`${where} refused our credentials: ${reason}`, { hint: "Check the user and password in OPENCLAW_STATE_URL (or config state.url).", cause: error });
   if (error instanceof ErrorReply) return new OpenClawError(`${where} answered with an error: ${reason}`, { cause: error });
-  return new OpenClawError(`Cannot reach the shared state (${where}): ${reason}`, {
+  return new StateUnreachableError(`Cannot reach the shared state (${where}): ${reason}`, {
     hint: `Check that Redis is running at ${url.host}:${url.port} and that OPENCLAW_STATE_URL (or config state.url) names it; ${sent ? "a write under way may or may not have been stored (`openclaw models auth list` shows what is)" : "nothing was written"}.`,
     cause: error,
   });
@@ -107,9 +112,11 @@ function connectCommandClient(entry: Entry): Promise<Client> {
       throw error;
     },
   );
-  return connecting.finally(() => {
-    if (entry.connecting === connecting) entry.connecting = undefined;
+  // Forgotten once settled (either way), so the next command after a failed connect tries afresh.
+  const settled: Promise<Client> = connecting.finally(() => {
+    if (entry.connecting === settled) entry.connecting = undefined;
   });
+  return settled;
 }
 
 async function commandClient(entry: Entry): Promise<Client> {
@@ -127,10 +134,12 @@ function startSubscriber(entry: Entry): Subscriber {
   // A watcher keeps trying (a gateway must hear changes again once Redis is back); its socket never keeps a process alive.
   const client = createClient({ ...clientOptions(entry.url, Number.POSITIVE_INFINITY), disableOfflineQueue: false });
   const subscriber: Subscriber = { client, channels: new Map(), onReady: new Set() };
-  client.on("error", () => undefined);
+  client.on("error", (error: Error) => markDown(entry, error));
+  client.on("reconnecting", () => markDown(entry, new Error("connection lost, reconnecting")));
   client.unref();
   let first = true;
   client.on("ready", () => {
+    entry.down = undefined;
     // The first 'ready' comes before any subscription; later ones after node-redis resubscribed.
     if (first) return void (first = false);
     for (const state of subscriber.channels.values()) state.subscribed = true;
@@ -138,6 +147,11 @@ function startSubscriber(entry: Entry): Subscriber {
   });
   client.connect().catch(() => undefined);
   return subscriber;
+}
+
+function markDown(entry: Entry, error: unknown): void {
+  if (error instanceof ErrorReply) return; // Redis answered: it is there
+  entry.down ??= { since: Date.now(), reason: String((error as Error)?.message ?? error) };
 }
 
 function destroyQuietly(client: Client): void {
@@ -158,7 +172,7 @@ function closeClient(client: Client | undefined): void {
 export function acquireConnection(url: StateUrl): RedisConnection {
   let entry = pool.get(url.identity);
   if (!entry) {
-    entry = { url, refs: 0, client: undefined, connecting: undefined, inFlight: 0, subscriber: undefined };
+    entry = { url, refs: 0, client: undefined, connecting: undefined, inFlight: 0, subscriber: undefined, down: undefined };
     pool.set(url.identity, entry);
   }
   entry.refs++;
@@ -183,9 +197,13 @@ export function acquireConnection(url: StateUrl): RedisConnection {
           const client = await commandClient(shared);
           client.ref();
           sent = options?.writes === true;
-          return await op(client);
+          const result = await op(client);
+          shared.down = undefined;
+          return result;
         } catch (error) {
-          throw explainRedisError(url, error, sent && !(error instanceof ClientOfflineError));
+          const explained = explainRedisError(url, error, sent && !(error instanceof ClientOfflineError));
+          if (explained instanceof StateUnreachableError) markDown(shared, error);
+          throw explained;
         }
       });
     },
@@ -211,6 +229,10 @@ export function acquireConnection(url: StateUrl): RedisConnection {
         listeners.delete(listener);
         subscriber.onReady.delete(onReady);
       };
+    },
+    link() {
+      const down = shared.down;
+      return down ? { connected: false, since: down.since, reason: down.reason } : { connected: true };
     },
     release() {
       if (released) return;

@@ -13,6 +13,8 @@ export const LOCK_LEASE_MS = 15_000;
 const RENEW_EVERY_MS = LOCK_LEASE_MS / 3;
 /** How long a writer waits for another's lock before it gives up (the file backend's order of magnitude). */
 const WAIT_LIMIT_MS = 30_000;
+/** How often a release that could not reach Redis is tried again. */
+const RELEASE_RETRY_MS = 500;
 
 export interface HeldLock {
   token: string;
@@ -42,8 +44,17 @@ export async function acquireStoreLock(connection: RedisConnection, key: string,
     token,
     async release() {
       clearInterval(renew);
-      // Best effort: a lock we cannot release expires with its lease.
-      await connection.run((client) => runScript(client, RELEASE_LOCK, [key], [token])).catch(() => undefined);
+      const releaseOnce = () => connection.run((client) => runScript(client, RELEASE_LOCK, [key], [token])).then(() => true, () => false);
+      if (await releaseOnce()) return;
+      // Redis was away: it may come back with the lock still held (AOF), and every writer would
+      // wait out the lease. Try again in the background until the lease would have ended anyway
+      // (the script deletes the key only while it holds our token, so a late try is harmless).
+      const giveUpAt = Date.now() + LOCK_LEASE_MS;
+      const retry = setInterval(() => {
+        if (Date.now() > giveUpAt) return clearInterval(retry);
+        void releaseOnce().then((released) => released && clearInterval(retry));
+      }, RELEASE_RETRY_MS);
+      retry.unref();
     },
   };
 }

@@ -132,7 +132,8 @@ export async function run(options: GatewayRunOptions, io: CliIO): Promise<number
   printLine(io, `Gateway listening on ${server.url}`);
   printLine(io, describeToken(token, ctx.display(ctx.configPath)));
   printLine(io, `Health: ${server.url}/health  (OpenAI: ${server.url}/v1/chat/completions, Anthropic: ${server.url}/v1/messages)`);
-  warnAboutMissingCredentials(io, statusDocument(await state.current()).auth.missingProvidersInUse);
+  // Started during a shared-state outage: nothing is read yet, so nothing is known to be missing (LiveState said why).
+  if (!state.unavailable()) warnAboutMissingCredentials(io, statusDocument(await state.current()).auth.missingProvidersInUse);
 
   const signal = await waitForSignal();
   printErrorLine(io, `${signal}: finishing in-flight requests, then stopping.`);

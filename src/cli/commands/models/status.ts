@@ -10,6 +10,12 @@ import { loadAuthView, loadCommandContext } from "../../command-context.ts";
 import { UsageError } from "../../errors.ts";
 import { colorizer, printErrorLine, printJson, printLine, processIO, type CliIO } from "../../io.ts";
 import { reportError } from "../../errors.ts";
+import { agentAuthView } from "../../../auth/agent-view.ts";
+import type { AgentAuthView } from "../../../auth/backend.ts";
+import { isStateUnreachable } from "../../../auth/state-unreachable.ts";
+import { emptyStore } from "../../../auth/store.ts";
+import { redactSecrets } from "../../../auth/redact.ts";
+import type { CommandContext } from "../../command-context.ts";
 
 export interface StatusOptions {
   json?: boolean;
@@ -117,22 +123,52 @@ function probeOptions(options: StatusOptions): ProbeOptions | undefined {
   };
 }
 
+/** `auth.state` in --json (ours, only with a shared state): which backend, and whether it answered. */
+export interface SharedStateStatus {
+  backend: string;
+  connected: boolean;
+  error?: string;
+}
+
+/**
+ * The agent's credentials, or, when the shared state (Redis) cannot be reached, an empty view
+ * and why: the report then says so instead of the command ending with only an error.
+ */
+async function readView(cc: CommandContext): Promise<{ view: AgentAuthView; state?: SharedStateStatus }> {
+  const shared = cc.backend.era === "redis";
+  try {
+    const view = await loadAuthView(cc);
+    return shared ? { view, state: { backend: cc.backend.era, connected: true } } : { view };
+  } catch (error) {
+    if (!isStateUnreachable(error)) throw error;
+    const empty = { path: cc.backend.storePath(cc.agent.id), exists: false, store: emptyStore() };
+    return { view: agentAuthView(cc.agent.id, cc.agent.dir, empty, undefined), state: { backend: cc.backend.era, connected: false, error: redactSecrets((error as Error).message) } };
+  }
+}
+
 export async function run(options: StatusOptions, io: CliIO): Promise<number> {
   if (options.json && options.plain) throw new UsageError("Choose either --json or --plain, not both.");
   const probe = probeOptions(options);
   const cc = await loadCommandContext(io, options.agent);
-  const view = await loadAuthView(cc);
+  const { view, state } = await readView(cc);
   const inputs = { ctx: cc.ctx, agent: cc.agent, view, explicitAgent: options.agent !== undefined, now: io.now() };
   const report = buildStatusReport(inputs);
-  const probes = probe ? await (await import("../../../ops/probe.ts")).runProbes(cc.ctx, view, probe) : undefined;
+  const probes = probe && state?.connected !== false ? await (await import("../../../ops/probe.ts")).runProbes(cc.ctx, view, probe) : undefined;
   const backend = describeCredentialBackend(cc.ctx, cc.backend);
-  // `auth.backend` is ours (additive); OpenClaw's fields stay as they are.
-  if (options.json) printJson(io, { ...report, auth: { ...report.auth, backend, ...(probes ? { probes } : {}) } });
+  // `auth.backend` and `auth.state` are ours (additive); OpenClaw's fields stay as they are.
+  if (options.json) printJson(io, { ...report, auth: { ...report.auth, backend, ...(state ? { state } : {}), ...(probes ? { probes } : {}) } });
   else if (options.plain) printLine(io, report.resolvedDefault);
   else {
-    printLine(io, [...formatStatus(report, io, cc.ctx.display, backend), ...(probes ? formatProbes(probes) : [])].join("\n"));
+    const lines = formatStatus(report, io, cc.ctx.display, backend);
+    // After "Auth store" and "Auth backend".
+    if (state) lines.splice(lines.indexOf("Auth overview") + 3, 0, field("Shared state", state.connected ? `${state.backend}, connected` : `${state.backend}, UNREACHABLE (credentials not shown)`));
+    printLine(io, [...lines, ...(probes ? formatProbes(probes) : [])].join("\n"));
     // On stderr, so the report on stdout keeps the shape scripts (and OpenClaw's fixtures) expect.
     for (const entry of danglingOrderEntries(view.merged, cc.ctx.config)) printErrorLine(io, `Warning: ${describeDanglingOrderEntry(entry, orderStoreName(cc.ctx.era))}`);
+  }
+  if (state?.error) {
+    printErrorLine(io, `Error: ${state.error}`);
+    return 1; // nothing could be checked
   }
   return options.check ? checkExitCode(report, inputs) : 0;
 }
