@@ -72,6 +72,14 @@ function clientOptions(url: StateUrl, reconnectAttempts: number) {
   };
 }
 
+/** Redis could not be reached (down, restarting, cut off): a moment's failure, not a fault in what is stored. */
+export class RedisUnreachableError extends OpenClawError {
+  constructor(message: string, options: { hint?: string; cause?: unknown }) {
+    super(message, options);
+    this.name = "RedisUnreachableError";
+  }
+}
+
 /**
  * What a Redis failure means to the user, with the URL's password masked. `sent`: a write
  * may have reached Redis before the failure, so whether it ran is unknown.
@@ -83,7 +91,7 @@ export function explainRedisError(url: StateUrl, error: unknown, sent = false): 
   // A refused AUTH may come wrapped (node-redis's ReconnectStrategyError): the reply's text says it.
   if (/^(NOAUTH|WRONGPASS)/.test(reason)) return new OpenClawError(`${where} refused our credentials: ${reason}`, { hint: "Check the user and password in OPENCLAW_STATE_URL (or config state.url).", cause: error });
   if (error instanceof ErrorReply) return new OpenClawError(`${where} answered with an error: ${reason}`, { cause: error });
-  return new OpenClawError(`Cannot reach the shared state (${where}): ${reason}`, {
+  return new RedisUnreachableError(`Cannot reach the shared state (${where}): ${reason}`, {
     hint: `Check that Redis is running at ${url.host}:${url.port} and that OPENCLAW_STATE_URL (or config state.url) names it; ${sent ? "a write under way may or may not have been stored (`openclaw models auth list` shows what is)" : "nothing was written"}.`,
     cause: error,
   });
