@@ -199,7 +199,9 @@ describe("the OAuth refresh lease in Redis", { skip }, () => {
       const runs = await Promise.all(Array.from({ length: 4 }, () => runWorker(w.urlText, tokens.url)));
       assert.deepEqual(tokens.received, [refreshToken(0)]);
       const outcomes = runs.map((r) => r.answer?.outcome).sort();
-      assert.deepEqual(outcomes, ["adopted", "adopted", "adopted", "refreshed"], JSON.stringify(runs.map((r) => r.answer?.error ?? r.answer?.outcome)));
+      // A process that starts (slowly, under load) after the refresh finds the token fresh.
+      assert.equal(outcomes.filter((o) => o === "refreshed").length, 1, JSON.stringify(runs.map((r) => r.answer?.error ?? r.answer?.outcome)));
+      assert.ok(outcomes.every((o) => o === "refreshed" || o === "adopted" || o === "fresh"), JSON.stringify(outcomes));
       assert.ok(runs.every((r) => r.answer?.access === accessToken(1)));
       assert.equal((await w.stored()).refresh, refreshToken(1));
       // The workers print the access token on purpose (their answer); nothing else of a secret.

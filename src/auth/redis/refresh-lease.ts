@@ -34,9 +34,10 @@ export function redisRefreshLock(connection: RedisConnection, prefix: string, pr
   const waitLimitMs = options.waitLimitMs ?? WAIT_LIMIT_MS;
   const label = `the OAuth refresh lease of ${profileId}`;
 
-  async function acquire(nonce: string): Promise<number> {
+  async function acquire(nonce: string, signal: AbortSignal | undefined): Promise<number> {
     const deadline = Date.now() + waitLimitMs;
     for (let attempt = 0; ; attempt++) {
+      if (signal?.aborted) throw new RefreshLockUnavailableError(`Stopped waiting for ${label}: no longer needed.`);
       let fence: number;
       try {
         fence = Number(await connection.run((client) => runScript(client, ACQUIRE_LEASE, [keys.lease, keys.fence], [nonce, String(leaseMs)]), { writes: true }));
@@ -52,9 +53,9 @@ export function redisRefreshLock(connection: RedisConnection, prefix: string, pr
 
   return {
     leaseMs,
-    async withLock(fn) {
+    async withLock(fn, signal) {
       const nonce = randomBytes(12).toString("hex");
-      const fence = await acquire(nonce);
+      const fence = await acquire(nonce, signal);
       const value = `${fence}:${nonce}`;
       const renew = setInterval(() => {
         connection.run((client) => runScript(client, RENEW_LOCK, [keys.lease], [value, String(leaseMs)])).catch(() => undefined);

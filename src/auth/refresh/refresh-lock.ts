@@ -18,8 +18,12 @@ export interface RefreshLease {
 export interface RefreshLock {
   /** How long a holder that stops renewing keeps it: the token request (with its abort grace) must end well before. */
   readonly leaseMs: number;
-  /** Waits for the exclusion (polling briefly, so a waiter sees a release quickly), runs `fn`, releases. */
-  withLock<T>(fn: (lease: RefreshLease) => Promise<T>): Promise<T>;
+  /**
+   * Waits for the exclusion (polling briefly, so a waiter sees a release quickly), runs `fn`,
+   * releases. `signal`: the caller no longer needs it (it adopted a token meanwhile); a lock
+   * that can stop waiting does, one that cannot runs `fn`, which then returns at once.
+   */
+  withLock<T>(fn: (lease: RefreshLease) => Promise<T>, signal?: AbortSignal): Promise<T>;
 }
 
 /** The exclusion could not be had (busy too long, or the store that holds it is unreachable): nothing was refreshed. */

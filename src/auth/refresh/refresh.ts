@@ -209,28 +209,68 @@ function exclusionOf(options: Resolved, provider: string): RefreshLock {
   return options.lock ?? options.backend.refreshLock?.(provider, options.profileId) ?? fileRefreshLock(options.stateDir, provider, options.profileId);
 }
 
+/** How often a process waiting for another's refresh looks at the store for the token it will write. */
+const WAIT_POLL_MS = 25;
+
+/** Whether `current` is a token someone else obtained since we saw `seen`, good to use now. */
+function adoptable(options: Resolved, seen: OAuthCredential, current: OAuthCredential): boolean {
+  const changed = current.access !== seen.access || current.expires !== seen.expires;
+  return changed && Boolean(current.access) && (options.force === true || !isRefreshDue(current, options.now()));
+}
+
+/**
+ * While waiting for the lock, the token the holder stores is used as soon as it is there: the
+ * waiter does not queue behind the holder's release and the other waiters' turns. Resolves
+ * undefined once `stop` is aborted (the lock was had, or failed).
+ */
+async function adoptWhenStored(options: Resolved, ownerAgentId: string, seen: OAuthCredential, stop: AbortSignal): Promise<RefreshResult | undefined> {
+  while (!stop.aborted) {
+    await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+    if (stop.aborted) return undefined;
+    const current = await options.backend.read(ownerAgentId).then((view) => oauthProfile(view.own.store, options.profileId), () => undefined);
+    if (stop.aborted) return undefined;
+    if (current && adoptable(options, seen, current)) {
+      register(current);
+      return result("adopted", current);
+    }
+  }
+  return undefined;
+}
+
 async function refreshUnderLock(options: Resolved, ownerAgentId: string, seen: OAuthCredential): Promise<RefreshResult> {
   const { backend, profileId, now } = options;
+  const stop = new AbortController();
   try {
     const lock = exclusionOf(options, seen.provider);
     // The token request ends (abort grace included) a second before a silent holder's lock could be taken over.
     const timeoutMs = Math.min(options.timeoutMs ?? DEFAULT_REFRESH_TIMEOUT_MS, lock.leaseMs - 1_000 - ABORT_GRACE_MS);
-    return await lock.withLock(async (lease) => {
+    const locked = lock.withLock(async (lease) => {
+      // Adopted while waiting: only let go (the file lock cannot stop waiting, so it gets here).
+      if (stop.signal.aborted) return undefined;
+      stop.abort();
       const current = oauthProfile((await backend.read(ownerAgentId)).own.store, profileId);
       if (!current) throw new OAuthRefreshUnavailableError(`OAuth profile ${profileId} was removed.`);
       register(current);
-      const changed = current.access !== seen.access || current.expires !== seen.expires;
       // Another process refreshed (or the user logged in again) since we looked: use its token.
-      if (changed && current.access && (options.force || !isRefreshDue(current, now()))) return result("adopted", current);
+      if (adoptable(options, seen, current)) return result("adopted", current);
       if (!options.force && !isRefreshDue(current, now()) && current.access) return result("fresh", current);
       if (!current.refresh) {
         throw new OAuthRefreshUnavailableError(`OAuth profile ${profileId} has no refresh token.`, `openclaw models auth login --provider ${current.provider}`);
       }
       return await callAndStore(options, ownerAgentId, current, timeoutMs, lease);
-    });
+    }, stop.signal);
+    const early = await Promise.race([adoptWhenStored(options, ownerAgentId, seen, stop.signal), locked.then(() => undefined, () => undefined)]);
+    if (early) {
+      stop.abort();
+      locked.catch(() => undefined); // it only lets go of the lock now
+      return early;
+    }
+    return (await locked)!;
   } catch (error) {
     if (error instanceof OpenClawError && !TRANSIENT_NAMES.has(error.name)) throw error;
     throw new OAuthRefreshTransientError(profileId, message(error));
+  } finally {
+    stop.abort();
   }
 }
 
