@@ -174,6 +174,22 @@ describe("the OAuth refresh lease in Redis", { skip }, () => {
     }
   });
 
+  test("a holder that keeps the lease past its length keeps it (renewed), and nobody else gets in meanwhile", async () => {
+    const w = world();
+    const connection = acquireConnection(w.url);
+    try {
+      const lock = redisRefreshLock(connection, w.prefix, PROVIDER, ID, { leaseMs: 300 });
+      const other = redisRefreshLock(connection, w.prefix, PROVIDER, ID, { leaseMs: 300, waitLimitMs: 100 });
+      await lock.withLock(async (lease) => {
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        assert.equal(await lease.stillHeld(), true, "renewed past three lease lengths");
+        await assert.rejects(other.withLock(async () => assert.fail("entered a held lease")), RefreshLockUnavailableError);
+      });
+    } finally {
+      connection.release();
+    }
+  });
+
   test("two hosts (backend objects, separate state dirs) refreshing at once: one token call, the other adopts", async () => {
     const w = world();
     await w.store(oauth(0, Date.now() - 1));
