@@ -5,6 +5,7 @@
 // open-backend.ts picks one per state dir; backend-contract.ts holds every
 // backend to the same rules.
 import type { StateLink } from "./state-unreachable.ts";
+import type { RefreshLock } from "./refresh/refresh-lock.ts";
 import type { AuthStore } from "./store-schema.ts";
 
 export type StoreEra = "json" | "sqlite" | "redis";
@@ -53,6 +54,11 @@ export interface CredentialBackend {
    * reported to their caller by `onCommitted` instead.
    */
   watch(agentId: string, onChange: () => void): StoreWatch;
+  /**
+   * What makes one credential's OAuth refresh exclusive across every process that shares this
+   * backend. Left out: the file lock under the state dir (one host). Redis: a lease in Redis.
+   */
+  refreshLock?(provider: string, profileId: string): RefreshLock;
   /** Releases connections and watches. */
   close(): void;
   /** A backend on a network service (Redis): whether it is reachable now. Local backends have none. */

@@ -15,6 +15,7 @@ import type { AuthStore } from "./store-schema.ts";
 import { acquireConnection } from "./redis/connection.ts";
 import { agentKeys, changesChannel, dataKeys } from "./redis/keys.ts";
 import { COMMIT, READ_STORES, runScript } from "./redis/scripts.ts";
+import { redisRefreshLock } from "./redis/refresh-lease.ts";
 import { acquireStoreLock } from "./redis/store-lock.ts";
 import { createStoreWatch, type Revision } from "./redis/store-watch.ts";
 import { fieldChanges, isUnchanged, pairs, storeFields, storeFromFields, type FieldChanges, type StoreFields } from "./redis/store-fields.ts";
@@ -139,6 +140,8 @@ export function createRedisBackend({ url, agents }: RedisBackendOptions): Creden
     },
 
     link: () => connection.link(),
+
+    refreshLock: (provider, profileId) => redisRefreshLock(connection, url.prefix, provider, profileId),
 
     close() {
       if (closed) return;

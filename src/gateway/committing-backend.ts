@@ -18,6 +18,7 @@ export function committingBackend(backend: CredentialBackend, committed: (agentI
         },
       }),
     watch: (agentId, onChange) => backend.watch(agentId, onChange),
+    ...(backend.refreshLock ? { refreshLock: backend.refreshLock.bind(backend) } : {}),
     close: () => {}, // its owner closes the backend
   };
 }

@@ -126,7 +126,23 @@ export async function removeStaleLock(lockPath: string): Promise<boolean> {
  * A lock file left at the same path by OpenClaw itself is waited for, or
  * cleared once abandoned, so the two tools exclude each other.
  */
-export async function withFileLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
+export interface FileLockOptions {
+  /**
+   * How the wait for a busy lock polls (proper-lockfile's retry options). The default backs off
+   * to 1 s; a waiter that must notice a release quickly (the OAuth refresh lock) polls more often.
+   */
+  retries?: { retries: number; factor: number; minTimeout: number; maxTimeout: number; randomize: boolean };
+}
+
+/** What the holder can ask while it holds the lock. */
+export interface HeldFileLock {
+  /** True once proper-lockfile found the lock taken over (the holder was too slow to keep it fresh). */
+  compromised(): boolean;
+}
+
+const DEFAULT_RETRIES = { retries: 30, factor: 1.5, minTimeout: 20, maxTimeout: 1_000, randomize: true };
+
+export async function withFileLock<T>(path: string, fn: (held: HeldFileLock) => Promise<T>, options: FileLockOptions = {}): Promise<T> {
   await ensureDir(dirname(path));
   const { default: lockfile } = await import("proper-lockfile");
   const lockPath = `${path}.lock`;
@@ -139,7 +155,7 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>): Promi
         realpath: false,
         lockfilePath: lockPath,
         stale: LOCK_STALE_MS,
-        retries: { retries: 30, factor: 1.5, minTimeout: 20, maxTimeout: 1_000, randomize: true },
+        retries: options.retries ?? DEFAULT_RETRIES,
         onCompromised: (error) => {
           compromised = error;
         },
@@ -154,7 +170,7 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>): Promi
     }
   }
   try {
-    return await fn();
+    return await fn({ compromised: () => compromised !== undefined });
   } finally {
     if (!compromised) await release().catch(() => undefined);
   }

@@ -6,6 +6,8 @@
 //   <prefix>{agent:<id>}:doc        hash  version, order, lastGood, any unknown section → JSON
 //   <prefix>{agent:<id>}:rev        hash  n (commits so far), epoch, writer, at (ms): the change counter
 //   <prefix>{agent:<id>}:lock       string  the writer's lock token (SET NX PX)
+//   <prefix>refresh:{<sha256>}       string  an OAuth refresh lease: `<fence>:<nonce>` (SET PX)
+//   <prefix>refresh:{<sha256>}:fence string  that credential's fencing counter (INCR)
 //   <prefix>changes                 channel  {"agent","rev","writer","epoch"} after each commit
 // The `{agent:<id>}` hash tag keeps one agent's keys in one Redis Cluster slot,
 // so its scripts stay legal there (Cluster itself is not tested yet).
@@ -26,6 +28,14 @@ export function agentKeys(prefix: string, agentId: string): AgentKeys {
 /** The store's data keys, in the order the scripts take them. */
 export function dataKeys(keys: AgentKeys): [string, string, string, string] {
   return [keys.profiles, keys.usage, keys.doc, keys.rev];
+}
+
+/**
+ * One credential's refresh lease and fencing counter; `digest` is sha256(provider \0 profileId).
+ * Their own hash tag: the lease is never taken in the same script as a store write.
+ */
+export function refreshLeaseKeys(prefix: string, digest: string): { lease: string; fence: string } {
+  return { lease: `${prefix}refresh:{${digest}}`, fence: `${prefix}refresh:{${digest}}:fence` };
 }
 
 export function changesChannel(prefix: string): string {

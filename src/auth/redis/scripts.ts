@@ -61,6 +61,18 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `);
 
+/**
+ * KEYS: a refresh lease, its fencing counter (same hash tag). ARGV: a random nonce, lease ms.
+ * Takes the lease if nobody holds it: the counter goes up by one and the lease holds
+ * `<counter>:<nonce>` for `lease ms`. Returns the counter (the fencing token), or 0 when held.
+ */
+export const ACQUIRE_LEASE = script(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local n = redis.call('INCR', KEYS[2])
+redis.call('SET', KEYS[1], n .. ':' .. ARGV[1], 'PX', ARGV[2])
+return n
+`);
+
 /** Runs a script by its hash, sending its text only when this Redis has not seen it yet. */
 export async function runScript(client: ScriptClient, { source, sha }: Script, keys: string[], args: string[]): Promise<unknown> {
   const tail = [String(keys.length), ...keys, ...args];

@@ -3,24 +3,29 @@
 // bricked token families come from two refreshes with the same refresh token).
 //
 // - In this process, callers of the same credential share one promise.
-// - Across processes, a lock at `<state>/locks/oauth-refresh/<sha256(provider\0profileId)>`
-//   (withFileLock adds `.lock`); inside it the store is read again and a token
-//   another process already obtained is adopted instead of refreshing.
+// - Across processes, the backend's refresh lock (refresh-lock.ts): on one host a
+//   file lock at `<state>/locks/oauth-refresh/<sha256(provider\0profileId)>`
+//   (withFileLock adds `.lock`), with Redis a lease in Redis (redis/refresh-lease.ts);
+//   inside it the store is read again and a token another process (or host)
+//   already obtained is adopted instead of refreshing.
 // - A successful refresh is always written: a rotated refresh token is valid once.
+//   If the lock was lost meanwhile, it is written unless the store holds another
+//   refresh token by then (someone else's newer one).
 // - invalid_grant / refresh_token_reused: adopt a newer token from the store if
 //   there is one, else the profile is disabled (`auth_permanent`) and the error
 //   names the re-login command. Anything else is transient: nothing is written.
 //
 // The token request itself is injected (`refresh`): the protocol engine lives in src/oauth/.
-import { createHash } from "node:crypto";
-import { join, resolve as resolvePath } from "node:path";
+import { resolve as resolvePath } from "node:path";
 import { OpenClawError } from "../../state/errors.ts";
-import { LOCK_STALE_MS, withFileLock } from "../../state/file-lock.ts";
 import { ownValue } from "../../state/own-keys.ts";
 import type { CredentialBackend } from "../backend.ts";
 import { recordFailure, type CooldownConfig } from "../cooldown.ts";
 import { redactSecrets, registerSecret } from "../redact.ts";
 import type { AuthStore, OAuthCredential } from "../store-schema.ts";
+import { fileRefreshLock, type RefreshLease, type RefreshLock } from "./refresh-lock.ts";
+
+export { refreshLockPath } from "./refresh-lock.ts";
 
 /** Refresh when the access token has this little left (or less). */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
@@ -63,6 +68,8 @@ export interface RefreshOptions {
   rejectedAccess?: string;
   timeoutMs?: number;
   cooldowns?: CooldownConfig;
+  /** The cross-process exclusion; by default the backend's (`refreshLock`), else the file lock under `stateDir`. */
+  lock?: RefreshLock;
 }
 
 export type RefreshOutcome =
@@ -120,12 +127,6 @@ export class OAuthRefreshUnavailableError extends OpenClawError {
 /** Refreshes in flight in this process, by state dir, provider and profile. */
 const inFlight = new Map<string, Promise<RefreshResult>>();
 
-/** `<state>/locks/oauth-refresh/<sha256(provider \0 profileId)>`: per credential, not per agent dir. */
-export function refreshLockPath(stateDir: string, provider: string, profileId: string): string {
-  const digest = createHash("sha256").update(`${provider}\0${profileId}`).digest("hex");
-  return join(resolvePath(stateDir), "locks", "oauth-refresh", digest);
-}
-
 export function isRefreshDue(credential: Pick<OAuthCredential, "expires">, now: number): boolean {
   // No expiry recorded: nothing says it is still good, so a refresh is due.
   return typeof credential.expires !== "number" || !Number.isFinite(credential.expires) || credential.expires - now <= REFRESH_MARGIN_MS;
@@ -172,7 +173,11 @@ function message(error: unknown): string {
  */
 export async function refreshCredential(options: RefreshOptions): Promise<RefreshResult> {
   const now = options.now ?? Date.now;
-  const view = await options.backend.read(options.agentId);
+  const view = await options.backend.read(options.agentId).catch((error: unknown) => {
+    // The shared store is out of reach: no refresh without it (and its lease), but nothing is wrong with the login.
+    if (error instanceof OpenClawError && TRANSIENT_NAMES.has(error.name)) throw new OAuthRefreshTransientError(options.profileId, error.message);
+    throw error;
+  });
   const seen = oauthProfile(view.merged, options.profileId);
   if (!seen) throw new OAuthRefreshUnavailableError(`No OAuth profile ${options.profileId} for agent ${options.agentId}.`);
   register(seen);
@@ -197,27 +202,75 @@ export async function refreshCredential(options: RefreshOptions): Promise<Refres
 
 type Resolved = RefreshOptions & { now: () => number };
 
+/** Failures that mean "not now" (the exclusion, or the store behind it, was out of reach), never "log in again". */
+const TRANSIENT_NAMES = new Set(["FileLockBusyError", "RefreshLockUnavailableError", "StateUnreachableError"]);
+
+function exclusionOf(options: Resolved, provider: string): RefreshLock {
+  return options.lock ?? options.backend.refreshLock?.(provider, options.profileId) ?? fileRefreshLock(options.stateDir, provider, options.profileId);
+}
+
+/** How often a process waiting for another's refresh looks at the store for the token it will write. */
+const WAIT_POLL_MS = 25;
+
+/** Whether `current` is a token someone else obtained since we saw `seen`, good to use now. */
+function adoptable(options: Resolved, seen: OAuthCredential, current: OAuthCredential): boolean {
+  const changed = current.access !== seen.access || current.expires !== seen.expires;
+  return changed && Boolean(current.access) && (options.force === true || !isRefreshDue(current, options.now()));
+}
+
+/**
+ * While waiting for the lock, the token the holder stores is used as soon as it is there: the
+ * waiter does not queue behind the holder's release and the other waiters' turns. Resolves
+ * undefined once `stop` is aborted (the lock was had, or failed).
+ */
+async function adoptWhenStored(options: Resolved, ownerAgentId: string, seen: OAuthCredential, stop: AbortSignal): Promise<RefreshResult | undefined> {
+  while (!stop.aborted) {
+    await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+    if (stop.aborted) return undefined;
+    const current = await options.backend.read(ownerAgentId).then((view) => oauthProfile(view.own.store, options.profileId), () => undefined);
+    if (stop.aborted) return undefined;
+    if (current && adoptable(options, seen, current)) {
+      register(current);
+      return result("adopted", current);
+    }
+  }
+  return undefined;
+}
+
 async function refreshUnderLock(options: Resolved, ownerAgentId: string, seen: OAuthCredential): Promise<RefreshResult> {
   const { backend, profileId, now } = options;
-  const timeoutMs = Math.min(options.timeoutMs ?? DEFAULT_REFRESH_TIMEOUT_MS, LOCK_STALE_MS - 1_000 - ABORT_GRACE_MS);
-  const lockPath = refreshLockPath(options.stateDir, seen.provider, profileId);
+  const stop = new AbortController();
   try {
-    return await withFileLock(lockPath, async () => {
+    const lock = exclusionOf(options, seen.provider);
+    // The token request ends (abort grace included) a second before a silent holder's lock could be taken over.
+    const timeoutMs = Math.min(options.timeoutMs ?? DEFAULT_REFRESH_TIMEOUT_MS, lock.leaseMs - 1_000 - ABORT_GRACE_MS);
+    const locked = lock.withLock(async (lease) => {
+      // Adopted while waiting: only let go (the file lock cannot stop waiting, so it gets here).
+      if (stop.signal.aborted) return undefined;
+      stop.abort();
       const current = oauthProfile((await backend.read(ownerAgentId)).own.store, profileId);
       if (!current) throw new OAuthRefreshUnavailableError(`OAuth profile ${profileId} was removed.`);
       register(current);
-      const changed = current.access !== seen.access || current.expires !== seen.expires;
       // Another process refreshed (or the user logged in again) since we looked: use its token.
-      if (changed && current.access && (options.force || !isRefreshDue(current, now()))) return result("adopted", current);
+      if (adoptable(options, seen, current)) return result("adopted", current);
       if (!options.force && !isRefreshDue(current, now()) && current.access) return result("fresh", current);
       if (!current.refresh) {
         throw new OAuthRefreshUnavailableError(`OAuth profile ${profileId} has no refresh token.`, `openclaw models auth login --provider ${current.provider}`);
       }
-      return await callAndStore(options, ownerAgentId, current, timeoutMs);
-    });
+      return await callAndStore(options, ownerAgentId, current, timeoutMs, lease);
+    }, stop.signal);
+    const early = await Promise.race([adoptWhenStored(options, ownerAgentId, seen, stop.signal), locked.then(() => undefined, () => undefined)]);
+    if (early) {
+      stop.abort();
+      locked.catch(() => undefined); // it only lets go of the lock now
+      return early;
+    }
+    return (await locked)!;
   } catch (error) {
-    if (error instanceof OpenClawError && !(error.name === "FileLockBusyError")) throw error;
+    if (error instanceof OpenClawError && !TRANSIENT_NAMES.has(error.name)) throw error;
     throw new OAuthRefreshTransientError(profileId, message(error));
+  } finally {
+    stop.abort();
   }
 }
 
@@ -244,7 +297,7 @@ async function persist(backend: CredentialBackend, agentId: string, profileId: s
   });
 }
 
-async function callAndStore(options: Resolved, ownerAgentId: string, current: OAuthCredential, timeoutMs: number): Promise<RefreshResult> {
+async function callAndStore(options: Resolved, ownerAgentId: string, current: OAuthCredential, timeoutMs: number, lease: RefreshLease): Promise<RefreshResult> {
   const { backend, profileId, now } = options;
   const controller = new AbortController();
   const call = Promise.resolve().then(() => options.refresh(current, controller.signal));
@@ -278,8 +331,15 @@ async function callAndStore(options: Resolved, ownerAgentId: string, current: OA
   }
   if (outcome.ok) {
     register(outcome.tokens);
-    const stored = await persist(backend, ownerAgentId, profileId, current, outcome.tokens, false);
-    return result("refreshed", stored!);
+    // Still ours: nobody else can have refreshed, write. Lost (expired under a stalled holder):
+    // write unless the store holds another refresh token by then, whose holder refreshed after us.
+    const held = await lease.stillHeld();
+    const stored = await persist(backend, ownerAgentId, profileId, current, outcome.tokens, !held);
+    if (stored) return result("refreshed", stored);
+    const newer = oauthProfile((await backend.read(ownerAgentId)).own.store, profileId);
+    if (!newer?.access) throw new OAuthRefreshTransientError(profileId, "the refresh lock was lost and the stored login changed meanwhile");
+    register(newer);
+    return result("adopted", newer);
   }
   const code = oauthErrorCode(outcome.error);
   if (code === undefined) {
