@@ -3,24 +3,15 @@
 // the test. Missing redis-server: the tests skip and say so loudly, unless CI=true, where a
 // missing redis-server is a failure (.ci/run installs it).
 import { spawn, type ChildProcess } from "node:child_process";
-import { accessSync, constants, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { findExecutable } from "../../src/cli/find-executable.ts";
 
 export function findRedisServer(): string | undefined {
-  const dirs = ["/usr/bin", ...(process.env.PATH ?? "").split(delimiter).filter(Boolean)];
-  return dirs.map((dir) => join(dir, "redis-server")).find(executable);
+  return findExecutable("redis-server", { PATH: ["/usr/bin", process.env.PATH ?? ""].join(delimiter) });
 }
 
 /**
