@@ -22,7 +22,7 @@ import { fieldChanges, isUnchanged, pairs, storeFields, storeFromFields, type Fi
 import type { StateUrl } from "./redis/state-url.ts";
 // The gateway's chat sessions in Redis come with this lazy module, so they share its
 // connection pool (redis/connection.ts): a separate bundle would mean a second pool.
-export { createRedisSessionStore } from "../gateway/sessions/redis-session-store.ts";
+export { createRedisSessionStore } from "./redis/session-store.ts";
 
 export interface RedisBackendOptions {
   url: StateUrl;

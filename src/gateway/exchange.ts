@@ -13,7 +13,7 @@ import type { ClientAbort } from "./client-abort.ts";
 import type { NothingWorked } from "./final-error.ts";
 import type { GatewaySnapshot, LiveState } from "./live-state.ts";
 import type { ResponseItemMemory } from "./response-items.ts";
-import type { SessionStore } from "./sessions/session-store.ts";
+import type { SessionStore } from "../state/session-store.ts";
 
 /** How a request ended, for the request log. */
 export interface DispatchOutcome {
@@ -38,7 +38,7 @@ export interface GatewayDeps {
   maxBodyBytes: number;
   /** Items of our own Responses answers, for clients that refer to them (response-items.ts). */
   responseItems: ResponseItemMemory;
-  /** Chat sessions: their `/model` choices and pins (sessions/session-store.ts). */
+  /** Chat sessions: their `/model` choices and pins (state/session-store.ts). */
   sessions: SessionStore;
   log: (line: string) => void;
 }

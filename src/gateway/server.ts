@@ -16,7 +16,7 @@ import type { DispatchOutcome, Exchange, GatewayDeps, ModelRoute } from "./excha
 import { MODEL_REQUEST_STEPS, runPipeline } from "./pipeline.ts";
 import { refuseWithoutToken } from "./steps/gateway-auth.ts";
 import { ResponseItemMemory } from "./response-items.ts";
-import { createFileSessionStore, type SessionStore } from "./sessions/session-store.ts";
+import { createFileSessionStore, type SessionStore } from "../state/session-store.ts";
 import { stateUrlOf } from "../auth/redis/state-url.ts";
 import type { LiveState } from "./live-state.ts";
 import { listModels, modelIdFromPath, retrieveModel } from "./models-route.ts";

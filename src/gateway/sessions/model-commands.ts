@@ -13,7 +13,7 @@ import { formatModelRef, resolveModelRef, splitProfileSuffix, type ModelRef, typ
 import type { ProviderSpec } from "../../providers/registry.ts";
 import type { GatewaySnapshot } from "../live-state.ts";
 import type { ChatCommand } from "./chat-command.ts";
-import type { SessionEntry } from "./session-store.ts";
+import type { SessionEntry } from "../../state/session-store.ts";
 
 export interface CommandContext {
   snapshot: GatewaySnapshot;

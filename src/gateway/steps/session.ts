@@ -21,7 +21,7 @@ import { sendLocalReply } from "../local-reply.ts";
 import { memo } from "../snapshot-memo.ts";
 import { lastUserText, parseChatCommand } from "../sessions/chat-command.ts";
 import { runChatCommand, sessionModel } from "../sessions/model-commands.ts";
-import type { SessionEntry } from "../sessions/session-store.ts";
+import type { SessionEntry } from "../../state/session-store.ts";
 
 export const SESSION_HEADER = "x-openclaw-session-key";
 export const AGENT_HEADER = "x-openclaw-agent";

@@ -7,15 +7,15 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { createClient } from "redis";
-import { parseStateUrl } from "../../auth/redis/state-url.ts";
+import { parseStateUrl } from "./state-url.ts";
 import { waitFor } from "../../../test/helpers/gateway.ts";
 import { redisSkipReason, startRedisServer, type RedisServer } from "../../../test/helpers/redis-server.ts";
-import { createRedisSessionStore, type RedisSessionStore } from "./redis-session-store.ts";
-import type { SessionEntry } from "./session-store.ts";
-import { parseChangeMessage } from "../../auth/redis/keys.ts";
-import { parseSessionChange, sessionChangeMessage } from "./redis-session-scripts.ts";
+import { createRedisSessionStore, type RedisSessionStore } from "./session-store.ts";
+import type { SessionEntry } from "../../state/session-store.ts";
+import { parseChangeMessage } from "./keys.ts";
+import { parseSessionChange, sessionChangeMessage } from "./session-scripts.ts";
 
-const skip = redisSkipReason("src/gateway/sessions/redis-session-store.test.ts");
+const skip = redisSkipReason("src/auth/redis/session-store.test.ts");
 const PASSWORD = "redis-sessions-unit-password-0123";
 
 let server: RedisServer;

@@ -5,7 +5,7 @@
 // The channel is the credential watch's; its messages carry no `rev`, so that
 // watch (auth/redis/keys.ts parseChangeMessage) passes them by.
 import { createHash } from "node:crypto";
-import type { Script } from "../../auth/redis/scripts.ts";
+import type { Script } from "./scripts.ts";
 
 export function sessionsKey(prefix: string, agentId: string): string {
   return `${prefix}{agent:${agentId}}:sessions`;

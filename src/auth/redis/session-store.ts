@@ -7,18 +7,20 @@
 // messages of kind "session" that the credential watch ignores): a change by
 // another host costs one message and one HGET. After a resubscribe (Redis or the
 // connection was away, messages were lost) every loaded agent is read again.
-// An update is a compare-and-set in Lua (redis-session-scripts.ts): `change` gets
+// An update is a compare-and-set in Lua (session-scripts.ts): `change` gets
 // the entry as stored now; if another host wrote it meanwhile, it runs again on
 // the new one, so no update is lost and different sessions never collide.
+// It lives beside the credential backend, not in gateway/sessions/: it shares its
+// connection, and the lazy bundle that holds the Redis client (one pool per process).
 import { randomBytes } from "node:crypto";
 import { OpenClawError } from "../../state/errors.ts";
 import { normalizeAgentId } from "../../state/paths.ts";
-import { acquireConnection } from "../../auth/redis/connection.ts";
-import { changesChannel } from "../../auth/redis/keys.ts";
-import { runScript } from "../../auth/redis/scripts.ts";
-import type { StateUrl } from "../../auth/redis/state-url.ts";
-import { BrokenSessionsFile, sessionStoreKey, type SessionEntry, type SessionStore } from "./session-store.ts";
-import { parseSessionChange, SET_SESSION, sessionChangeMessage, sessionsKey } from "./redis-session-scripts.ts";
+import { acquireConnection } from "./connection.ts";
+import { changesChannel } from "./keys.ts";
+import { runScript } from "./scripts.ts";
+import type { StateUrl } from "./state-url.ts";
+import { BrokenSessionsFile, sessionStoreKey, type SessionEntry, type SessionStore } from "../../state/session-store.ts";
+import { parseSessionChange, SET_SESSION, sessionChangeMessage, sessionsKey } from "./session-scripts.ts";
 
 /** A stored value that is not a JSON object: an error for that session, never an empty one. */
 type Stored = SessionEntry | BrokenSessionsFile;

@@ -8,10 +8,10 @@
 // not a JSON object is an error, never an empty set of sessions.
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { normalizeAgentId } from "../../state/paths.ts";
-import { readTextIfExists, statSignature, verifyJson, writeFileAtomic } from "../../state/safe-file.ts";
-import { withFileLock } from "../../state/file-lock.ts";
-import { ownValue, setOwnValue } from "../../state/own-keys.ts";
+import { normalizeAgentId } from "./paths.ts";
+import { readTextIfExists, statSignature, verifyJson, writeFileAtomic } from "./safe-file.ts";
+import { withFileLock } from "./file-lock.ts";
+import { ownValue, setOwnValue } from "./own-keys.ts";
 
 export interface SessionEntry {
   sessionId: string;
