@@ -11,7 +11,7 @@ import { statSync } from "node:fs";
 import OpenAI from "openai";
 import { assertNoSecrets, readJson, writeJson } from "../helpers/cli.ts";
 import { ANY_CREDENTIAL, openaiError } from "../helpers/fake-upstream.ts";
-import { fakeJwt, startFakeOAuthServer } from "../helpers/fake-oauth-server.ts";
+import { fakeJwt, acmeOAuthProvider, startFakeOAuthServer } from "../helpers/fake-oauth-server.ts";
 import { GATEWAY_TOKEN, spawnGateway, startWorld, waitFor, type GatewayWorld, type TestGateway } from "../helpers/gateway.ts";
 
 const PROFILE = "acme:default";
@@ -42,13 +42,7 @@ async function oauthWorld(options: { expiresIn: number; refresh?: string; tokenD
   const world = await startWorld({
     store: { version: 1, profiles: { [PROFILE]: { type: "oauth", provider: "acme", access, refresh: options.refresh ?? FIRST_REFRESH, expires: Date.now() + options.expiresIn, email: "ann@example.com", projectId: "proj-1" } } },
     providers: ({ openai }) => ({
-      acme: {
-        api: "openai-completions",
-        baseUrl: `${openai.url}/v1`,
-        auth: "oauth",
-        oauth: { authorizeUrl: idp.url("/authorize"), tokenUrl: idp.url("/token"), clientId: "acme-client" },
-        models: [{ id: "acme-large", name: "Acme Large" }],
-      },
+      acme: acmeOAuthProvider(openai.url, idp),
     }),
   });
   const extra: TestGateway[] = [];

@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRedisBackend } from "../../src/auth/redis-backend.ts";
 import { parseStateUrl } from "../../src/auth/redis/state-url.ts";
 import { assertNoSecrets, makeHome, writeJson, type TempHome } from "../helpers/cli.ts";
-import { fakeJwt, startFakeOAuthServer } from "../helpers/fake-oauth-server.ts";
+import { fakeJwt, acmeOAuthProvider, startFakeOAuthServer } from "../helpers/fake-oauth-server.ts";
 import { GATEWAY_TOKEN, spawnGateway, startWorld, type GatewayWorld, type TestGateway } from "../helpers/gateway.ts";
 import { redisSkipReason, startRedisServer, type RedisServer } from "../helpers/redis-server.ts";
 
@@ -56,13 +56,7 @@ describe("OAuth refresh across hosts sharing Redis", { skip }, () => {
       world = await startWorld({
         env,
         providers: ({ openai }) => ({
-          acme: {
-            api: "openai-completions",
-            baseUrl: `${openai.url}/v1`,
-            auth: "oauth",
-            oauth: { authorizeUrl: idp.url("/authorize"), tokenUrl: idp.url("/token"), clientId: "acme-client" },
-            models: [{ id: "acme-large", name: "Acme Large" }],
-          },
+          acme: acmeOAuthProvider(openai.url, idp),
         }),
       });
       gateways.push(world.gateway);

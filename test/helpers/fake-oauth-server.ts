@@ -182,3 +182,17 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 function sendRaw(res: ServerResponse, status: number, type: string, body: string): void {
   res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(body) }).end(body);
 }
+
+/**
+ * `models.providers.acme`: a custom OAuth provider (client `acme-client`) in front of an
+ * OpenAI-style upstream at `upstreamUrl`, logging in and refreshing at the fake `idp`.
+ */
+export function acmeOAuthProvider(upstreamUrl: string, idp: { url(path: string): string }) {
+  return {
+    api: "openai-completions",
+    baseUrl: `${upstreamUrl}/v1`,
+    auth: "oauth",
+    oauth: { authorizeUrl: idp.url("/authorize"), tokenUrl: idp.url("/token"), clientId: "acme-client" },
+    models: [{ id: "acme-large", name: "Acme Large" }],
+  };
+}

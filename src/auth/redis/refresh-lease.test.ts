@@ -4,7 +4,7 @@
 // a killed holder, a lost lease, and Redis out of reach.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { runWorkerProcess, type WorkerRun } from "../../../test/helpers/worker-process.ts";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -70,26 +70,8 @@ interface WorkerAnswer {
   name?: string;
 }
 
-function runWorker(urlText: string, target: string, leaseMs?: number, onLine?: (line: string, kill: () => void) => void): Promise<{ answer: WorkerAnswer | undefined; signal: NodeJS.Signals | null; output: string }> {
-  const env = { ...process.env };
-  delete env.NODE_EXTRA_CA_CERTS;
-  const args = ["--import", "tsx", WORKER, urlText, ID, target, ...(leaseMs ? [String(leaseMs)] : [])];
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  let err = "";
-  child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-  child.stdout.on("data", (chunk: Buffer) => {
-    out += chunk.toString();
-    for (const line of chunk.toString().split("\n")) if (line) onLine?.(line, () => child.kill("SIGKILL"));
-  });
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      const last = out.trim().split("\n").filter((line) => line.startsWith("{")).pop();
-      if (code !== 0 && signal === null) reject(new Error(`worker exited ${code}: ${err}`));
-      else resolve({ answer: last ? (JSON.parse(last) as WorkerAnswer) : undefined, signal, output: out + err });
-    });
-  });
+function runWorker(urlText: string, target: string, leaseMs?: number, onLine?: (line: string, kill: () => void) => void): Promise<WorkerRun<WorkerAnswer>> {
+  return runWorkerProcess<WorkerAnswer>(WORKER, [urlText, ID, target, ...(leaseMs ? [String(leaseMs)] : [])], onLine);
 }
 
 function assertNoSecret(text: string, upTo = 4): void {

@@ -2,7 +2,7 @@
 // a fake token endpoint on 127.0.0.1 that rotates refresh tokens (each works once).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { runWorkerProcess, type WorkerRun } from "../../../test/helpers/worker-process.ts";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -355,25 +355,8 @@ interface WorkerAnswer {
   error?: string;
 }
 
-function runWorker(stateDir: string, target: string, onLine?: (line: string, kill: () => void) => void): Promise<{ answer: WorkerAnswer | undefined; signal: NodeJS.Signals | null }> {
-  const env = { ...process.env };
-  delete env.NODE_EXTRA_CA_CERTS;
-  const child = spawn(process.execPath, ["--import", "tsx", WORKER, stateDir, ID, target], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  let err = "";
-  child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-  child.stdout.on("data", (chunk: Buffer) => {
-    out += chunk.toString();
-    for (const line of chunk.toString().split("\n")) if (line) onLine?.(line, () => child.kill("SIGKILL"));
-  });
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      const last = out.trim().split("\n").filter((line) => line.startsWith("{")).pop();
-      if (code !== 0 && signal === null) reject(new Error(`worker exited ${code}: ${err}`));
-      else resolve({ answer: last ? (JSON.parse(last) as WorkerAnswer) : undefined, signal });
-    });
-  });
+function runWorker(stateDir: string, target: string, onLine?: (line: string, kill: () => void) => void): Promise<WorkerRun<WorkerAnswer>> {
+  return runWorkerProcess<WorkerAnswer>(WORKER, [stateDir, ID, target], onLine);
 }
 
 test("four OS processes on one state dir: one token request in total, all get the new token", { timeout: 60_000 }, async () => {
