@@ -24,8 +24,9 @@ import { statSignature } from "../state/safe-file.ts";
 import { FileWatcher } from "../state/file-watcher.ts";
 import { committingBackend } from "./committing-backend.ts";
 import { isStateUnreachable } from "../auth/state-unreachable.ts";
-import { applyUsage, supersedes, type StateLinkStatus, type UsageChange, type UsageWriteStatus } from "./usage-change.ts";
-import { NETWORK_RETRY_MAX_MS, trimQueue, UNREAD_RETRY_MS, unreadView, type Unread } from "./degraded.ts";
+import { applyUsage, type StateLinkStatus, type UsageChange, type UsageWriteStatus } from "./usage-change.ts";
+import { UsageQueue } from "./usage-queue.ts";
+import { UNREAD_RETRY_MS, unreadView, type Unread } from "./degraded.ts";
 
 export type { StateLinkStatus, UsageChange, UsageWriteStatus } from "./usage-change.ts";
 
@@ -62,9 +63,6 @@ export interface LiveStateOptions {
   log?: (line: string) => void;
 }
 
-const RETRY_FIRST_MS = 1_000;
-const RETRY_MAX_MS = 60_000;
-
 function fileSignature(path: string): string {
   try {
     return statSignature(statSync(path));
@@ -79,12 +77,8 @@ export class LiveState {
   private reloading: Promise<void> | undefined;
   private turn: Promise<void> | undefined;
   private problem: StateProblem | undefined;
-  private pending: UsageChange[] = [];
-  /** Per provider, where in `pending` its latest change is (reset whenever `pending` is rebuilt). */
-  private latestPending = new Map<string, number>();
   private readonly listeners = new Set<() => void>();
-  private flushTimer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> | undefined;
+  private readonly usage: UsageQueue;
   private backend!: CredentialBackend;
   private storeWatch!: StoreWatch;
   /** The backend saw a committed change to the credentials since the last reload. */
@@ -93,22 +87,22 @@ export class LiveState {
   private watcher: FileWatcher | undefined;
   /** A watched directory saw an event since the last check. */
   private suspect = false;
-  private lastFlushError: string | undefined;
   /** The last reload that failed because the shared state was unreachable (said once per outage). */
   private lastUnreachable: string | undefined;
-  private writes = 0;
-  /** A failed usage write is tried again after `delayMs`, doubling up to RETRY_MAX_MS until one succeeds. */
-  private retry: { delayMs: number; timer: NodeJS.Timeout | undefined } | undefined;
   /** Set while the credentials have never been read (started with the shared state unreachable). */
   private unread: (Unread & { timer: NodeJS.Timeout | undefined }) | undefined;
-  /** How many usage changes the write under way carries (still queued, as far as /health is concerned). */
-  private writingBatch = 0;
-  /** Usage changes dropped because the queue was full, since the last successful write. */
-  private dropped = 0;
   /** The backend wrapper handed to OAuth refreshes, made once per backend. */
   private refreshing: { backend: CredentialBackend; wrapper: CredentialBackend } | undefined;
 
-  private constructor(private readonly options: LiveStateOptions) {}
+  private constructor(private readonly options: LiveStateOptions) {
+    this.usage = new UsageQueue({
+      write: (batch) => this.writeUsage(batch),
+      networked: () => this.backend.link !== undefined,
+      ...(options.flushDelayMs !== undefined ? { flushDelayMs: options.flushDelayMs } : {}),
+      ...(options.maxQueuedUsage !== undefined ? { maxQueued: options.maxQueuedUsage } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    });
+  }
 
   /** Loads everything once; a broken file at start-up is an error (there is no last good version yet). */
   static async start(options: LiveStateOptions): Promise<LiveState> {
@@ -165,7 +159,7 @@ export class LiveState {
     this.backend?.close();
     this.backend = backend;
     this.storeWatch = storeWatch;
-    for (const change of this.pending) applyUsage(change, snapshot.view.own.store, snapshot.view.inherited?.store);
+    this.usage.applyTo(snapshot.view.own.store, snapshot.view.inherited?.store);
     return this.withMergedView(snapshot);
   }
 
@@ -261,7 +255,7 @@ export class LiveState {
     const link = this.backend.link?.() ?? { connected: true };
     const connected = link.connected && !this.unread;
     const since = connected ? undefined : (link.since ?? this.unread?.since);
-    return { backend: this.backend.era, connected, ...(since !== undefined ? { since } : {}), queuedUsageWrites: this.pending.length + this.writingBatch, credentialsRead: !this.unread };
+    return { backend: this.backend.era, connected, ...(since !== undefined ? { since } : {}), queuedUsageWrites: this.usage.queued(), credentialsRead: !this.unread };
   }
 
   /** Stops watching and drops the pending write and retry timers (callers that want the usage on disk flush first). */
@@ -269,10 +263,7 @@ export class LiveState {
     clearTimeout(this.unread?.timer);
     this.watcher?.close();
     this.backend?.close();
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    clearTimeout(this.retry?.timer);
-    this.retry = undefined;
+    this.usage.close();
   }
 
   private async reload(): Promise<void> {
@@ -324,7 +315,7 @@ export class LiveState {
   }
 
   usageStatus(): UsageWriteStatus {
-    return { pending: this.pending.length, writing: this.flushing !== undefined, writes: this.writes, ...(this.lastFlushError ? { lastError: this.lastFlushError } : {}), ...(this.dropped ? { dropped: this.dropped } : {}) };
+    return this.usage.status();
   }
 
   /** Applies a usage change now and writes it to the agent's store soon, merged with whatever is there. */
@@ -334,14 +325,9 @@ export class LiveState {
     if (!applyUsage(change, view.own.store, view.inherited?.store)) return;
     // With nothing inherited the merged view is the agent's own store: already up to date.
     if (view.inherited) this.snapshot = this.withMergedView(this.snapshot);
-    // Waiting changes live until the next write (up to flushDelayMs): a steady run of successes keeps
-    // one per credential, not one per request (fewer objects that outlive young-generation GCs).
-    const index = this.latestPending.get(change.provider);
     this.notify();
-    if (index !== undefined && supersedes(change, this.pending[index])) this.pending[index] = change;
-    else this.latestPending.set(change.provider, this.pending.push(change) - 1);
-    this.boundQueue();
-    this.flushTimer ??= setTimeout(() => void this.flush(), this.options.flushDelayMs ?? 200);
+    // Waiting changes live until the next write (up to flushDelayMs), coalesced (usage-queue.ts).
+    this.usage.add(change);
   }
 
   /**
@@ -367,8 +353,7 @@ export class LiveState {
 
   /** Serves the agent's own store as just committed through this backend (ours and anyone else's changes), plus the usage that came in since. */
   private adoptCommitted(store: AuthStore): void {
-    const inherited = this.snapshot.view.inherited?.store;
-    for (const change of this.pending) applyUsage(change, store, inherited);
+    this.usage.applyTo(store, this.snapshot.view.inherited?.store);
     const { view } = this.snapshot;
     this.snapshot = this.withMergedView({ ...this.snapshot, view: { ...view, own: { ...view.own, exists: true, store } } });
   }
@@ -394,74 +379,28 @@ export class LiveState {
     this.storeChanged = true;
   }
 
-  /** Keeps the waiting usage within MAX_QUEUED_USAGE (a long outage); one warning per outage. */
-  private boundQueue(): void {
-    const dropped = trimQueue(this.pending, this.options.maxQueuedUsage);
-    if (dropped === 0) return;
-    this.latestPending.clear();
-    if (this.dropped === 0) this.options.log?.(`warning: ${this.pending.length} usage changes are waiting to be saved; dropping the oldest from now on until a save succeeds`);
-    this.dropped += dropped;
+  /** Writes usage changes now (before a store change of the Control UI's, or at shutdown). */
+  flush(): Promise<void> {
+    return this.usage.flush();
   }
 
-  async flush(): Promise<void> {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    await this.flushing;
-    const batch = this.pending.splice(0);
-    this.writingBatch = batch.length;
-    this.latestPending.clear();
-    if (batch.length === 0) return;
+  /** One batch of usage changes, merged under the store's lock into the agent's store as it is now. */
+  private writeUsage(batch: readonly UsageChange[]): Promise<void> {
     const { agent } = this.snapshot;
     const inherited = () => this.snapshot.view.inherited?.store;
-    this.flushing = this.backend
-      .update(
-        agent.id,
-        (store) => {
-          // Under the store's lock: the only place expired windows are removed from the file.
-          clearExpiredCooldowns(store, Date.now());
-          for (const change of batch) applyUsage(change, store, inherited());
+    return this.backend.update(
+      agent.id,
+      (store) => {
+        // Under the store's lock: the only place expired windows are removed from the file.
+        clearExpiredCooldowns(store, Date.now());
+        for (const change of batch) applyUsage(change, store, inherited());
+      },
+      {
+        onCommitted: (store) => {
+          this.options.testHooks?.beforeRecordingWrite?.();
+          this.adoptCommitted(store);
         },
-        {
-          onCommitted: (store) => {
-            this.options.testHooks?.beforeRecordingWrite?.();
-            this.adoptCommitted(store);
-          },
-        },
-      )
-      .then(() => {
-        if (this.lastFlushError !== undefined) this.options.log?.("usage stats saved again");
-        this.lastFlushError = undefined;
-        if (this.dropped) this.options.log?.(`usage stats saved; ${this.dropped} older usage changes were dropped while they could not be`);
-        this.dropped = 0;
-        clearTimeout(this.retry?.timer);
-        this.retry = undefined;
-        this.writes++;
-      })
-      .catch((error: Error) => {
-        // Kept in memory and retried with the next change, or after a while (a full
-        // disk frees up without anyone telling us); said once, not on every retry.
-        if (error.message !== this.lastFlushError) this.options.log?.(`could not save usage stats: ${error.message}`);
-        this.lastFlushError = error.message;
-        this.pending.unshift(...batch);
-        this.latestPending.clear();
-        this.boundQueue();
-        if (!this.retry?.timer) {
-          // A network state (Redis) comes back without a sign to us: look again often (each try fails fast).
-          const maxMs = this.backend.link ? NETWORK_RETRY_MAX_MS : RETRY_MAX_MS;
-          const retry = { delayMs: this.retry ? Math.min(this.retry.delayMs * 2, maxMs) : Math.min(RETRY_FIRST_MS, maxMs), timer: undefined as NodeJS.Timeout | undefined };
-          const fire = () => {
-            retry.timer = undefined;
-            void this.flush();
-          };
-          // unref'd: a pending retry never keeps the process alive.
-          retry.timer = setTimeout(fire, retry.delayMs).unref();
-          this.retry = retry;
-        }
-      })
-      .finally(() => {
-        this.flushing = undefined;
-        this.writingBatch = 0;
-      });
-    await this.flushing;
+      },
+    );
   }
 }
