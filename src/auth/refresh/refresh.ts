@@ -14,6 +14,10 @@
 // - invalid_grant / refresh_token_reused: adopt a newer token from the store if
 //   there is one, else the profile is disabled (`auth_permanent`) and the error
 //   names the re-login command. Anything else is transient: nothing is written.
+// - The store unreachable when the new tokens are written (Redis went away
+//   after the token request): they are held in memory and written later
+//   (pending-tokens.ts), served meanwhile; no refresh of that credential starts
+//   in this process until they are stored.
 //
 // The token request itself is injected (`refresh`): the protocol engine lives in src/oauth/.
 import { resolve as resolvePath } from "node:path";
@@ -22,7 +26,9 @@ import { ownValue } from "../../state/own-keys.ts";
 import type { CredentialBackend } from "../backend.ts";
 import { recordFailure, type CooldownConfig } from "../cooldown.ts";
 import { redactSecrets, registerSecret } from "../redact.ts";
+import { isStateUnreachable } from "../state-unreachable.ts";
 import type { AuthStore, OAuthCredential } from "../store-schema.ts";
+import { heldTokens, holdTokens, storeHeldTokens } from "./pending-tokens.ts";
 import { fileRefreshLock, type RefreshLease, type RefreshLock } from "./refresh-lock.ts";
 
 export { refreshLockPath } from "./refresh-lock.ts";
@@ -70,6 +76,10 @@ export interface RefreshOptions {
   cooldowns?: CooldownConfig;
   /** The cross-process exclusion; by default the backend's (`refreshLock`), else the file lock under `stateDir`. */
   lock?: RefreshLock;
+  /** Where tokens the store could not take yet are written later (a gateway replaces its backend on reload); default `backend`. */
+  currentBackend?: () => CredentialBackend;
+  /** Told (one line, no token) when new tokens wait in memory for the store, and when they land. */
+  log?: (line: string) => void;
 }
 
 export type RefreshOutcome =
@@ -85,6 +95,8 @@ export interface RefreshResult {
   access: string;
   expires: number | undefined;
   credential: OAuthCredential;
+  /** The tokens are not in the store yet (it was unreachable): this process holds them until it can write them. */
+  unsaved?: true;
 }
 
 /** The refresh token was refused for good: the user has to log in again (the profile is disabled, `auth_permanent`). */
@@ -173,17 +185,21 @@ function message(error: unknown): string {
  */
 export async function refreshCredential(options: RefreshOptions): Promise<RefreshResult> {
   const now = options.now ?? Date.now;
-  const view = await options.backend.read(options.agentId).catch((error: unknown) => {
-    // The shared store is out of reach: no refresh without it (and its lease), but nothing is wrong with the login.
-    if (error instanceof OpenClawError && TRANSIENT_NAMES.has(error.name)) throw new OAuthRefreshTransientError(options.profileId, error.message);
+  const stateDir = resolvePath(options.stateDir);
+  const readView = () =>
+    options.backend.read(options.agentId).catch((error: unknown) => {
+      // The shared store is out of reach: no refresh without it (and its lease), but nothing is wrong with the login.
+      if (error instanceof OpenClawError && TRANSIENT_NAMES.has(error.name)) throw new OAuthRefreshTransientError(options.profileId, error.message);
+      throw error;
+    });
+  let view;
+  try {
+    view = await readView();
+  } catch (error) {
+    // Tokens this process obtained and could not store yet are good to serve while the store is away.
+    const held = heldTokens(stateDir, options.agentId, options.profileId) ?? (options.defaultAgentId !== undefined ? heldTokens(stateDir, options.defaultAgentId, options.profileId) : undefined);
+    if (held && error instanceof OAuthRefreshTransientError) return servedHeld(options, held, now(), error);
     throw error;
-  });
-  const seen = oauthProfile(view.merged, options.profileId);
-  if (!seen) throw new OAuthRefreshUnavailableError(`No OAuth profile ${options.profileId} for agent ${options.agentId}.`);
-  register(seen);
-  if (!options.force && !isRefreshDue(seen, now()) && seen.access) return result("fresh", seen);
-  if (options.force && options.rejectedAccess !== undefined && seen.access && seen.access !== options.rejectedAccess && !isRefreshDue(seen, now())) {
-    return result("adopted", seen);
   }
   let ownerAgentId = options.agentId;
   if (view.isInherited(options.profileId)) {
@@ -191,6 +207,21 @@ export async function refreshCredential(options: RefreshOptions): Promise<Refres
       throw new OAuthRefreshUnavailableError(`${options.profileId} is the default agent's profile; refresh it through the default agent.`);
     }
     ownerAgentId = options.defaultAgentId;
+  }
+  const held = heldTokens(stateDir, ownerAgentId, options.profileId);
+  if (held) {
+    // The store answers again: our tokens go in first (or yield to newer ones), then the usual rules, on what it holds.
+    if (!(await storeHeldTokens(stateDir, ownerAgentId, options.profileId))) {
+      return servedHeld(options, held, now(), new OAuthRefreshTransientError(options.profileId, "the refreshed tokens could not be stored yet"));
+    }
+    view = await readView();
+  }
+  const seen = oauthProfile(view.merged, options.profileId);
+  if (!seen) throw new OAuthRefreshUnavailableError(`No OAuth profile ${options.profileId} for agent ${options.agentId}.`);
+  register(seen);
+  if (!options.force && !isRefreshDue(seen, now()) && seen.access) return result("fresh", seen);
+  if (options.force && options.rejectedAccess !== undefined && seen.access && seen.access !== options.rejectedAccess && !isRefreshDue(seen, now())) {
+    return result("adopted", seen);
   }
   const key = `${resolvePath(options.stateDir)}\0${seen.provider}\0${options.profileId}`;
   const running = inFlight.get(key);
@@ -201,6 +232,17 @@ export async function refreshCredential(options: RefreshOptions): Promise<Refres
 }
 
 type Resolved = RefreshOptions & { now: () => number };
+
+/**
+ * Tokens held in memory (not stored yet) as this call's answer, while they are good: never a
+ * refresh from them (their refresh token goes out only after they are stored, under the lock).
+ * Expired, or rejected by the upstream: `unusable` (transient), until the store takes them.
+ */
+function servedHeld(options: RefreshOptions, held: OAuthCredential, now: number, unusable: OAuthRefreshTransientError): RefreshResult {
+  const expired = typeof held.expires === "number" && held.expires <= now;
+  if (!held.access || expired || (options.force === true && options.rejectedAccess === held.access)) throw unusable;
+  return { ...result("fresh", held), unsaved: true };
+}
 
 /** Failures that mean "not now" (the exclusion, or the store behind it, was out of reach), never "log in again". */
 const TRANSIENT_NAMES = new Set(["FileLockBusyError", "RefreshLockUnavailableError", "StateUnreachableError"]);
@@ -274,27 +316,47 @@ async function refreshUnderLock(options: Resolved, ownerAgentId: string, seen: O
   }
 }
 
+/** `base` with the new tokens, keeping every field they do not mention. */
+function withTokens(base: OAuthCredential, tokens: NewTokens): OAuthCredential {
+  return {
+    ...base,
+    ...tokens.extra,
+    type: "oauth",
+    provider: base.provider,
+    access: tokens.access,
+    refresh: tokens.refresh ?? base.refresh,
+    expires: tokens.expires,
+    ...(tokens.email !== undefined ? { email: tokens.email } : {}),
+    ...(tokens.accountId !== undefined ? { accountId: tokens.accountId } : {}),
+  };
+}
+
 /** Writes the new tokens into that one profile, keeping every field they do not mention. */
 async function persist(backend: CredentialBackend, agentId: string, profileId: string, sent: OAuthCredential, tokens: NewTokens, onlyIfUnchanged: boolean): Promise<OAuthCredential | undefined> {
   return backend.update(agentId, (store) => {
     const stored = oauthProfile(store, profileId);
     // Late results (after a timeout) must not overwrite a token obtained after ours.
     if (onlyIfUnchanged && stored && stored.refresh !== sent.refresh) return undefined;
-    const base: OAuthCredential = stored ?? sent;
-    const next: OAuthCredential = {
-      ...base,
-      ...tokens.extra,
-      type: "oauth",
-      provider: base.provider,
-      access: tokens.access,
-      refresh: tokens.refresh ?? base.refresh,
-      expires: tokens.expires,
-      ...(tokens.email !== undefined ? { email: tokens.email } : {}),
-      ...(tokens.accountId !== undefined ? { accountId: tokens.accountId } : {}),
-    };
+    const next = withTokens(stored ?? sent, tokens);
     store.profiles[profileId] = next;
     return next;
   });
+}
+
+/**
+ * The store could not be reached to write tokens the provider just issued (its old refresh
+ * token is spent): hold them in memory and write them once it is back, with today's rule for a
+ * write without the lock: only if the store still holds the refresh token we sent.
+ */
+function holdUnstored(options: Resolved, ownerAgentId: string, sent: OAuthCredential, tokens: NewTokens): OAuthCredential {
+  const credential = withTokens(sent, tokens);
+  holdTokens(resolvePath(options.stateDir), ownerAgentId, options.profileId, {
+    credential,
+    write: async (backend) => (await persist(backend, ownerAgentId, options.profileId, sent, tokens, true)) !== undefined,
+    backend: options.currentBackend ?? (() => options.backend),
+    log: options.log,
+  });
+  return credential;
 }
 
 async function callAndStore(options: Resolved, ownerAgentId: string, current: OAuthCredential, timeoutMs: number, lease: RefreshLease): Promise<RefreshResult> {
@@ -324,7 +386,9 @@ async function callAndStore(options: Resolved, ownerAgentId: string, current: OA
       void settled.then(async (late) => {
         if (!late.ok) return;
         register(late.tokens);
-        await persist(backend, ownerAgentId, profileId, current, late.tokens, true).catch(() => undefined);
+        await persist(backend, ownerAgentId, profileId, current, late.tokens, true).catch((error: unknown) => {
+          if (isStateUnreachable(error)) holdUnstored(options, ownerAgentId, current, late.tokens);
+        });
       });
       throw new OAuthRefreshTransientError(profileId, `the token request timed out after ${timeoutMs} ms`);
     }
@@ -334,7 +398,14 @@ async function callAndStore(options: Resolved, ownerAgentId: string, current: OA
     // Still ours: nobody else can have refreshed, write. Lost (expired under a stalled holder):
     // write unless the store holds another refresh token by then, whose holder refreshed after us.
     const held = await lease.stillHeld();
-    const stored = await persist(backend, ownerAgentId, profileId, current, outcome.tokens, !held);
+    let stored: OAuthCredential | undefined;
+    try {
+      stored = await persist(backend, ownerAgentId, profileId, current, outcome.tokens, !held);
+    } catch (error) {
+      // Never dropped: the old refresh token is spent. Served from memory until the store takes them.
+      if (!isStateUnreachable(error)) throw error;
+      return { ...result("refreshed", holdUnstored(options, ownerAgentId, current, outcome.tokens)), unsaved: true };
+    }
     if (stored) return result("refreshed", stored);
     const newer = oauthProfile((await backend.read(ownerAgentId)).own.store, profileId);
     if (!newer?.access) throw new OAuthRefreshTransientError(profileId, "the refresh lock was lost and the stored login changed meanwhile");
