@@ -189,16 +189,21 @@ export async function refreshCredential(options: RefreshOptions): Promise<Refres
   const readView = () =>
     options.backend.read(options.agentId).catch((error: unknown) => {
       // The shared store is out of reach: no refresh without it (and its lease), but nothing is wrong with the login.
-      if (error instanceof OpenClawError && TRANSIENT_NAMES.has(error.name)) throw new OAuthRefreshTransientError(options.profileId, error.message);
+      // By name: the Redis backend is a lazy bundle with its own copy of the error classes.
+      if (error instanceof Error && TRANSIENT_NAMES.has(error.name)) throw new OAuthRefreshTransientError(options.profileId, error.message);
       throw error;
     });
   let view;
   try {
     view = await readView();
   } catch (error) {
-    // Tokens this process obtained and could not store yet are good to serve while the store is away.
+    if (!(error instanceof OAuthRefreshTransientError)) throw error;
+    // The store is away: a refresh of this credential already under way here (it may hold its tokens
+    // in memory), or tokens this process obtained and could not store yet, still answer.
+    const running = runningRefresh(stateDir, options.profileId);
+    if (running) return running;
     const held = heldTokens(stateDir, options.agentId, options.profileId) ?? (options.defaultAgentId !== undefined ? heldTokens(stateDir, options.defaultAgentId, options.profileId) : undefined);
-    if (held && error instanceof OAuthRefreshTransientError) return servedHeld(options, held, now(), error);
+    if (held) return servedHeld(options, held, now(), error);
     throw error;
   }
   let ownerAgentId = options.agentId;
@@ -223,7 +228,7 @@ export async function refreshCredential(options: RefreshOptions): Promise<Refres
   if (options.force && options.rejectedAccess !== undefined && seen.access && seen.access !== options.rejectedAccess && !isRefreshDue(seen, now())) {
     return result("adopted", seen);
   }
-  const key = `${resolvePath(options.stateDir)}\0${seen.provider}\0${options.profileId}`;
+  const key = `${stateDir}\0${seen.provider}\0${options.profileId}`;
   const running = inFlight.get(key);
   if (running) return running;
   const started = refreshUnderLock({ ...options, now }, ownerAgentId, seen).finally(() => inFlight.delete(key));
@@ -232,6 +237,12 @@ export async function refreshCredential(options: RefreshOptions): Promise<Refres
 }
 
 type Resolved = RefreshOptions & { now: () => number };
+
+/** The refresh of this profile under way in this process, whatever its provider (the store that says which could not be read). */
+function runningRefresh(stateDir: string, profileId: string): Promise<RefreshResult> | undefined {
+  for (const [key, running] of inFlight) if (key.startsWith(`${stateDir}\0`) && key.endsWith(`\0${profileId}`)) return running;
+  return undefined;
+}
 
 /**
  * Tokens held in memory (not stored yet) as this call's answer, while they are good: never a
