@@ -14,6 +14,7 @@ import { StateUnreachableError } from "../state-unreachable.ts";
 import type { AuthStore, OAuthCredential } from "../store-schema.ts";
 import { clearHeldTokensForTests, pendingTokenWrites } from "./pending-tokens.ts";
 import { OAuthRefreshTransientError, refreshCredential, type NewTokens, type RefreshCall } from "./refresh.ts";
+import type { RefreshLock } from "./refresh-lock.ts";
 
 const ID = "acme:work";
 const MINUTE = 60_000;
@@ -171,6 +172,34 @@ test("held tokens that expired before the store came back: no refresh (their ref
     assert.equal(next.outcome, "refreshed");
     assert.deepEqual(w.sent, [refresh(0), refresh(1)], "each refresh token sent once");
     assert.equal((await w.stored()).refresh, refresh(2));
+  } finally {
+    await w.cleanup();
+  }
+});
+
+test("another host refreshes with the spent refresh token while ours are held: refused, it waits for our write and adopts it instead of disabling the login", async () => {
+  const w = await world(Date.now() - MINUTE);
+  try {
+    w.dieAfterToken = true;
+    await refreshCredential(options(w));
+    w.dieAfterToken = false;
+    // Host B: its own state dir, the store reachable, a fenced lease (a shared state), and a token
+    // endpoint that refuses the spent refresh token, as a rotating provider does.
+    const otherDir = join(w.stateDir, "..", "host-b");
+    let bSent = 0;
+    const spent: RefreshCall = async () => {
+      bSent++;
+      throw Object.assign(new Error("refresh token reused"), { code: "invalid_grant" });
+    };
+    const lock: RefreshLock = { leaseMs: 12_000, withLock: (fn) => fn({ fence: 7, stillHeld: async () => true }) };
+    setTimeout(() => (w.down = false), 300).unref();
+    const b = await refreshCredential({ backend: w.files, agentId: "main", profileId: ID, stateDir: otherDir, refresh: spent, lock });
+    assert.equal(bSent, 1);
+    assert.equal(b.outcome, "adopted");
+    assert.equal(b.access, access(1));
+    const store = JSON.parse(await readFile(join(w.stateDir, "agents", "main", "agent", "auth-profiles.json"), "utf8")) as AuthStore;
+    assert.equal(store.usageStats?.[ID]?.disabledReason, undefined, "the login is not disabled");
+    assert.equal((store.profiles[ID] as OAuthCredential).refresh, refresh(1));
   } finally {
     await w.cleanup();
   }

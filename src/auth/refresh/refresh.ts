@@ -22,15 +22,16 @@
 // The token request itself is injected (`refresh`): the protocol engine lives in src/oauth/.
 import { resolve as resolvePath } from "node:path";
 import { OpenClawError } from "../../state/errors.ts";
-import { ownValue } from "../../state/own-keys.ts";
 import type { CredentialBackend } from "../backend.ts";
 import { recordFailure, type CooldownConfig } from "../cooldown.ts";
 import { redactSecrets, registerSecret } from "../redact.ts";
 import { isStateUnreachable } from "../state-unreachable.ts";
-import type { AuthStore, OAuthCredential } from "../store-schema.ts";
-import { heldTokens, holdTokens, storeHeldTokens } from "./pending-tokens.ts";
+import type { OAuthCredential } from "../store-schema.ts";
+import { heldTokens, storeHeldTokens } from "./pending-tokens.ts";
+import { holdUnstored, oauthProfile, persist, type HeldWrite, type NewTokens } from "./persist-tokens.ts";
 import { fileRefreshLock, type RefreshLease, type RefreshLock } from "./refresh-lock.ts";
 
+export type { NewTokens } from "./persist-tokens.ts";
 export { refreshLockPath } from "./refresh-lock.ts";
 
 /** Refresh when the access token has this little left (or less). */
@@ -39,18 +40,6 @@ export const REFRESH_MARGIN_MS = 5 * 60_000;
 export const DEFAULT_REFRESH_TIMEOUT_MS = 8_000;
 /** After a timeout, how long the aborted request may still take to settle while the lock is kept. */
 const ABORT_GRACE_MS = 1_000;
-
-/** What the token endpoint gave back. Fields left out keep their stored value (a provider that does not rotate omits `refresh`). */
-export interface NewTokens {
-  access: string;
-  refresh?: string;
-  /** Absolute expiry, ms since the epoch. */
-  expires: number;
-  email?: string;
-  accountId?: string;
-  /** Other provider fields to store on the credential (projectId, …). */
-  extra?: Record<string, unknown>;
-}
 
 /** The token request, given the credential as stored (its `refresh` is what to send). Should honour `signal`. */
 export type RefreshCall = (credential: Readonly<OAuthCredential>, signal: AbortSignal) => Promise<NewTokens>;
@@ -159,10 +148,6 @@ function register(credential: OAuthCredential | NewTokens): void {
   registerSecret(credential.refresh);
 }
 
-function oauthProfile(store: AuthStore, profileId: string): OAuthCredential | undefined {
-  const credential = ownValue(store.profiles, profileId);
-  return credential?.type === "oauth" ? credential : undefined;
-}
 
 function sameAccount(a: OAuthCredential, b: OAuthCredential): boolean {
   if (a.provider !== b.provider) return false;
@@ -237,6 +222,10 @@ export async function refreshCredential(options: RefreshOptions): Promise<Refres
 }
 
 type Resolved = RefreshOptions & { now: () => number };
+
+function heldWrite(options: Resolved, ownerAgentId: string): HeldWrite {
+  return { stateDir: resolvePath(options.stateDir), agentId: ownerAgentId, profileId: options.profileId, backend: options.currentBackend ?? (() => options.backend), log: options.log };
+}
 
 /** The refresh of this profile under way in this process, whatever its provider (the store that says which could not be read). */
 function runningRefresh(stateDir: string, profileId: string): Promise<RefreshResult> | undefined {
@@ -327,48 +316,24 @@ async function refreshUnderLock(options: Resolved, ownerAgentId: string, seen: O
   }
 }
 
-/** `base` with the new tokens, keeping every field they do not mention. */
-function withTokens(base: OAuthCredential, tokens: NewTokens): OAuthCredential {
-  return {
-    ...base,
-    ...tokens.extra,
-    type: "oauth",
-    provider: base.provider,
-    access: tokens.access,
-    refresh: tokens.refresh ?? base.refresh,
-    expires: tokens.expires,
-    ...(tokens.email !== undefined ? { email: tokens.email } : {}),
-    ...(tokens.accountId !== undefined ? { accountId: tokens.accountId } : {}),
-  };
-}
-
-/** Writes the new tokens into that one profile, keeping every field they do not mention. */
-async function persist(backend: CredentialBackend, agentId: string, profileId: string, sent: OAuthCredential, tokens: NewTokens, onlyIfUnchanged: boolean): Promise<OAuthCredential | undefined> {
-  return backend.update(agentId, (store) => {
-    const stored = oauthProfile(store, profileId);
-    // Late results (after a timeout) must not overwrite a token obtained after ours.
-    if (onlyIfUnchanged && stored && stored.refresh !== sent.refresh) return undefined;
-    const next = withTokens(stored ?? sent, tokens);
-    store.profiles[profileId] = next;
-    return next;
-  });
-}
-
 /**
- * The store could not be reached to write tokens the provider just issued (its old refresh
- * token is spent): hold them in memory and write them once it is back, with today's rule for a
- * write without the lock: only if the store still holds the refresh token we sent.
+ * After a refused refresh token: the tokens someone else obtained with it, once stored. With a
+ * shared state (a fenced lease) another host may hold them in memory, waiting for Redis to take
+ * them (pending-tokens.ts, retried within a second): the store is watched for a little while
+ * before the login is declared dead.
  */
-function holdUnstored(options: Resolved, ownerAgentId: string, sent: OAuthCredential, tokens: NewTokens): OAuthCredential {
-  const credential = withTokens(sent, tokens);
-  holdTokens(resolvePath(options.stateDir), ownerAgentId, options.profileId, {
-    credential,
-    write: async (backend) => (await persist(backend, ownerAgentId, options.profileId, sent, tokens, true)) !== undefined,
-    backend: options.currentBackend ?? (() => options.backend),
-    log: options.log,
-  });
-  return credential;
+async function rotatedElsewhere(options: Resolved, ownerAgentId: string, current: OAuthCredential, lease: RefreshLease): Promise<OAuthCredential | undefined> {
+  const deadline = Date.now() + (lease.fence === undefined ? 0 : HELD_WRITE_GRACE_MS);
+  for (;;) {
+    const again = oauthProfile((await options.backend.read(ownerAgentId)).own.store, options.profileId);
+    if (again && again.access && again.refresh !== current.refresh && sameAccount(again, current) && (again.expires ?? 0) > options.now()) return again;
+    if (Date.now() >= deadline) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
+
+/** How long a refused refresh on a shared state waits for another host's held tokens to be stored. */
+const HELD_WRITE_GRACE_MS = 2_500;
 
 async function callAndStore(options: Resolved, ownerAgentId: string, current: OAuthCredential, timeoutMs: number, lease: RefreshLease): Promise<RefreshResult> {
   const { backend, profileId, now } = options;
@@ -398,7 +363,7 @@ async function callAndStore(options: Resolved, ownerAgentId: string, current: OA
         if (!late.ok) return;
         register(late.tokens);
         await persist(backend, ownerAgentId, profileId, current, late.tokens, true).catch((error: unknown) => {
-          if (isStateUnreachable(error)) holdUnstored(options, ownerAgentId, current, late.tokens);
+          if (isStateUnreachable(error)) holdUnstored(heldWrite(options, ownerAgentId), current, late.tokens);
         });
       });
       throw new OAuthRefreshTransientError(profileId, `the token request timed out after ${timeoutMs} ms`);
@@ -415,7 +380,7 @@ async function callAndStore(options: Resolved, ownerAgentId: string, current: OA
     } catch (error) {
       // Never dropped: the old refresh token is spent. Served from memory until the store takes them.
       if (!isStateUnreachable(error)) throw error;
-      return { ...result("refreshed", holdUnstored(options, ownerAgentId, current, outcome.tokens)), unsaved: true };
+      return { ...result("refreshed", holdUnstored(heldWrite(options, ownerAgentId), current, outcome.tokens)), unsaved: true };
     }
     if (stored) return result("refreshed", stored);
     const newer = oauthProfile((await backend.read(ownerAgentId)).own.store, profileId);
@@ -428,8 +393,8 @@ async function callAndStore(options: Resolved, ownerAgentId: string, current: OA
     throw new OAuthRefreshTransientError(profileId, controller.signal.aborted ? `the token request timed out after ${timeoutMs} ms` : message(outcome.error));
   }
   // Refused for good, unless someone else rotated it meanwhile (their token is the one to use).
-  const again = oauthProfile((await backend.read(ownerAgentId)).own.store, profileId);
-  if (again && again.access && again.refresh !== current.refresh && sameAccount(again, current) && (again.expires ?? 0) > now()) {
+  const again = await rotatedElsewhere(options, ownerAgentId, current, lease);
+  if (again) {
     register(again);
     return result("adopted", again);
   }
