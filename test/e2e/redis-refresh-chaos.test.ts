@@ -19,7 +19,7 @@ import { createRedisBackend } from "../../src/auth/redis-backend.ts";
 import { parseStateUrl } from "../../src/auth/redis/state-url.ts";
 import type { OAuthCredential } from "../../src/auth/store-schema.ts";
 import { assertNoSecrets, makeHome, writeJson, type TempHome } from "../helpers/cli.ts";
-import { fakeJwt, startFakeOAuthServer } from "../helpers/fake-oauth-server.ts";
+import { acmeOAuthProvider, fakeJwt, startFakeOAuthServer } from "../helpers/fake-oauth-server.ts";
 import { GATEWAY_TOKEN, spawnGateway, startWorld, waitFor, type GatewayWorld, type TestGateway } from "../helpers/gateway.ts";
 import { redisSkipReason, startDelayProxy, startRedisServer, type RedisServer } from "../helpers/redis-server.ts";
 
@@ -56,15 +56,7 @@ async function hosts(stateUrl: string, count: number, firstRefresh: string, toke
   });
   const world = await startWorld({
     env,
-    providers: ({ openai }) => ({
-      acme: {
-        api: "openai-completions",
-        baseUrl: `${openai.url}/v1`,
-        auth: "oauth",
-        oauth: { authorizeUrl: idp.url("/authorize"), tokenUrl: idp.url("/token"), clientId: "acme-client" },
-        models: [{ id: "acme-large", name: "Acme Large" }],
-      },
-    }),
+    providers: ({ openai }) => ({ acme: acmeOAuthProvider(openai.url, idp) }),
   });
   const gateways = [world.gateway];
   const homes: TempHome[] = [];
