@@ -25,6 +25,7 @@ import { FileWatcher } from "../state/file-watcher.ts";
 import { committingBackend } from "./committing-backend.ts";
 import { isStateUnreachable } from "../auth/state-unreachable.ts";
 import { applyUsage, type StateLinkStatus, type UsageChange, type UsageWriteStatus } from "./usage-change.ts";
+import { pendingTokenWrites } from "../auth/refresh/pending-tokens.ts";
 import { UsageQueue } from "./usage-queue.ts";
 import { UNREAD_RETRY_MS, unreadView, type Unread } from "./degraded.ts";
 
@@ -255,7 +256,7 @@ export class LiveState {
     const link = this.backend.link?.() ?? { connected: true };
     const connected = link.connected && !this.unread;
     const since = connected ? undefined : (link.since ?? this.unread?.since);
-    return { backend: this.backend.era, connected, ...(since !== undefined ? { since } : {}), queuedUsageWrites: this.usage.queued(), credentialsRead: !this.unread };
+    return { backend: this.backend.era, connected, ...(since !== undefined ? { since } : {}), queuedUsageWrites: this.usage.queued(), pendingTokenWrites: pendingTokenWrites(), credentialsRead: !this.unread };
   }
 
   /** Stops watching and drops the pending write and retry timers (callers that want the usage on disk flush first). */

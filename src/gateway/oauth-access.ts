@@ -156,13 +156,17 @@ export async function refreshedChoice(input: RefreshRequest): Promise<Credential
       profileId: plan.profileId,
       stateDir: snapshot.ctx.stateDir,
       refresh: plan.refresh,
+      // Tokens the shared state could not take yet are written later through the backend served then.
+      currentBackend: () => deps.state.refreshBackend(),
+      log: deps.log,
       ...(input.rejected !== undefined ? { force: true, rejectedAccess: input.rejected } : {}),
       ...(snapshot.ctx.config.auth?.cooldowns ? { cooldowns: snapshot.ctx.config.auth.cooldowns } : {}),
     });
     logOutcome(deps, plan.profileId, result, started);
     // Another process's token (the store is newer than what is served): the next request reloads.
+    // Not for tokens held unsaved: the store does not have them yet, and their write updates what is served.
     const live = ownValue(deps.state.latest().view.merged.profiles, plan.profileId);
-    if (live?.type !== "oauth" || live.access !== result.access) deps.state.credentialsChanged();
+    if (!result.unsaved && (live?.type !== "oauth" || live.access !== result.access)) deps.state.credentialsChanged();
     const accountId = codexAccountId(result.credential);
     const secret: UsableSecret = { secret: result.access, kind: "oauth", ...(accountId ? { accountId } : {}) };
     return { ...choice, fingerprint: credentialFingerprint(result.credential), secret, prepare: { ...plan, expires: result.expires } };

@@ -49,6 +49,8 @@ export interface StateLinkStatus {
   connected: boolean;
   since?: number;
   queuedUsageWrites: number;
+  /** Credentials whose refreshed OAuth tokens this process holds because the store could not take them yet (auth/refresh/pending-tokens.ts). */
+  pendingTokenWrites: number;
   /** False while the gateway has not read its credentials at all (started during an outage). */
   credentialsRead: boolean;
 }

@@ -56,11 +56,13 @@ export async function startFakeOAuthServer(options: FakeOAuthOptions = {}) {
   const requests: TokenRequestRecord[] = [];
   let deviceStep = 0;
   let issued = 0;
+  const issuedRefresh: string[] = [];
 
   const issueTokens = () => {
     issued++;
     const refresh = `rt-${issued}-${randomBytes(16).toString("hex")}`;
     liveRefresh.add(refresh);
+    issuedRefresh.push(refresh);
     const email = options.idTokenEmail === undefined ? "user@example.com" : options.idTokenEmail;
     return {
       access_token: fakeJwt({ n: issued, ...(options.accessClaims ?? { "https://api.openai.com/auth": { chatgpt_account_id: "acct-123" } }) }),
@@ -157,6 +159,8 @@ export async function startFakeOAuthServer(options: FakeOAuthOptions = {}) {
     tokenRequests: () => requests.filter((r) => r.path === "/token"),
     /** The refresh tokens sent so far, in order. */
     refreshTokensSent: () => requests.filter((r) => r.path === "/token" && r.params["grant_type"] === "refresh_token").map((r) => r.params["refresh_token"] ?? ""),
+    /** The refresh tokens issued so far, in order. */
+    issuedRefreshTokens: () => [...issuedRefresh],
     setMode: (next: TokenEndpointMode) => void (mode = next),
     /** Makes a refresh token work (a login made elsewhere). */
     addRefresh: (refresh: string) => void liveRefresh.add(refresh),

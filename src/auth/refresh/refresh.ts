@@ -14,17 +14,24 @@
 // - invalid_grant / refresh_token_reused: adopt a newer token from the store if
 //   there is one, else the profile is disabled (`auth_permanent`) and the error
 //   names the re-login command. Anything else is transient: nothing is written.
+// - The store unreachable when the new tokens are written (Redis went away
+//   after the token request): they are held in memory and written later
+//   (pending-tokens.ts), served meanwhile; no refresh of that credential starts
+//   in this process until they are stored.
 //
 // The token request itself is injected (`refresh`): the protocol engine lives in src/oauth/.
 import { resolve as resolvePath } from "node:path";
 import { OpenClawError } from "../../state/errors.ts";
-import { ownValue } from "../../state/own-keys.ts";
 import type { CredentialBackend } from "../backend.ts";
 import { recordFailure, type CooldownConfig } from "../cooldown.ts";
 import { redactSecrets, registerSecret } from "../redact.ts";
-import type { AuthStore, OAuthCredential } from "../store-schema.ts";
+import { isStateUnreachable } from "../state-unreachable.ts";
+import type { OAuthCredential } from "../store-schema.ts";
+import { heldTokens, storeHeldTokens } from "./pending-tokens.ts";
+import { holdUnstored, oauthProfile, persist, type HeldWrite, type NewTokens } from "./persist-tokens.ts";
 import { fileRefreshLock, type RefreshLease, type RefreshLock } from "./refresh-lock.ts";
 
+export type { NewTokens } from "./persist-tokens.ts";
 export { refreshLockPath } from "./refresh-lock.ts";
 
 /** Refresh when the access token has this little left (or less). */
@@ -33,18 +40,6 @@ export const REFRESH_MARGIN_MS = 5 * 60_000;
 export const DEFAULT_REFRESH_TIMEOUT_MS = 8_000;
 /** After a timeout, how long the aborted request may still take to settle while the lock is kept. */
 const ABORT_GRACE_MS = 1_000;
-
-/** What the token endpoint gave back. Fields left out keep their stored value (a provider that does not rotate omits `refresh`). */
-export interface NewTokens {
-  access: string;
-  refresh?: string;
-  /** Absolute expiry, ms since the epoch. */
-  expires: number;
-  email?: string;
-  accountId?: string;
-  /** Other provider fields to store on the credential (projectId, …). */
-  extra?: Record<string, unknown>;
-}
 
 /** The token request, given the credential as stored (its `refresh` is what to send). Should honour `signal`. */
 export type RefreshCall = (credential: Readonly<OAuthCredential>, signal: AbortSignal) => Promise<NewTokens>;
@@ -70,6 +65,10 @@ export interface RefreshOptions {
   cooldowns?: CooldownConfig;
   /** The cross-process exclusion; by default the backend's (`refreshLock`), else the file lock under `stateDir`. */
   lock?: RefreshLock;
+  /** Where tokens the store could not take yet are written later (a gateway replaces its backend on reload); default `backend`. */
+  currentBackend?: () => CredentialBackend;
+  /** Told (one line, no token) when new tokens wait in memory for the store, and when they land. */
+  log?: (line: string) => void;
 }
 
 export type RefreshOutcome =
@@ -85,6 +84,8 @@ export interface RefreshResult {
   access: string;
   expires: number | undefined;
   credential: OAuthCredential;
+  /** The tokens are not in the store yet (it was unreachable): this process holds them until it can write them. */
+  unsaved?: true;
 }
 
 /** The refresh token was refused for good: the user has to log in again (the profile is disabled, `auth_permanent`). */
@@ -147,10 +148,6 @@ function register(credential: OAuthCredential | NewTokens): void {
   registerSecret(credential.refresh);
 }
 
-function oauthProfile(store: AuthStore, profileId: string): OAuthCredential | undefined {
-  const credential = ownValue(store.profiles, profileId);
-  return credential?.type === "oauth" ? credential : undefined;
-}
 
 function sameAccount(a: OAuthCredential, b: OAuthCredential): boolean {
   if (a.provider !== b.provider) return false;
@@ -173,17 +170,26 @@ function message(error: unknown): string {
  */
 export async function refreshCredential(options: RefreshOptions): Promise<RefreshResult> {
   const now = options.now ?? Date.now;
-  const view = await options.backend.read(options.agentId).catch((error: unknown) => {
-    // The shared store is out of reach: no refresh without it (and its lease), but nothing is wrong with the login.
-    if (error instanceof OpenClawError && TRANSIENT_NAMES.has(error.name)) throw new OAuthRefreshTransientError(options.profileId, error.message);
+  const stateDir = resolvePath(options.stateDir);
+  const readView = () =>
+    options.backend.read(options.agentId).catch((error: unknown) => {
+      // The shared store is out of reach: no refresh without it (and its lease), but nothing is wrong with the login.
+      // By name: the Redis backend is a lazy bundle with its own copy of the error classes.
+      if (error instanceof Error && TRANSIENT_NAMES.has(error.name)) throw new OAuthRefreshTransientError(options.profileId, error.message);
+      throw error;
+    });
+  let view;
+  try {
+    view = await readView();
+  } catch (error) {
+    if (!(error instanceof OAuthRefreshTransientError)) throw error;
+    // The store is away: a refresh of this credential already under way here (it may hold its tokens
+    // in memory), or tokens this process obtained and could not store yet, still answer.
+    const running = runningRefresh(stateDir, options.profileId);
+    if (running) return running;
+    const held = heldTokens(stateDir, options.agentId, options.profileId) ?? (options.defaultAgentId !== undefined ? heldTokens(stateDir, options.defaultAgentId, options.profileId) : undefined);
+    if (held) return servedHeld(options, held, now(), error);
     throw error;
-  });
-  const seen = oauthProfile(view.merged, options.profileId);
-  if (!seen) throw new OAuthRefreshUnavailableError(`No OAuth profile ${options.profileId} for agent ${options.agentId}.`);
-  register(seen);
-  if (!options.force && !isRefreshDue(seen, now()) && seen.access) return result("fresh", seen);
-  if (options.force && options.rejectedAccess !== undefined && seen.access && seen.access !== options.rejectedAccess && !isRefreshDue(seen, now())) {
-    return result("adopted", seen);
   }
   let ownerAgentId = options.agentId;
   if (view.isInherited(options.profileId)) {
@@ -192,7 +198,22 @@ export async function refreshCredential(options: RefreshOptions): Promise<Refres
     }
     ownerAgentId = options.defaultAgentId;
   }
-  const key = `${resolvePath(options.stateDir)}\0${seen.provider}\0${options.profileId}`;
+  const held = heldTokens(stateDir, ownerAgentId, options.profileId);
+  if (held) {
+    // The store answers again: our tokens go in first (or yield to newer ones), then the usual rules, on what it holds.
+    if (!(await storeHeldTokens(stateDir, ownerAgentId, options.profileId))) {
+      return servedHeld(options, held, now(), new OAuthRefreshTransientError(options.profileId, "the refreshed tokens could not be stored yet"));
+    }
+    view = await readView();
+  }
+  const seen = oauthProfile(view.merged, options.profileId);
+  if (!seen) throw new OAuthRefreshUnavailableError(`No OAuth profile ${options.profileId} for agent ${options.agentId}.`);
+  register(seen);
+  if (!options.force && !isRefreshDue(seen, now()) && seen.access) return result("fresh", seen);
+  if (options.force && options.rejectedAccess !== undefined && seen.access && seen.access !== options.rejectedAccess && !isRefreshDue(seen, now())) {
+    return result("adopted", seen);
+  }
+  const key = `${stateDir}\0${seen.provider}\0${options.profileId}`;
   const running = inFlight.get(key);
   if (running) return running;
   const started = refreshUnderLock({ ...options, now }, ownerAgentId, seen).finally(() => inFlight.delete(key));
@@ -201,6 +222,27 @@ export async function refreshCredential(options: RefreshOptions): Promise<Refres
 }
 
 type Resolved = RefreshOptions & { now: () => number };
+
+function heldWrite(options: Resolved, ownerAgentId: string): HeldWrite {
+  return { stateDir: resolvePath(options.stateDir), agentId: ownerAgentId, profileId: options.profileId, backend: options.currentBackend ?? (() => options.backend), log: options.log };
+}
+
+/** The refresh of this profile under way in this process, whatever its provider (the store that says which could not be read). */
+function runningRefresh(stateDir: string, profileId: string): Promise<RefreshResult> | undefined {
+  for (const [key, running] of inFlight) if (key.startsWith(`${stateDir}\0`) && key.endsWith(`\0${profileId}`)) return running;
+  return undefined;
+}
+
+/**
+ * Tokens held in memory (not stored yet) as this call's answer, while they are good: never a
+ * refresh from them (their refresh token goes out only after they are stored, under the lock).
+ * Expired, or rejected by the upstream: `unusable` (transient), until the store takes them.
+ */
+function servedHeld(options: RefreshOptions, held: OAuthCredential, now: number, unusable: OAuthRefreshTransientError): RefreshResult {
+  const expired = typeof held.expires === "number" && held.expires <= now;
+  if (!held.access || expired || (options.force === true && options.rejectedAccess === held.access)) throw unusable;
+  return { ...result("fresh", held), unsaved: true };
+}
 
 /** Failures that mean "not now" (the exclusion, or the store behind it, was out of reach), never "log in again". */
 const TRANSIENT_NAMES = new Set(["FileLockBusyError", "RefreshLockUnavailableError", "StateUnreachableError"]);
@@ -274,28 +316,24 @@ async function refreshUnderLock(options: Resolved, ownerAgentId: string, seen: O
   }
 }
 
-/** Writes the new tokens into that one profile, keeping every field they do not mention. */
-async function persist(backend: CredentialBackend, agentId: string, profileId: string, sent: OAuthCredential, tokens: NewTokens, onlyIfUnchanged: boolean): Promise<OAuthCredential | undefined> {
-  return backend.update(agentId, (store) => {
-    const stored = oauthProfile(store, profileId);
-    // Late results (after a timeout) must not overwrite a token obtained after ours.
-    if (onlyIfUnchanged && stored && stored.refresh !== sent.refresh) return undefined;
-    const base: OAuthCredential = stored ?? sent;
-    const next: OAuthCredential = {
-      ...base,
-      ...tokens.extra,
-      type: "oauth",
-      provider: base.provider,
-      access: tokens.access,
-      refresh: tokens.refresh ?? base.refresh,
-      expires: tokens.expires,
-      ...(tokens.email !== undefined ? { email: tokens.email } : {}),
-      ...(tokens.accountId !== undefined ? { accountId: tokens.accountId } : {}),
-    };
-    store.profiles[profileId] = next;
-    return next;
-  });
+/**
+ * After a refused refresh token: the tokens someone else obtained with it, once stored. With a
+ * shared state (a fenced lease) another host may hold them in memory, waiting for Redis to take
+ * them (pending-tokens.ts, retried within a second): the store is watched for a little while
+ * before the login is declared dead.
+ */
+async function rotatedElsewhere(options: Resolved, ownerAgentId: string, current: OAuthCredential, lease: RefreshLease): Promise<OAuthCredential | undefined> {
+  const deadline = Date.now() + (lease.fence === undefined ? 0 : HELD_WRITE_GRACE_MS);
+  for (;;) {
+    const again = oauthProfile((await options.backend.read(ownerAgentId)).own.store, options.profileId);
+    if (again && again.access && again.refresh !== current.refresh && sameAccount(again, current) && (again.expires ?? 0) > options.now()) return again;
+    if (Date.now() >= deadline) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
+
+/** How long a refused refresh on a shared state waits for another host's held tokens to be stored. */
+const HELD_WRITE_GRACE_MS = 2_500;
 
 async function callAndStore(options: Resolved, ownerAgentId: string, current: OAuthCredential, timeoutMs: number, lease: RefreshLease): Promise<RefreshResult> {
   const { backend, profileId, now } = options;
@@ -324,7 +362,9 @@ async function callAndStore(options: Resolved, ownerAgentId: string, current: OA
       void settled.then(async (late) => {
         if (!late.ok) return;
         register(late.tokens);
-        await persist(backend, ownerAgentId, profileId, current, late.tokens, true).catch(() => undefined);
+        await persist(backend, ownerAgentId, profileId, current, late.tokens, true).catch((error: unknown) => {
+          if (isStateUnreachable(error)) holdUnstored(heldWrite(options, ownerAgentId), current, late.tokens);
+        });
       });
       throw new OAuthRefreshTransientError(profileId, `the token request timed out after ${timeoutMs} ms`);
     }
@@ -334,7 +374,14 @@ async function callAndStore(options: Resolved, ownerAgentId: string, current: OA
     // Still ours: nobody else can have refreshed, write. Lost (expired under a stalled holder):
     // write unless the store holds another refresh token by then, whose holder refreshed after us.
     const held = await lease.stillHeld();
-    const stored = await persist(backend, ownerAgentId, profileId, current, outcome.tokens, !held);
+    let stored: OAuthCredential | undefined;
+    try {
+      stored = await persist(backend, ownerAgentId, profileId, current, outcome.tokens, !held);
+    } catch (error) {
+      // Never dropped: the old refresh token is spent. Served from memory until the store takes them.
+      if (!isStateUnreachable(error)) throw error;
+      return { ...result("refreshed", holdUnstored(heldWrite(options, ownerAgentId), current, outcome.tokens)), unsaved: true };
+    }
     if (stored) return result("refreshed", stored);
     const newer = oauthProfile((await backend.read(ownerAgentId)).own.store, profileId);
     if (!newer?.access) throw new OAuthRefreshTransientError(profileId, "the refresh lock was lost and the stored login changed meanwhile");
@@ -346,8 +393,8 @@ async function callAndStore(options: Resolved, ownerAgentId: string, current: OA
     throw new OAuthRefreshTransientError(profileId, controller.signal.aborted ? `the token request timed out after ${timeoutMs} ms` : message(outcome.error));
   }
   // Refused for good, unless someone else rotated it meanwhile (their token is the one to use).
-  const again = oauthProfile((await backend.read(ownerAgentId)).own.store, profileId);
-  if (again && again.access && again.refresh !== current.refresh && sameAccount(again, current) && (again.expires ?? 0) > now()) {
+  const again = await rotatedElsewhere(options, ownerAgentId, current, lease);
+  if (again) {
     register(again);
     return result("adopted", again);
   }
