@@ -126,9 +126,10 @@ function refreshFailure(choice: CredentialChoice, modelKey: string, provider: st
   const message = redactSecrets(error instanceof Error ? error.message : String(error));
   if (error instanceof OAuthReloginRequiredError) return { model: modelKey, provider, source: choice.source, reason: "auth_permanent", message, local: true };
   if (error instanceof OAuthRefreshTransientError) {
-    // The token endpoint's moment, like an upstream's: 502/504 (a retry can work), no cooldown.
+    // The token endpoint's or the shared store's moment, like an upstream's: 502/504 (a retry can work), no cooldown.
     const timedOut = /timed out/i.test(message);
-    return { model: modelKey, provider, source: choice.source, reason: timedOut ? "timeout" : "unknown", message: `${message} (the OAuth token endpoint)` };
+    const where = error.failedAt === "store" ? "the credential store" : "the OAuth token endpoint";
+    return { model: modelKey, provider, source: choice.source, reason: timedOut ? "timeout" : "unknown", message: `${message} (${where})` };
   }
   return { model: modelKey, provider, source: choice.source, reason: "auth", message, local: true };
 }

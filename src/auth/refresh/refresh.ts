@@ -110,10 +110,13 @@ export class OAuthReloginRequiredError extends OpenClawError {
 /** A refresh that failed for now (network, timeout, server error, lock busy): nothing was stored or marked; retry later. */
 export class OAuthRefreshTransientError extends OpenClawError {
   readonly profileId: string;
-  constructor(profileId: string, detail: string) {
+  /** What was out of reach: the provider's token endpoint, or the store and its lock (a shared state that is down). */
+  readonly failedAt: "token-endpoint" | "store";
+  constructor(profileId: string, detail: string, failedAt: "token-endpoint" | "store" = "token-endpoint") {
     super(`OAuth refresh for ${profileId} failed for now: ${redactSecrets(detail)}`, { hint: "Retry shortly; nothing was changed." });
     this.name = "OAuthRefreshTransientError";
     this.profileId = profileId;
+    this.failedAt = failedAt;
   }
 }
 
@@ -175,7 +178,7 @@ export async function refreshCredential(options: RefreshOptions): Promise<Refres
     options.backend.read(options.agentId).catch((error: unknown) => {
       // The shared store is out of reach: no refresh without it (and its lease), but nothing is wrong with the login.
       // By name: the Redis backend is a lazy bundle with its own copy of the error classes.
-      if (error instanceof Error && TRANSIENT_NAMES.has(error.name)) throw new OAuthRefreshTransientError(options.profileId, error.message);
+      if (error instanceof Error && TRANSIENT_NAMES.has(error.name)) throw new OAuthRefreshTransientError(options.profileId, error.message, "store");
       throw error;
     });
   let view;
@@ -202,7 +205,7 @@ export async function refreshCredential(options: RefreshOptions): Promise<Refres
   if (held) {
     // The store answers again: our tokens go in first (or yield to newer ones), then the usual rules, on what it holds.
     if (!(await storeHeldTokens(stateDir, ownerAgentId, options.profileId))) {
-      return servedHeld(options, held, now(), new OAuthRefreshTransientError(options.profileId, "the refreshed tokens could not be stored yet"));
+      return servedHeld(options, held, now(), new OAuthRefreshTransientError(options.profileId, "the refreshed tokens could not be stored yet", "store"));
     }
     view = await readView();
   }
@@ -310,7 +313,7 @@ async function refreshUnderLock(options: Resolved, ownerAgentId: string, seen: O
     return (await locked)!;
   } catch (error) {
     if (error instanceof OpenClawError && !TRANSIENT_NAMES.has(error.name)) throw error;
-    throw new OAuthRefreshTransientError(profileId, message(error));
+    throw new OAuthRefreshTransientError(profileId, message(error), error instanceof Error && TRANSIENT_NAMES.has(error.name) ? "store" : "token-endpoint");
   } finally {
     stop.abort();
   }
@@ -384,7 +387,7 @@ async function callAndStore(options: Resolved, ownerAgentId: string, current: OA
     }
     if (stored) return result("refreshed", stored);
     const newer = oauthProfile((await backend.read(ownerAgentId)).own.store, profileId);
-    if (!newer?.access) throw new OAuthRefreshTransientError(profileId, "the refresh lock was lost and the stored login changed meanwhile");
+    if (!newer?.access) throw new OAuthRefreshTransientError(profileId, "the refresh lock was lost and the stored login changed meanwhile", "store");
     register(newer);
     return result("adopted", newer);
   }
