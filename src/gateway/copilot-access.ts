@@ -68,6 +68,8 @@ export interface CopilotRequest {
   choice: CredentialChoice;
   plan: CopilotTokenPlan;
   modelKey: string;
+  /** The Copilot token the model API just answered 401 to: exchanged anew. */
+  rejected?: string;
 }
 
 /** The choice with the Copilot token and the API host to send it to, or why there is none. */
@@ -75,7 +77,7 @@ export async function copilotChoice(input: CopilotRequest): Promise<CredentialCh
   const { ctx, spec, choice, plan } = input;
   const { tokenUrl, configuredBaseUrl } = settings(ctx);
   try {
-    const runtime = await copilotRuntimeToken(plan.githubToken, { stateDir: ctx.stateDir, tokenUrl, warn: (message) => input.deps.log(`warning: ${message}`) });
+    const runtime = await copilotRuntimeToken(plan.githubToken, { stateDir: ctx.stateDir, tokenUrl, ...(input.rejected !== undefined ? { rejected: input.rejected } : {}), warn: (message) => input.deps.log(`warning: ${message}`) });
     return { ...choice, secret: { secret: runtime.token, kind: "api_key" }, sendTo: specFor(spec, configuredBaseUrl ? spec.baseUrl : runtime.baseUrl) };
   } catch (error) {
     const message = redactSecrets(error instanceof Error ? error.message : String(error));

@@ -14,7 +14,7 @@
 //   we never pass for Claude Code) is not refreshed: used until it expires.
 import { credentialFingerprint } from "../auth/fingerprint.ts";
 import { normalizeProviderId } from "../auth/provider-id.ts";
-import { OAuthRefreshTransientError, OAuthReloginRequiredError, isRefreshDue, refreshCredential, type RefreshCall, type RefreshResult } from "../auth/refresh/refresh.ts";
+import { OAuthRefreshTransientError, OAuthRefreshUnavailableError, OAuthReloginRequiredError, isRefreshDue, refreshCredential, type RefreshCall, type RefreshResult } from "../auth/refresh/refresh.ts";
 import { redactSecrets } from "../auth/redact.ts";
 import type { OAuthCredential } from "../auth/store-schema.ts";
 import type { UsableSecret } from "../auth/usable-secret.ts";
@@ -131,7 +131,10 @@ function refreshFailure(choice: CredentialChoice, modelKey: string, provider: st
     const where = error.failedAt === "store" ? "the credential store" : "the OAuth token endpoint";
     return { model: modelKey, provider, source: choice.source, reason: timedOut ? "timeout" : "unknown", message: `${message} (${where})` };
   }
-  return { model: modelKey, provider, source: choice.source, reason: "auth", message, local: true };
+  // No refresh token, or no such login any more: only logging in again helps.
+  if (error instanceof OAuthRefreshUnavailableError) return { model: modelKey, provider, source: choice.source, reason: "auth", message, local: true };
+  // Anything else is not the login's fault: retryable, no cooldown.
+  return { model: modelKey, provider, source: choice.source, reason: "unknown", message };
 }
 
 export interface RefreshRequest {

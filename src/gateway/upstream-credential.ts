@@ -31,11 +31,12 @@ export function prepareCredential(exchange: Exchange, candidate: Candidate, reje
       if (rejected === undefined && !needsRefresh(plan, choice, Date.now())) return choice;
       return refreshedChoice({ deps: exchange.deps, snapshot: exchange.snapshot!, choice, plan, modelKey: candidate.modelKey, provider: candidate.spec.id, ...(rejected !== undefined ? { rejected } : {}) });
     case "copilot-token":
-      return copilotChoice({ deps: exchange.deps, ctx: exchange.snapshot!.ctx, spec: candidate.spec, choice, plan, modelKey: candidate.modelKey });
+      return copilotChoice({ deps: exchange.deps, ctx: exchange.snapshot!.ctx, spec: candidate.spec, choice, plan, modelKey: candidate.modelKey, ...(rejected !== undefined ? { rejected } : {}) });
   }
 }
 
 /** Whether a 401 on this choice is worth one redo of its preparation and one retry. */
 export function retriesAfterAuthFailure(choice: CredentialChoice): boolean {
-  return choice.prepare?.kind === "oauth-refresh";
+  // An OAuth login: one forced refresh. Copilot: one new exchange (a cached token may have been revoked).
+  return choice.prepare !== undefined;
 }

@@ -84,11 +84,13 @@ export class UsageQueue {
   async flush(): Promise<void> {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    await this.flushing;
+    // Callers that arrive during a write wait for it, and for one another: each returns only when
+    // nothing it saw waiting is still unwritten (shutdown relies on it).
+    while (this.flushing) await this.flushing;
     const batch = this.pending.splice(0);
-    this.writingBatch = batch.length;
     this.latestPending.clear();
     if (batch.length === 0) return;
+    this.writingBatch = batch.length;
     this.flushing = this.options
       .write(batch)
       .then(() => this.written())

@@ -45,3 +45,10 @@ test("OPENCLAW_STATE_URL wins over config state.url; neither means local state",
   assert.equal(stateUrlOf({ env: new EnvChain({}), config: {} }), undefined);
   assert.equal(stateUrlOf({ env: new EnvChain({ OPENCLAW_STATE_URL: "  " }), config: {} }), undefined);
 });
+
+test("a password that is not valid percent-encoding is a clear error, and never shown", () => {
+  assert.throws(
+    () => parseStateUrl("redis://:p%zzsecretpass@127.0.0.1:6379/0"),
+    (error: Error) => error.name === "OpenClawError" && /password is not valid percent-encoding/.test(error.message) && !error.message.includes("secretpass"),
+  );
+});

@@ -44,6 +44,14 @@ function invalid(source: string, why: string): OpenClawError {
   return new OpenClawError(`${source} is not a usable Redis URL: ${why}.`, { hint: `Use ${FORM}.` });
 }
 
+function decodeOrThrow(text: string, source: string, what: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw invalid(source, `the ${what} is not valid percent-encoding`);
+  }
+}
+
 export function parseStateUrl(text: string, source = STATE_URL_ENV): StateUrl {
   let url: URL;
   try {
@@ -51,7 +59,9 @@ export function parseStateUrl(text: string, source = STATE_URL_ENV): StateUrl {
   } catch {
     throw invalid(source, "it does not parse as a URL");
   }
-  const password = url.password ? decodeURIComponent(url.password) : undefined;
+  // Registered as written too: a password that does not decode is still never shown.
+  registerSecret(url.password || undefined);
+  const password = url.password ? decodeOrThrow(url.password, source, "password") : undefined;
   registerSecret(password);
   if (url.protocol !== "redis:" && url.protocol !== "rediss:") throw invalid(source, `the scheme is ${JSON.stringify(url.protocol.slice(0, 20))}, not redis: or rediss:`);
   if (!url.hostname) throw invalid(source, "it names no host");
@@ -61,7 +71,7 @@ export function parseStateUrl(text: string, source = STATE_URL_ENV): StateUrl {
   const prefix = url.searchParams.get("prefix") ?? DEFAULT_KEY_PREFIX;
   // Braces would change which slot a Redis Cluster puts a store's keys in (redis/keys.ts).
   if (prefix === "" || /[{}\s]/.test(prefix)) throw invalid(source, "the prefix must be non-empty, without braces or spaces");
-  const username = url.username ? decodeURIComponent(url.username) : undefined;
+  const username = url.username ? decodeOrThrow(url.username, source, "user name") : undefined;
   const auth = username || password ? `${url.username}${password ? ":****" : ""}@` : "";
   const database = dbText === "" ? 0 : Number(dbText);
   const query = url.searchParams.has("prefix") ? `?prefix=${encodeURIComponent(prefix).replace(/%3A/gi, ":")}` : "";

@@ -204,3 +204,23 @@ test("another host refreshes with the spent refresh token while ours are held: r
     await w.cleanup();
   }
 });
+
+test("a write refused for another reason (a read-only replica, a full disk): the tokens are held and stored later, never dropped", async () => {
+  const w = await world(Date.now() - MINUTE);
+  try {
+    let refusals = 2;
+    const files = w.backend;
+    w.backend = {
+      ...files,
+      update: (agentId, change, opts) => (refusals-- > 0 ? Promise.reject(new Error("READONLY You can't write against a read only replica.")) : files.update(agentId, change, opts)),
+    };
+    const first = await refreshCredential(options(w));
+    assert.equal(first.outcome, "refreshed");
+    assert.equal(first.access, access(1));
+    assert.equal(first.unsaved, true);
+    await until("the held tokens to be stored", async () => (await w.stored()).refresh === refresh(1), 15_000);
+    assert.deepEqual(w.sent, [refresh(0)], "one token request in all");
+  } finally {
+    await w.cleanup();
+  }
+});

@@ -25,7 +25,6 @@ import { OpenClawError } from "../../state/errors.ts";
 import type { CredentialBackend } from "../backend.ts";
 import { recordFailure, type CooldownConfig } from "../cooldown.ts";
 import { redactSecrets, registerSecret } from "../redact.ts";
-import { isStateUnreachable } from "../state-unreachable.ts";
 import type { OAuthCredential } from "../store-schema.ts";
 import { heldTokens, storeHeldTokens } from "./pending-tokens.ts";
 import { holdUnstored, oauthProfile, persist, type HeldWrite, type NewTokens } from "./persist-tokens.ts";
@@ -320,13 +319,13 @@ async function refreshUnderLock(options: Resolved, ownerAgentId: string, seen: O
 }
 
 /**
- * After a refused refresh token: the tokens someone else obtained with it, once stored. With a
- * shared state (a fenced lease) another host may hold them in memory, waiting for Redis to take
- * them (pending-tokens.ts, retried within a second): the store is watched for a little while
- * before the login is declared dead.
+ * After a refused refresh token: the tokens someone else obtained with it, once stored. Another
+ * host may hold them in memory, waiting for Redis to take them (pending-tokens.ts, retried within
+ * a second), or a refresh on this host that timed out (and let go of the lock) may still get its
+ * late answer stored: the store is watched for a little while before the login is declared dead.
  */
-async function rotatedElsewhere(options: Resolved, ownerAgentId: string, current: OAuthCredential, lease: RefreshLease): Promise<OAuthCredential | undefined> {
-  const deadline = Date.now() + (lease.fence === undefined ? 0 : HELD_WRITE_GRACE_MS);
+async function rotatedElsewhere(options: Resolved, ownerAgentId: string, current: OAuthCredential): Promise<OAuthCredential | undefined> {
+  const deadline = Date.now() + HELD_WRITE_GRACE_MS;
   for (;;) {
     const again = oauthProfile((await options.backend.read(ownerAgentId)).own.store, options.profileId);
     if (again && again.access && again.refresh !== current.refresh && sameAccount(again, current) && (again.expires ?? 0) > options.now()) return again;
@@ -335,7 +334,7 @@ async function rotatedElsewhere(options: Resolved, ownerAgentId: string, current
   }
 }
 
-/** How long a refused refresh on a shared state waits for another host's held tokens to be stored. */
+/** How long a refused refresh waits for tokens someone else holds (another host's, or a late answer) to be stored. */
 const HELD_WRITE_GRACE_MS = 2_500;
 
 async function callAndStore(options: Resolved, ownerAgentId: string, current: OAuthCredential, timeoutMs: number, lease: RefreshLease): Promise<RefreshResult> {
@@ -365,8 +364,9 @@ async function callAndStore(options: Resolved, ownerAgentId: string, current: OA
       void settled.then(async (late) => {
         if (!late.ok) return;
         register(late.tokens);
-        await persist(backend, ownerAgentId, profileId, current, late.tokens, true).catch((error: unknown) => {
-          if (isStateUnreachable(error)) holdUnstored(heldWrite(options, ownerAgentId), current, late.tokens);
+        // Any failure to store them (Redis away, a full disk, a busy lock): held and retried, never dropped.
+        await persist(backend, ownerAgentId, profileId, current, late.tokens, true).catch(() => {
+          holdUnstored(heldWrite(options, ownerAgentId), current, late.tokens);
         });
       });
       throw new OAuthRefreshTransientError(profileId, `the token request timed out after ${timeoutMs} ms`);
@@ -380,9 +380,9 @@ async function callAndStore(options: Resolved, ownerAgentId: string, current: OA
     let stored: OAuthCredential | undefined;
     try {
       stored = await persist(backend, ownerAgentId, profileId, current, outcome.tokens, !held);
-    } catch (error) {
-      // Never dropped: the old refresh token is spent. Served from memory until the store takes them.
-      if (!isStateUnreachable(error)) throw error;
+    } catch {
+      // Never dropped, whatever the store said (unreachable, read-only, full, lock busy): the old
+      // refresh token is spent. Served from memory until the store takes them (pending-tokens.ts).
       return { ...result("refreshed", holdUnstored(heldWrite(options, ownerAgentId), current, outcome.tokens)), unsaved: true };
     }
     if (stored) return result("refreshed", stored);
@@ -396,7 +396,7 @@ async function callAndStore(options: Resolved, ownerAgentId: string, current: OA
     throw new OAuthRefreshTransientError(profileId, controller.signal.aborted ? `the token request timed out after ${timeoutMs} ms` : message(outcome.error));
   }
   // Refused for good, unless someone else rotated it meanwhile (their token is the one to use).
-  const again = await rotatedElsewhere(options, ownerAgentId, current, lease);
+  const again = await rotatedElsewhere(options, ownerAgentId, current);
   if (again) {
     register(again);
     return result("adopted", again);

@@ -30,6 +30,8 @@ export interface CopilotRuntimeOptions extends ExchangeOptions {
   now?: () => number;
   /** Told when the cache could not be written; the token is returned all the same. */
   warn?: (message: string) => void;
+  /** A Copilot token the model API just refused (401): not reused from memory or the cache, exchanged anew. */
+  rejected?: string;
 }
 
 export interface CopilotRuntimeToken {
@@ -67,7 +69,8 @@ export async function copilotRuntimeToken(githubToken: string, options: CopilotR
   const now = options.now ?? Date.now;
   const fingerprint = githubTokenFingerprint(value);
   const key = `${resolve(options.stateDir)}\0${fingerprint}`;
-  const fresh: Freshness = (token): token is CopilotToken => token !== undefined && token.expiresAt - now() > COPILOT_TOKEN_MARGIN_MS;
+  // A refused token is stale however long it has left; callers that still hold it share the one new exchange.
+  const fresh: Freshness = (token): token is CopilotToken => token !== undefined && token.token !== options.rejected && token.expiresAt - now() > COPILOT_TOKEN_MARGIN_MS;
 
   let token = remembered.get(key);
   if (!fresh(token)) {
