@@ -93,3 +93,20 @@ test("the exchange endpoint down: a retryable 502 without cooldown, and the next
   const usage = readJson(w.home.storePath).usageStats?.["github-copilot:github"];
   assert.equal(usage?.cooldownUntil, undefined, "no cooldown for the exchange's outage");
 });
+
+test("the model API refuses the cached Copilot token (401): one new exchange and one retry, then served", async (t) => {
+  const w = await copilotWorld(t, GITHUB_TOKEN);
+  const first = await w.client.chat.completions.create({ model: "github-copilot/gpt-4.1", messages: [{ role: "user", content: "one" }] });
+  assert.equal(first.choices[0]!.message.content, echo("one"));
+  const revoked = fakeCopilotToken(1);
+  secrets.push(revoked, fakeCopilotToken(2));
+  w.wire.script(revoked, { status: 401, message: "token revoked" });
+  const answer = await w.client.chat.completions.create({ model: "github-copilot/gpt-4.1", messages: [{ role: "user", content: "two" }] });
+  visible.push(JSON.stringify(answer));
+  assert.equal(answer.choices[0]!.message.content, echo("two"));
+  assert.equal(w.exchange.requests.length, 2, "exchanged again after the 401");
+  assert.equal(w.wire.requests.at(-1)!.credential, fakeCopilotToken(2));
+  assert.equal(readJson(copilotTokenCachePath(w.home.stateDir)).token, fakeCopilotToken(2), "the cache holds the new token");
+  const usage = readJson(w.home.storePath).usageStats?.["github-copilot:github"];
+  assert.equal(usage?.cooldownUntil, undefined, "the first 401 is not held against the login");
+});

@@ -63,7 +63,7 @@ export function holdTokens(stateDir: string, agentId: string, profileId: string,
   if (previous) clearTimeout(previous.timer);
   const entry: Entry = { ...tokens, profileId, delayMs: FIRST_RETRY_MS, timer: undefined, attempt: undefined, lastError: undefined };
   pending.set(key, entry);
-  if (!previous) tokens.log?.(`oauth refresh ${profileId}: the new tokens could not be stored (the shared state is unreachable); serving them from memory and storing them once it is back`);
+  if (!previous) tokens.log?.(`oauth refresh ${profileId}: the new tokens could not be stored yet; serving them from memory and storing them once the store takes them`);
   schedule(key, entry);
 }
 
