@@ -10,6 +10,11 @@ import type { AuthStore } from "./store-schema.ts";
 
 export type StoreEra = "json" | "sqlite" | "redis";
 
+/** How messages name where an agent's credentials are: a file, or (Redis) a store on a server. */
+export function storeLocationLabel(era: StoreEra): "Auth file" | "Auth store" {
+  return era === "redis" ? "Auth store" : "Auth file";
+}
+
 export interface StoreSnapshot {
   /** Where this agent's store lives (for messages: `Auth store :`). */
   path: string;

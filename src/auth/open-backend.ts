@@ -6,7 +6,7 @@
 import { defaultAgentId, resolveAgent } from "../state/agents.ts";
 import type { StateContext } from "../state/context.ts";
 import { stateDatabasePath } from "../state/paths.ts";
-import type { CredentialBackend } from "./backend.ts";
+import type { CredentialBackend, StoreEra } from "./backend.ts";
 import { createFileBackend, type BackendAgents } from "./file-backend.ts";
 import { sqliteBindingError } from "./sqlite-layout.ts";
 import { stateUrlOf, type StateUrl } from "./redis/state-url.ts";
@@ -51,13 +51,13 @@ export interface BackendDescription {
   prefix?: string;
 }
 
-/** Which backend `backend` is, for `models status` (never the URL's password). */
-export function describeCredentialBackend(ctx: StateContext, backend: CredentialBackend): BackendDescription {
-  if (backend.era === "redis") {
+/** Which backend holds the credentials, for `models status` and `/api/status` (never the URL's password). */
+export function describeCredentialBackend(ctx: StateContext, era: StoreEra): BackendDescription {
+  if (era === "redis") {
     const url = stateUrlOf(ctx);
     if (url) return { kind: "redis", label: `redis (${url.displayServer}, prefix ${url.prefix})`, server: url.displayServer, prefix: url.prefix };
     return { kind: "redis", label: "redis" };
   }
-  if (backend.era === "sqlite") return { kind: "sqlite", label: "sqlite (OpenClaw 2026.9)" };
+  if (era === "sqlite") return { kind: "sqlite", label: "sqlite (OpenClaw 2026.9)" };
   return { kind: "json", label: "json files" };
 }

@@ -10,7 +10,7 @@
 // slow, requests never wait for it: see degraded.ts and docs/scale-out.md §5.
 import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { AgentAuthView, CredentialBackend, StoreWatch } from "../auth/backend.ts";
+import type { AgentAuthView, CredentialBackend, StoreEra, StoreWatch } from "../auth/backend.ts";
 import { danglingOrderEntries, describeDanglingOrderEntry, orderStoreName } from "../auth/dangling-order.ts";
 import { SHELL_ENV_IMPORTED_KEYS, SHELL_ENV_TRIGGER_KEYS } from "../auth/env-keys.ts";
 import { openCredentialBackend } from "../auth/open-backend.ts";
@@ -36,6 +36,8 @@ export interface GatewaySnapshot {
   agent: AgentInfo;
   primary: AgentInfo;
   view: AgentAuthView;
+  /** Which backend the credentials came from (absent in tests that build a snapshot by hand: files). */
+  storeEra?: StoreEra;
 }
 
 interface Loaded {
@@ -135,12 +137,12 @@ export class LiveState {
     });
     try {
       const view = await backend.read(agent.id);
-      return { snapshot: { ctx, agent, primary, view }, backend, storeWatch };
+      return { snapshot: { ctx, agent, primary, view, storeEra: backend.era }, backend, storeWatch };
     } catch (error) {
       // Only at start-up: later, the last good snapshot is served instead.
       if (this.snapshot === undefined && isStateUnreachable(error)) {
         const unread = { since: Date.now(), message: (error as Error).message };
-        return { snapshot: { ctx, agent, primary, view: unreadView(backend, agent, primary) }, backend, storeWatch, unread };
+        return { snapshot: { ctx, agent, primary, view: unreadView(backend, agent, primary), storeEra: backend.era }, backend, storeWatch, unread };
       }
       backend.close();
       throw error;

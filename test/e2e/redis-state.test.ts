@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { assertNoSecrets, makeHome, runCli, writeJson, type CliResult, type TempHome } from "../helpers/cli.ts";
-import { postJson, startWorld, waitFor } from "../helpers/gateway.ts";
+import { GATEWAY_TOKEN, postJson, startWorld, waitFor } from "../helpers/gateway.ts";
 import { redisSkipReason, startRedisServer, type RedisServer } from "../helpers/redis-server.ts";
 
 const skip = redisSkipReason("test/e2e/redis-state.test.ts");
@@ -52,6 +52,10 @@ describe("shared state on Redis (OPENCLAW_STATE_URL)", { skip }, () => {
     const list = await run(["models", "auth", "list"], hostB, env);
     assert.equal(list.code, 0, list.stderr);
     assert.match(list.stdout, /openai:default\s+api_key\s+sk-pro\.\.\.qrstuv\s+static/);
+    assert.match(list.stdout, /^Auth store: redis:\/\/:\*\*\*\*@/m, "not called a file");
+    const order = await run(["models", "auth", "order", "get", "--provider", "openai"], hostB, env);
+    assert.equal(order.code, 0, order.stderr);
+    assert.match(order.stdout, /^Auth store: redis:\/\/:\*\*\*\*@/m);
 
     const status = await run(["models", "status", "--json"], hostB, env);
     assert.equal(status.code, 0, status.stderr);
@@ -80,6 +84,10 @@ describe("shared state on Redis (OPENCLAW_STATE_URL)", { skip }, () => {
       }, 5_000);
       assert.equal(served.headers.get("x-openclaw-profile"), "openai:default");
       assert.equal(world.openai.requests.at(-1)?.credential, OPENAI_KEY);
+      const status = (await (await fetch(`${world.gateway.url}/api/status`, { headers: { authorization: `Bearer ${GATEWAY_TOKEN}` } })).json()) as { auth: { backend: { kind: string; label: string } } };
+      outputs.push(JSON.stringify(status));
+      assert.equal(status.auth.backend.kind, "redis", "/api/status names the backend, as models status --json does");
+      assert.match(status.auth.backend.label, /^redis \(redis:\/\/:\*\*\*\*@/);
       const stopped = await world.gateway.stop();
       assert.equal(stopped.code, 0, `a clean shutdown with the Redis connections open: ${stopped.stderr}`);
     } finally {

@@ -1,6 +1,7 @@
 // The replies to `/model`, `/models`, `/model status`, `/model <ref>[@profile]`,
 // `/new` and `/reset` (spec §6.2, §6.8), and the change each makes to the
 // session. Pure: reads the loaded state, returns text and a session change.
+import { storeLocationLabel } from "../../auth/backend.ts";
 import { randomUUID } from "node:crypto";
 import { normalizeProviderId } from "../../auth/provider-id.ts";
 import { profileAvailability } from "../../auth/cooldown.ts";
@@ -116,7 +117,7 @@ function statusView(ctx: CommandContext): string {
   const runtime = ctx.entry?.modelProvider && ctx.entry.model ? `${ctx.entry.modelProvider}/${ctx.entry.model}` : undefined;
   const lines = [`Current: ${formatModelRef(current)}${runtime && runtime !== formatModelRef(current) ? " (selected)" : ""}`];
   if (runtime && runtime !== formatModelRef(current)) lines.push(`Active: ${runtime} (runtime)`);
-  lines.push(`Default: ${formatModelRef(settings.primary)}`, `Agent: ${snapshot.agent.id}`, `Auth file: ${snapshot.ctx.display(snapshot.view.own.path)}`);
+  lines.push(`Default: ${formatModelRef(settings.primary)}`, `Agent: ${snapshot.agent.id}`, `${storeLocationLabel(snapshot.storeEra ?? "json")}: ${snapshot.ctx.display(snapshot.view.own.path)}`);
   if (ctx.entry?.authProfileOverride) lines.push(`Pinned: ${ctx.entry.authProfileOverride} (${ctx.entry.authProfileOverrideSource ?? "user"})`);
   const models = browsable(ctx);
   for (const provider of [...new Set(models.map((model) => model.provider))]) {

@@ -1,5 +1,6 @@
 // `openclaw models auth list [--json] [--provider <p>] [--agent <id>]`: every
 // stored credential, masked, with its health and cooldown.
+import { storeLocationLabel } from "../../../auth/backend.ts";
 import { compareText } from "../../../state/compare.ts";
 import { expiryPhrase, profileHealth, type HealthStatus, type ProfileHealth } from "../../../auth/health.ts";
 import { credentialLabel, unusableSuffix } from "../../../auth/profile-label.ts";
@@ -81,7 +82,7 @@ export async function run(options: ListOptions, io: CliIO): Promise<number> {
   }
   printLine(io, `Agent: ${cc.agent.id}`);
   // A file (JSON, or 2026.9's database) locally; on Redis it is no file.
-  printLine(io, `${cc.backend.era === "redis" ? "Auth store" : "Auth file"}: ${cc.ctx.display(storePath)}`);
+  printLine(io, `${storeLocationLabel(cc.backend.era)}: ${cc.ctx.display(storePath)}`);
   if (profiles.length === 0) {
     printLine(io, wanted ? `No auth profiles for ${wanted}.` : "No auth profiles stored.");
     printLine(io, `Add one with: openclaw models auth paste-api-key --provider ${wanted ?? "<provider>"}`);

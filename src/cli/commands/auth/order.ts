@@ -1,5 +1,6 @@
 // `openclaw models auth order get|set|clear --provider <p> [--agent <id>] [--json]`
 // (spec §3.2): the per-agent override kept in that agent's auth store (auth-profiles.json, or 2026.9's database).
+import { storeLocationLabel } from "../../../auth/backend.ts";
 import { normalizeProviderId } from "../../../auth/provider-id.ts";
 import { mergeStores } from "../../../auth/store.ts";
 import type { AuthStore } from "../../../auth/store-schema.ts";
@@ -54,7 +55,7 @@ function printOrder(cc: CommandContext, provider: string, shown: ShownOrder, opt
   }
   printLine(cc.io, `Agent: ${cc.agent.id}`);
   printLine(cc.io, `Provider: ${provider}`);
-  if (withFile) printLine(cc.io, `Auth file: ${storePath}`);
+  if (withFile) printLine(cc.io, `${storeLocationLabel(cc.backend.era)}: ${storePath}`);
   const list = order && order.length > 0 ? order.join(", ") : "(none)";
   printLine(cc.io, `Order override: ${list}${inheritedFrom ? ` (inherited from ${inheritedFrom})` : ""}`);
 }

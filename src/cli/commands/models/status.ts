@@ -154,7 +154,7 @@ export async function run(options: StatusOptions, io: CliIO): Promise<number> {
   const inputs = { ctx: cc.ctx, agent: cc.agent, view, explicitAgent: options.agent !== undefined, now: io.now() };
   const report = buildStatusReport(inputs);
   const probes = probe && state?.connected !== false ? await (await import("../../../ops/probe.ts")).runProbes(cc.ctx, view, probe) : undefined;
-  const backend = describeCredentialBackend(cc.ctx, cc.backend);
+  const backend = describeCredentialBackend(cc.ctx, cc.backend.era);
   // `auth.backend` and `auth.state` are ours (additive); OpenClaw's fields stay as they are.
   if (options.json) printJson(io, { ...report, auth: { ...report.auth, backend, ...(state ? { state } : {}), ...(probes ? { probes } : {}) } });
   else if (options.plain) printLine(io, report.resolvedDefault);
