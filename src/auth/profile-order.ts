@@ -61,8 +61,8 @@ function hasUsableSecret(credential: Credential, now: number): boolean {
       return (hasText(credential.token) || credential.tokenRef !== undefined) && !expired;
     }
     case "oauth":
-      // An expired access token still counts as a profile of this provider (OpenClaw refreshes it
-      // here); the gateway does not refresh yet, so it skips it when it turns the profile into a secret.
+      // An expired access token still counts as a profile of this provider: the gateway refreshes
+      // it at use time when it can (gateway/oauth-access.ts), and skips it when it cannot.
       return hasText(credential.access) || hasText(credential.refresh);
   }
 }

@@ -1,9 +1,9 @@
 // What goes upstream for a planned credential, when it is not the stored
 // secret as is: the one seam where a stored credential is turned into what a
-// provider accepts at the moment of use. Today: OAuth access tokens refreshed
-// when due (oauth-access.ts). A provider-specific exchange (GitHub Copilot:
-// the GitHub token → a Copilot token and the base URL it names) is one more
-// `kind` here and one more function called below: copilot-access.ts.
+// provider accepts at the moment of use: OAuth access tokens refreshed when
+// due (oauth-access.ts), and GitHub Copilot's exchange of the GitHub token for
+// a Copilot token and the API host it names (copilot-access.ts). After a 401,
+// either is redone once with the refused secret (`rejected`), then retried.
 //
 // Choices without a `prepare` never come here (the attempt loop checks the
 // field): API keys and fresh tokens pay nothing for this.
