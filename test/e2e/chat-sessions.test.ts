@@ -10,6 +10,7 @@ import { join } from "node:path";
 import OpenAI from "openai";
 import Anthropic from "@anthropic-ai/sdk";
 import { anthropicError } from "../helpers/fake-upstream.ts";
+import { withFileLock } from "../../src/state/file-lock.ts";
 import { GATEWAY_TOKEN, apiKeyProfile, spawnGateway, startWorld, watchForLeaks, type GatewayWorld } from "../helpers/gateway.ts";
 
 const KEY_A = "sk-ant-api03-" + "a".repeat(40) + "-sessionsA-" + "1".repeat(40);
@@ -130,10 +131,13 @@ describe("a pin governs its session, and only its session", () => {
     assert.equal(again.profile, "anthropic:b", "no rotation to anthropic:a");
 
     await say("gone", "/model opus@anthropic:b");
-    const copy = JSON.parse(readFileSync(world.home.storePath, "utf8"));
-    delete copy.profiles["anthropic:b"];
-    copy.order.anthropic = ["anthropic:a"];
-    writeFileSync(world.home.storePath, JSON.stringify(copy));
+    // Under the store's lock, as any writer: the gateway's usage write (the 429's cooldown) may be under way.
+    await withFileLock(world.home.storePath, async () => {
+      const copy = JSON.parse(readFileSync(world.home.storePath, "utf8"));
+      delete copy.profiles["anthropic:b"];
+      copy.order.anthropic = ["anthropic:a"];
+      writeFileSync(world.home.storePath, JSON.stringify(copy));
+    });
     let error: unknown;
     for (let i = 0; i < 50; i++) {
       error = await say("gone", "hello").then(() => undefined, (e: unknown) => e);
@@ -142,7 +146,7 @@ describe("a pin governs its session, and only its session", () => {
     }
     assert.ok(error instanceof OpenAI.NotFoundError, String(error));
     assert.match((error as Error).message, /Auth profile "anthropic:b" not found/);
-    writeFileSync(world.home.storePath, JSON.stringify(store));
+    await withFileLock(world.home.storePath, async () => writeFileSync(world.home.storePath, JSON.stringify(store)));
   });
 });
 
